@@ -1,0 +1,70 @@
+/**
+ * The one error family. Every error hypersweep throws on purpose is a HypersweepError with a
+ * stable `code`; the HTTP layer maps codes to statuses in one place (src/api/error-handler.ts)
+ * and the CLI prints `message` and exits non-zero.
+ */
+
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'STALE_ATTEMPT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'COMMAND_INVALID'
+  | 'REDIS_UNAVAILABLE'
+  | 'INTERNAL';
+
+export class HypersweepError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HypersweepError';
+    this.code = code;
+  }
+}
+
+/** One problem found in a sweep file: where it is, which rule it breaks, what was received. */
+export interface ConfigIssue {
+  /** Dotted path inside the sweep file, e.g. `parameters.lr.min`; '' for the whole file. */
+  path: string;
+  /** The rule and the value received, e.g. `log_uniform_values needs min > 0 (got 0)`. */
+  message: string;
+  /** 1-based line and column in the source; absent only when the source is not text. */
+  line?: number;
+  column?: number;
+}
+
+/** A sweep file (or request body) that breaks the rules; lists every problem at once. */
+export class ConfigError extends HypersweepError {
+  readonly issues: ConfigIssue[];
+  readonly file: string;
+  constructor(file: string, issues: ConfigIssue[]) {
+    super('CONFIG_INVALID', issues.map((i) => formatConfigIssue(file, i)).join('\n'));
+    this.name = 'ConfigError';
+    this.file = file;
+    this.issues = issues;
+  }
+}
+
+/** `sweeps/x.yaml:9:10 parameters.lr: log_uniform_values needs min > 0 (got 0)` */
+export function formatConfigIssue(file: string, issue: ConfigIssue): string {
+  const where = issue.line !== undefined ? `${file}:${issue.line}:${issue.column ?? 1}` : file;
+  return issue.path ? `${where} ${issue.path}: ${issue.message}` : `${where} ${issue.message}`;
+}
+
+/** A report from an attempt that is no longer the run's current one (fencing). */
+export class StaleAttemptError extends HypersweepError {
+  constructor(runId: string, attempt: number) {
+    super('STALE_ATTEMPT', `run ${runId}: attempt ${attempt} is no longer current`);
+    this.name = 'StaleAttemptError';
+  }
+}
+
+export class NotFoundError extends HypersweepError {
+  constructor(what: string) {
+    super('NOT_FOUND', `${what} not found`);
+    this.name = 'NotFoundError';
+  }
+}
