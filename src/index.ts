@@ -1,0 +1,7 @@
+/**
+ * The public library API of hypersweep: exactly what `import ... from 'hypersweep'` offers.
+ */
+export type { Config, ParamValue, ParameterSpec, ParameterSpace, SweepConfig, MetricSpec, EarlyTerminateSpec } from './config/types.js';
+export type { RunRecord, RunState, HistoryRow, Proposal, StopDecision } from './run-record.js';
+export { HypersweepError, ConfigError, type ConfigIssue, type ErrorCode } from './errors.js';
+export { canonicalJson, configHash, runIdFor } from './space/config-hash.js';
