@@ -1,0 +1,51 @@
+/**
+ * Every Redis key hypersweep uses, built in this one file under one prefix (BullMQ's QueueKeys
+ * habit). Ids are sanitised by their makers (run ids are `r` + hex; sweep ids `s` + base36),
+ * so they never contain `:`.
+ *
+ * Who writes what (design.md: the controller is the single writer of run state):
+ * - controller: sweep*, run*, history*, leader*; reads the events stream through its group.
+ * - agent: its own agent* keys, lease keys of the attempts it holds, and the events stream (XADD).
+ */
+
+/** The prefix of every key; BullMQ queues use it too (`Queue({ prefix })`). */
+export const KEY_PREFIX = 'hs';
+
+export const keys = {
+  /** ZSET sweepId → creation time (ms). */
+  sweeps: () => `${KEY_PREFIX}:sweeps`,
+  /** HASH: id, name, state, method, configJson, sourceText, seed, createdAt, finishedAt, stateReason. */
+  sweep: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}`,
+  /** ZSET runId → creation sequence: every run of a sweep, in proposal order. */
+  sweepRuns: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:runs`,
+  /** ZSET runId → score, for runs with a score (best config in O(log n)). */
+  sweepScores: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:scores`,
+  /** HASH run state → count (counts per state without scanning). */
+  sweepCounts: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:counts`,
+  /** STRING controllerId with PX TTL: the per-sweep leader lock. */
+  sweepLeader: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:leader`,
+  /** STREAM of run events (agent → controller); consumer group `controller`. See src/store/run-events.ts. */
+  sweepEvents: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:events`,
+  /**
+   * HASH: id, sweepId, state, config (JSON), attempt, token, agentId, slot, createdAt, startedAt,
+   * endedAt, exitCode, signal, score, stopReason, stop (`stop` | `cancel` when requested), reason
+   * (the proposal's reason), summary (JSON), lastSeq (last metrics seq applied for the current attempt).
+   */
+  run: (runId: string) => `${KEY_PREFIX}:run:${runId}`,
+  /** LIST of JSON rows `{_step, metric: value, ...}` in the order logged (pages with LRANGE). */
+  runHistory: (runId: string) => `${KEY_PREFIX}:run:${runId}:history`,
+  /** LIST of JSON attempt records `{attempt, agentId, slot, startedAt, endedAt, outcome, exitCode, signal}`. */
+  runAttempts: (runId: string) => `${KEY_PREFIX}:run:${runId}:attempts`,
+  /** STRING: the last 64 KB of output of the run's latest attempt. */
+  runOutput: (runId: string) => `${KEY_PREFIX}:run:${runId}:output`,
+  /** STRING `<token>|<agentId>|<slot>` with PX TTL: the lease of the attempt being executed. */
+  runLease: (runId: string) => `${KEY_PREFIX}:run:${runId}:lease`,
+  /** ZSET agentId → last seen (ms). */
+  agents: () => `${KEY_PREFIX}:agents`,
+  /** HASH: id, host, pid, sweepId, slots (JSON array of slot names), busy (JSON {slot: runId}), startedAt, lastSeen, state. */
+  agent: (agentId: string) => `${KEY_PREFIX}:agent:${agentId}`,
+  /** Pub/sub channel: stop/cancel/wake messages to one agent (JSON {type, runId?}). Best effort; agents also poll. */
+  agentChannel: (agentId: string) => `${KEY_PREFIX}:agent:${agentId}:signals`,
+  /** Pub/sub channel: wakes the controller (new agent, idle slot). Best effort; the controller also polls. */
+  controllerChannel: () => `${KEY_PREFIX}:controller:wake`,
+} as const;
