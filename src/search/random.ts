@@ -1,0 +1,87 @@
+/**
+ * Random search: independent draws from every parameter's distribution (W&B's definitions),
+ * seeded by (seed, 'random', number of runs) so a restarted controller proposes the same.
+ * Never proposes a point an existing run has (any state) or one already in the same batch:
+ * a duplicate draw is redrawn up to MAX_DRAWS_PER_PROPOSAL times; when that fails and the
+ * space is finite (every parameter discrete) and small enough, a free point is chosen
+ * uniformly among those left, so a finite space is used up exactly and then gives [].
+ * Reason: `random`.
+ */
+import type { Config, ParamValue, ParameterSpace } from '../config/types.js';
+import type { Proposal } from '../run-record.js';
+import { configFromLeaves, flattenSpace, type SpaceLeaf } from '../space/flatten-space.js';
+import { gridValues } from '../space/grid-values.js';
+import { pointKey } from '../space/point-key.js';
+import { createRng, type Rng } from '../space/rng.js';
+import { sampleConfig } from '../space/sample-config.js';
+import type { SearchMethod } from './search-method.js';
+
+/** Draws tried per proposal before falling back to enumerating the free points (or giving up). */
+export const MAX_DRAWS_PER_PROPOSAL = 100;
+/** Largest finite space the fallback enumerates. */
+export const MAX_ENUMERATED_POINTS = 1_000_000;
+
+export const randomSearch: SearchMethod = (config, runs, options) => {
+  const leaves = flattenSpace(config.parameters);
+  const rng = createRng(options.seed, 'random', runs.length);
+  const seen = new Set(runs.map((run) => pointKey(run.config, leaves)));
+  const proposals: Proposal[] = [];
+  while (proposals.length < options.count) {
+    let proposal: Proposal | undefined;
+    for (let draw = 0; draw < MAX_DRAWS_PER_PROPOSAL && !proposal; draw++) {
+      const candidate = sampleConfig(config.parameters, rng);
+      const key = pointKey(candidate, leaves);
+      if (!seen.has(key)) {
+        seen.add(key);
+        proposal = { config: candidate, reason: 'random' };
+      }
+    }
+    proposal ??= freePoint(config.parameters, leaves, seen, rng);
+    if (!proposal) break; // exhausted (finite space), or nothing new found in a huge one
+    proposals.push(proposal);
+  }
+  return proposals;
+};
+
+/** A point not in `seen`, uniformly among the free ones, when the space is finite and small; else undefined. */
+function freePoint(
+  space: ParameterSpace,
+  leaves: readonly SpaceLeaf[],
+  seen: Set<string>,
+  rng: Rng,
+): Proposal | undefined {
+  const axes: ParamValue[][] = [];
+  let total = 1;
+  for (const leaf of leaves) {
+    const values = finiteValues(leaf);
+    if (!values) return undefined;
+    axes.push(values);
+    total *= values.length;
+    if (total > MAX_ENUMERATED_POINTS) return undefined;
+  }
+  const free: Array<{ config: Config; key: string }> = [];
+  for (let index = 0; index < total; index++) {
+    let rest = index;
+    const values = new Array<ParamValue>(axes.length);
+    for (let i = axes.length - 1; i >= 0; i--) {
+      const axis = axes[i]!;
+      values[i] = axis[rest % axis.length] as ParamValue;
+      rest = Math.floor(rest / axis.length);
+    }
+    const point = configFromLeaves(space, values);
+    const key = pointKey(point, leaves);
+    if (!seen.has(key)) free.push({ config: point, key });
+  }
+  if (free.length === 0) return undefined;
+  const chosen = free[Math.floor(rng.next() * free.length)]!;
+  seen.add(chosen.key);
+  return { config: chosen.config, reason: 'random' };
+}
+
+function finiteValues(leaf: SpaceLeaf): ParamValue[] | undefined {
+  try {
+    return gridValues(leaf.spec);
+  } catch {
+    return undefined; // too many values to enumerate: treat as infinite
+  }
+}
