@@ -5,3 +5,4 @@ export type { Config, ParamValue, ParameterSpec, ParameterSpace, SweepConfig, Me
 export type { RunRecord, RunState, HistoryRow, Proposal, StopDecision } from './run-record.js';
 export { HypersweepError, ConfigError, type ConfigIssue, type ErrorCode } from './errors.js';
 export { canonicalJson, configHash, runIdFor } from './space/config-hash.js';
+export { nextRuns } from './search/next-runs.js';
