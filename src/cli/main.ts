@@ -11,6 +11,8 @@ import { packageVersion } from '../package-root.js';
 
 /** Subcommand modules, in the order `--help` lists them. */
 const commands: Array<() => Promise<{ register: (program: Command) => void }>> = [
+  () => import('./suggest.js'),
+  () => import('./validate.js'),
 ];
 
 export async function main(argv: string[]): Promise<void> {

@@ -74,6 +74,10 @@ export interface MetricSpec {
    * @defaultValue 'best'
    */
   summary: 'best' | 'last';
+  /** W&B: the value bayes search uses for a run that failed, crashed or was stopped. Unset: W&B's 'worst'. */
+  impute?: 'latest' | 'best' | 'worst';
+  /** W&B: also feed running runs to bayes search, with this value. Unset: W&B's 'false' (do not). */
+  impute_while_running?: 'latest' | 'best' | 'worst' | 'false';
 }
 
 /** W&B's hyperband. Give min_iter, or max_iter with s. */
