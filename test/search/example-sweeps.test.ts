@@ -1,0 +1,29 @@
+/** Every example sweep file, parsed for real, gives well-formed proposals from nextRuns. */
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadSweepFile } from '../../src/config/load-sweep-file.js';
+import { nextRuns } from '../../src/search/next-runs.js';
+import { canonicalJson } from '../../src/space/config-hash.js';
+import { flattenSpace, valueAtPath } from '../../src/space/flatten-space.js';
+import { gridValues } from '../../src/space/grid-values.js';
+
+const dir = fileURLToPath(new URL('../../sweeps/', import.meta.url));
+const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+
+describe.each(files)('example sweep %s', (name) => {
+  it('gives distinct proposals with a value for every parameter, discrete ones from their grid values', () => {
+    const config = loadSweepFile(dir + name);
+    const proposals = nextRuns(config, [], { count: 5, seed: 1 });
+    expect(proposals.length).toBeGreaterThan(0);
+    expect(new Set(proposals.map((p) => canonicalJson(p.config))).size).toBe(proposals.length);
+    for (const p of proposals) {
+      for (const leaf of flattenSpace(config.parameters)) {
+        const value = valueAtPath(p.config, leaf.path);
+        expect(value, leaf.path.join('.')).toBeDefined();
+        const allowed = gridValues(leaf.spec);
+        if (allowed) expect(allowed.map((v) => canonicalJson(v)), leaf.path.join('.')).toContain(canonicalJson(value!));
+      }
+    }
+  });
+});
