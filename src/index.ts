@@ -8,3 +8,6 @@ export { canonicalJson, configHash, runIdFor } from './space/config-hash.js';
 export { nextRuns } from './search/next-runs.js';
 export { parseSweepConfig, checkSweepConfig, type SweepCheck, type ParseSweepOptions } from './config/parse-sweep-config.js';
 export { loadSweepFile, checkSweepFile } from './config/load-sweep-file.js';
+export { stopRuns } from './stopping/stop-runs.js';
+export { hyperbandBrackets } from './stopping/hyperband.js';
+export type { StoppingRule } from './stopping/stopping-rule.js';

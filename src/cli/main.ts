@@ -13,6 +13,7 @@ import { packageVersion } from '../package-root.js';
 const commands: Array<() => Promise<{ register: (program: Command) => void }>> = [
   () => import('./suggest.js'),
   () => import('./validate.js'),
+  () => import('./stop-check.js'),
 ];
 
 export async function main(argv: string[]): Promise<void> {
