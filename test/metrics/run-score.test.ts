@@ -5,7 +5,7 @@ import type { HistoryRow } from '../../src/run-record.js';
 
 const metric = (goal: MetricSpec['goal'], summary: MetricSpec['summary'] = 'best'): MetricSpec => ({ name: 'loss', goal, summary });
 const rows = (...values: Array<number | undefined>): HistoryRow[] =>
-  values.map((v, i) => (v === undefined ? { _step: i, other: 1 } : { _step: i, loss: v }));
+  values.map((v, i): HistoryRow => (v === undefined ? { _step: i, other: 1 } : { _step: i, loss: v }));
 
 describe('runScore', () => {
   it('best: the lowest value when minimizing, the highest when maximizing', () => {
