@@ -10,29 +10,32 @@
  * worse than the threshold (ties survive).
  *
  * Where W&B's docs and code disagree, this follows the code:
- * 1. `strict` default: the docs say false; the schema (schema.json `"default": true`, filled by
- *    fill_validate_early_terminate) and so the code use true.
+ * 1. `strict` default: the docs say "Defaults to false"; the schema (schema.json `"default":
+ *    true`, filled in by fill_validate_early_terminate) and so the code use true.
  * 2. Brackets from `min_iter`: the docs show 4 brackets (`[3, 9, 27, 81]`); the code makes 100,
- *    trunc(min_iter·eta^k) for k = 0..99 (computed by repeated float multiplication), i.e. no
- *    practical last bracket.
+ *    trunc(min_iter·eta^k) for k = 0..99 (repeated float multiplication): no practical last one.
  * 3. Brackets from `max_iter`: the docs list `[27/eta, 27/eta/eta]` = `[9, 3]` and call `s` "the
  *    total number of brackets"; the code truncates each (repeated float division, then `int`),
- *    drops every one below 1 (so `s` is an upper bound) and uses them in ascending order.
+ *    drops those below 1 (so `s` is an upper bound) and uses them in ascending order.
  * 4. The comparison: the docs say a run reaching a bracket is compared "to all previously
  *    reported metric values"; the code compares it to one threshold, the top-1/eta quantile
  *    (index floor(n/eta), computed as `int((1/eta)·n)`) of the values at that bracket of every
- *    run that reached it, the run itself and finished, failed and stopped runs included.
- * 5. Non-strict mode: the code still builds thresholds from each run's value *at* the bracket
- *    (never best-so-far); only the judged run's value becomes its best over its whole history.
- * 6. Which value a strict run is judged by: the docs suggest its latest value; the code uses its
- *    value at the largest bracket reached, so between brackets the verdict does not change.
- * 7. Timing: the docs say runs are checked "once every few minutes"; hypersweep evaluates on
+ *    run that reached it: the run itself and finished, failed and stopped runs included.
+ * 5. Timing: the docs say runs are checked "once every few minutes"; hypersweep evaluates on
  *    each metric report (design.md), so a run is judged as soon as it reaches a bracket.
+ * The docs are silent on these; the code decides:
+ * 6. Non-strict mode still builds thresholds from each run's value *at* the bracket (never its
+ *    best so far); only the judged run's value becomes its best over its whole history.
+ * 7. A strict run is judged by its value at the largest bracket reached, not its latest value,
+ *    so between brackets the verdict does not change.
+ * 8. A run has reached bracket b once it has b reports (`band <= len(history)`, value
+ *    `history[band - 1]`); earlier versions of the file used `band < len` and `history[band]`.
  *
- * Where the code would crash, hypersweep decides instead (the config parser should reject these):
- * `max_iter` without `s` (KeyError in W&B) falls back to `min_iter`, or no brackets; brackets
- * below 1 (a `min_iter` below 1) are dropped; `eta <= 1` gives no brackets. A fractional `s`
- * counts as its ceiling (W&B: TypeError in `range(s)`).
+ * Where the code fails or misbehaves, hypersweep decides instead (the config parser rejects
+ * most of these): `max_iter` without `s` (KeyError) falls back to `min_iter`, else no brackets;
+ * a bracket below 1 (min_iter < 1; W&B would read `history[-1]`) is dropped; `eta <= 1`
+ * (ValueError or IndexError) gives no brackets; brackets past float range (OverflowError in
+ * `int(inf)` for a huge eta) are left out; a fractional `s` counts as its ceiling (TypeError).
  */
 import type { HyperbandSpec, MetricSpec, SweepConfig } from '../config/types.js';
 import { isBetter } from '../metrics/run-score.js';
