@@ -24,19 +24,19 @@ export function sampleParameter(spec: ParameterSpec, rng: Rng): ParamValue {
     case 'q_uniform':
       return quantize(uniform(spec.min, spec.max, rng), spec.q, spec);
     case 'log_uniform':
-      return Math.exp(uniform(spec.min, spec.max, rng));
+      return clamp(Math.exp(uniform(spec.min, spec.max, rng)), Math.exp(spec.min), Math.exp(spec.max));
     case 'log_uniform_values':
-      return Math.exp(uniform(Math.log(spec.min), Math.log(spec.max), rng));
+      return clamp(Math.exp(uniform(Math.log(spec.min), Math.log(spec.max), rng)), spec.min, spec.max);
     case 'q_log_uniform':
       return quantize(Math.exp(uniform(spec.min, spec.max, rng)), spec.q, { min: Math.exp(spec.min), max: Math.exp(spec.max) });
     case 'q_log_uniform_values':
       return quantize(Math.exp(uniform(Math.log(spec.min), Math.log(spec.max), rng)), spec.q, spec);
     case 'inv_log_uniform':
       // W&B: exp(-U), U ~ uniform(min, max): values in [exp(-max), exp(-min)].
-      return Math.exp(-uniform(spec.min, spec.max, rng));
+      return clamp(Math.exp(-uniform(spec.min, spec.max, rng)), Math.exp(-spec.max), Math.exp(-spec.min));
     case 'inv_log_uniform_values':
       // W&B: the exponent form with min' = -log(max), max' = -log(min): values in [min, max].
-      return Math.exp(-uniform(-Math.log(spec.max), -Math.log(spec.min), rng));
+      return clamp(Math.exp(-uniform(-Math.log(spec.max), -Math.log(spec.min), rng)), spec.min, spec.max);
     case 'normal':
       return spec.mu + spec.sigma * sampleStandardNormal(rng);
     case 'q_normal':
@@ -53,6 +53,11 @@ export function sampleParameter(spec: ParameterSpec, rng: Rng): ParamValue {
     case 'nested':
       return sampleConfig(spec.parameters, rng);
   }
+}
+
+/** exp(log(x)) can land an ulp outside [min, max]; keep the value inside the bounds it was drawn in. */
+function clamp(x: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, x));
 }
 
 function uniform(min: number, max: number, rng: Rng): number {

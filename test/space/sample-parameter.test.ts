@@ -190,3 +190,19 @@ describe('sampleParameter', () => {
     expect(draws(spec, 5).slice(0, 50)).not.toEqual(draws(spec, 6).slice(0, 50));
   });
 });
+
+describe('sampleParameter at the edges of log bounds', () => {
+  it('never leaves [min, max] although exp(log(0.1)) is 0.10000000000000002', () => {
+    const top = { next: () => 1 - 2 ** -53 }; // the largest draw rng.next() can give
+    const bottom = { next: () => 0 };
+    expect(Math.exp(Math.log(0.1))).toBeGreaterThan(0.1);
+    for (const rng of [top, bottom]) {
+      const a = sampleParameter({ distribution: 'log_uniform_values', min: 0.001, max: 0.1 }, rng) as number;
+      const b = sampleParameter({ distribution: 'inv_log_uniform_values', min: 0.001, max: 0.1 }, rng) as number;
+      for (const v of [a, b]) {
+        expect(v).toBeGreaterThanOrEqual(0.001);
+        expect(v).toBeLessThanOrEqual(0.1);
+      }
+    }
+  });
+});
