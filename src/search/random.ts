@@ -26,6 +26,7 @@ export const randomSearch: SearchMethod = (config, runs, options) => {
   const rng = createRng(options.seed, 'random', runs.length);
   const seen = new Set(runs.map((run) => pointKey(run.config, leaves)));
   const proposals: Proposal[] = [];
+  let free: FreePoints | undefined;
   while (proposals.length < options.count) {
     let proposal: Proposal | undefined;
     for (let draw = 0; draw < MAX_DRAWS_PER_PROPOSAL && !proposal; draw++) {
@@ -36,20 +37,20 @@ export const randomSearch: SearchMethod = (config, runs, options) => {
         proposal = { config: candidate, reason: 'random' };
       }
     }
-    proposal ??= freePoint(config.parameters, leaves, seen, rng);
+    if (!proposal) {
+      free ??= freePoints(config.parameters, leaves, seen);
+      proposal = takeFreePoint(free, seen, rng);
+    }
     if (!proposal) break; // exhausted (finite space), or nothing new found in a huge one
     proposals.push(proposal);
   }
   return proposals;
 };
 
-/** A point not in `seen`, uniformly among the free ones, when the space is finite and small; else undefined. */
-function freePoint(
-  space: ParameterSpace,
-  leaves: readonly SpaceLeaf[],
-  seen: Set<string>,
-  rng: Rng,
-): Proposal | undefined {
+/** The points of a finite, small space not in `seen`; undefined when the space is infinite or too large. */
+type FreePoints = Array<{ config: Config; key: string }> | undefined;
+
+function freePoints(space: ParameterSpace, leaves: readonly SpaceLeaf[], seen: ReadonlySet<string>): FreePoints {
   const axes: ParamValue[][] = [];
   let total = 1;
   for (const leaf of leaves) {
@@ -72,8 +73,15 @@ function freePoint(
     const key = pointKey(point, leaves);
     if (!seen.has(key)) free.push({ config: point, key });
   }
-  if (free.length === 0) return undefined;
-  const chosen = free[Math.floor(rng.next() * free.length)]!;
+  return free;
+}
+
+/** Picks uniformly among the free points not yet in `seen` (draws may have taken some since they were listed). */
+function takeFreePoint(free: FreePoints, seen: Set<string>, rng: Rng): Proposal | undefined {
+  if (!free) return undefined;
+  const left = free.filter((p) => !seen.has(p.key));
+  if (left.length === 0) return undefined;
+  const chosen = left[Math.floor(rng.next() * left.length)]!;
   seen.add(chosen.key);
   return { config: chosen.config, reason: 'random' };
 }
