@@ -26,7 +26,7 @@ export const randomSearch: SearchMethod = (config, runs, options) => {
   const rng = createRng(options.seed, 'random', runs.length);
   const seen = new Set(runs.map((run) => pointKey(run.config, leaves)));
   const proposals: Proposal[] = [];
-  let free: FreePoints | undefined;
+  let free: FreePoints | null = null; // listed at most once per call
   while (proposals.length < options.count) {
     let proposal: Proposal | undefined;
     for (let draw = 0; draw < MAX_DRAWS_PER_PROPOSAL && !proposal; draw++) {
@@ -38,7 +38,7 @@ export const randomSearch: SearchMethod = (config, runs, options) => {
       }
     }
     if (!proposal) {
-      free ??= freePoints(config.parameters, leaves, seen);
+      if (free === null) free = freePoints(config.parameters, leaves, seen);
       proposal = takeFreePoint(free, seen, rng);
     }
     if (!proposal) break; // exhausted (finite space), or nothing new found in a huge one
