@@ -1,0 +1,152 @@
+/**
+ * Bayesian optimization (issue 3): a Gaussian process with a Matérn 5/2 ARD kernel on the unit
+ * cube, hyperparameters by MAP (fit-kernel.ts), and log expected improvement maximized over
+ * configs (maximize-log-ei.ts). Runs still going are fantasized at the GP mean (kriging
+ * believer), and so is each proposal of a batch, so N agents get N different proposals.
+ * Until max(2, parameters + 1) runs have a score it proposes a scrambled Halton design.
+ */
+import type { Config, SweepConfig } from '../../config/types.js';
+import type { Proposal, RunRecord } from '../../run-record.js';
+import { canonicalJson } from '../../space/config-hash.js';
+import { createRng } from '../../space/rng.js';
+import { unitCube, type UnitCube } from '../../space/unit-cube.js';
+import type { NextRunsOptions, SearchMethod } from '../search-method.js';
+import { memoizedFactor, memoizedFit } from './bayes-memo.js';
+import { collectObservations, type Observations } from './bayes-observations.js';
+import { GaussianProcess } from './gaussian-process.js';
+import { maximizeLogEi } from './maximize-log-ei.js';
+import { scrambledHalton } from './scrambled-halton.js';
+
+/** Up to this many observations the kernel is refit on all of them at every call. */
+const FIT_ALL = 128;
+/** Beyond FIT_ALL, refit when the data has grown by this factor (on a subset of FIT_ALL points). */
+const REFIT_GROWTH = 1.25;
+/** Arithmetic budget of one acquisition search, in kernel-row-equivalents (see evaluationBudget). */
+const ACQUISITION_FLOPS = 3e7;
+
+export const bayesSearch: SearchMethod = (config, runs, options) => {
+  const cube = unitCube(config.parameters);
+  const taken = new Set(runs.map((r) => canonicalJson(r.config)));
+  if (cube.dims === 0) {
+    const only = cube.decode([]);
+    return taken.has(canonicalJson(only)) ? [] : [{ config: only, reason: 'bayes: the space has a single config' }];
+  }
+  const metric = config.metric;
+  if (!metric) return initialDesign(cube, runs, options, taken, () => 'bayes: no metric to model, quasi-random (scrambled Halton)');
+  const obs = collectObservations(runs, metric, cube);
+  const needed = Math.max(2, cube.slots.length + 1);
+  if (obs.scored < needed) return initialDesign(cube, runs, options, taken, () => `bayes: initial design, ${obs.scored}/${needed} runs scored`);
+  return modelProposals(cube, obs, runs, options, taken);
+};
+
+function initialDesign(
+  cube: UnitCube,
+  runs: readonly RunRecord[],
+  { count, seed }: Required<NextRunsOptions>,
+  taken: Set<string>,
+  reason: () => string,
+): Proposal[] {
+  const out: Proposal[] = [];
+  let index = runs.length;
+  for (let i = 0; i < count; i++) {
+    let found: Config | undefined;
+    for (let tries = 0; tries < 1000 && !found; tries++, index++) {
+      const candidate = cube.decode(scrambledHalton(index, cube.dims, seed));
+      if (!taken.has(canonicalJson(candidate))) found = candidate;
+    }
+    if (!found) break; // a small discrete space with every config taken
+    taken.add(canonicalJson(found));
+    out.push({ config: found, reason: reason() });
+  }
+  return out;
+}
+
+function modelProposals(cube: UnitCube, obs: Observations, runs: readonly RunRecord[], { count, seed }: Required<NextRunsOptions>, taken: Set<string>): Proposal[] {
+  const dims = cube.dims;
+  const { mean, std } = meanStd(obs.loss, obs.n);
+  const z = obs.loss.map((v) => (v - mean) / std);
+
+  const params = fitParams(obs, dims);
+  const memo = memoizedFactor(params, obs.x, obs.n, dims);
+  const gp = new GaussianProcess(params, dims, obs.x, z, obs.n, memo.chol);
+  memo.record();
+
+  let best = Infinity;
+  for (let i = 0; i < obs.n; i++) best = Math.min(best, z[i]!);
+  const order = Array.from({ length: obs.n }, (_, i) => i).sort((a, b) => z[a]! - z[b]!);
+  const centers = order.slice(0, 5).map((i) => obs.x.slice(i * dims, (i + 1) * dims));
+
+  const meanAt = (point: Float64Array): number => {
+    const m = new Float64Array(1);
+    gp.predict(point, 1, m, new Float64Array(1));
+    return m[0]!;
+  };
+  for (const p of obs.pending) gp.add(p, meanAt(p));
+
+  const rng = createRng(seed, 'bayes', runs.length);
+  const out: Proposal[] = [];
+  const pendingNote = obs.pending.length > 0 ? `, ${obs.pending.length} running` : '';
+  const imputedNote = obs.imputed > 0 ? `, ${obs.imputed} failed imputed worst` : '';
+  for (let i = 0; i < count; i++) {
+    const found = maximizeLogEi({ cube, gp, best, centers, rng, taken, evaluations: evaluationBudget(gp.size, dims) });
+    if (!found) break;
+    taken.add(found.key);
+    const ei = Math.exp(found.logEi) * std;
+    const batchNote = i > 0 ? `, batch ${i + 1}/${count}` : '';
+    out.push({ config: found.config, reason: `bayes: EI ${formatNumber(ei)} after ${obs.n} runs${pendingNote}${imputedNote}${batchNote}` });
+    if (i + 1 < count) gp.add(found.point, meanAt(found.point));
+  }
+  return out;
+}
+
+/**
+ * Kernel hyperparameters: fit on every observation up to FIT_ALL; beyond, on a subset of
+ * FIT_ALL points (the best quarter and an even stride of the rest) of the first s
+ * observations, s stepping by REFIT_GROWTH — so between steps the (memoized) fit is reused.
+ * The posterior itself always uses every observation.
+ */
+function fitParams(obs: Observations, dims: number) {
+  let idx: number[];
+  if (obs.n <= FIT_ALL) idx = Array.from({ length: obs.n }, (_, i) => i);
+  else {
+    let s = FIT_ALL;
+    while (Math.floor(s * REFIT_GROWTH) <= obs.n) s = Math.floor(s * REFIT_GROWTH);
+    const prefix = Array.from({ length: s }, (_, i) => i).sort((a, b) => obs.loss[a]! - obs.loss[b]! || a - b);
+    const top = prefix.slice(0, FIT_ALL / 4);
+    const rest = prefix.slice(FIT_ALL / 4).sort((a, b) => a - b);
+    const need = FIT_ALL - top.length;
+    const strided = Array.from({ length: need }, (_, k) => rest[Math.floor((k * rest.length) / need)]!);
+    idx = [...top, ...strided].sort((a, b) => a - b);
+  }
+  const m = idx.length;
+  const x = new Float64Array(m * dims);
+  const raw = new Float64Array(m);
+  idx.forEach((i, k) => {
+    x.set(obs.x.subarray(i * dims, (i + 1) * dims), k * dims);
+    raw[k] = obs.loss[i]!;
+  });
+  const { mean, std } = meanStd(raw, m);
+  const y = raw.map((v) => (v - mean) / std);
+  return memoizedFit(x, y, m, dims, () => createRng('bayes-fit', m));
+}
+
+/** Candidates one acquisition search may score: each costs ~n²/2 + n·dims multiply-adds. */
+function evaluationBudget(n: number, dims: number): number {
+  return Math.round(Math.min(1500, Math.max(96, ACQUISITION_FLOPS / ((n * n) / 2 + n * (dims + 20) + 1))));
+}
+
+function meanStd(v: Float64Array, n: number): { mean: number; std: number } {
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += v[i]!;
+  mean /= Math.max(1, n);
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (v[i]! - mean) ** 2;
+  const std = Math.sqrt(ss / Math.max(1, n));
+  return { mean, std: std > 1e-12 * Math.max(1, Math.abs(mean)) ? std : 1 };
+}
+
+function formatNumber(x: number): string {
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  return a >= 0.001 && a < 1e5 ? String(Number(x.toPrecision(2))) : x.toExponential(1);
+}

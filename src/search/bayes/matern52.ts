@@ -1,0 +1,57 @@
+/**
+ * The Matérn 5/2 ARD kernel on unit-cube inputs: k(x, x') = s² (1 + √5 r + 5r²/3) e^(−√5 r),
+ * r² = Σ_d ((x_d − x'_d) / ℓ_d)². Inputs are flat row-major Float64Arrays (n × dims).
+ */
+
+/** The kernel's hyperparameters (in standardized output units). */
+export interface KernelParams {
+  /** One per input coordinate, in unit-cube units. */
+  lengthscales: Float64Array;
+  /** s², the prior variance of the function. */
+  signalVariance: number;
+  /** Variance of observation noise (added on the diagonal of training points). */
+  noiseVariance: number;
+}
+
+const SQRT5 = Math.sqrt(5);
+
+/** The Matérn 5/2 correlation at scaled distance r. */
+export function matern52(r: number): number {
+  const sr = SQRT5 * r;
+  return (1 + sr + (sr * sr) / 3) * Math.exp(-sr);
+}
+
+/** k(a_i, b_j) for rows i of `a` (offset in rows) and j of `b`, written to out[j] for j < nb. */
+export function kernelRow(
+  params: KernelParams,
+  dims: number,
+  x: Float64Array,
+  xOffset: number,
+  b: Float64Array,
+  nb: number,
+  out: Float64Array,
+): void {
+  const inv = inverseSquaredLengthscales(params);
+  const s2 = params.signalVariance;
+  for (let j = 0; j < nb; j++) {
+    let r2 = 0;
+    const bo = j * dims;
+    for (let d = 0; d < dims; d++) {
+      const t = x[xOffset + d]! - b[bo + d]!;
+      r2 += t * t * inv[d]!;
+    }
+    out[j] = s2 * matern52(Math.sqrt(r2));
+  }
+}
+
+const invCache = new WeakMap<Float64Array, Float64Array>();
+
+/** 1/ℓ_d², memoized per lengthscale array (which is never mutated after a fit). */
+export function inverseSquaredLengthscales(params: KernelParams): Float64Array {
+  let inv = invCache.get(params.lengthscales);
+  if (!inv) {
+    inv = params.lengthscales.map((l) => 1 / (l * l));
+    invCache.set(params.lengthscales, inv);
+  }
+  return inv;
+}
