@@ -1,0 +1,100 @@
+/**
+ * Search quality: simple regret (best value found − known minimum) of bayes and random on
+ * standard test functions, sequentially (one run at a time, each seeing every earlier result),
+ * through nextRuns as the controller calls it.
+ *
+ *   npx tsx bench/search-quality.ts [--seeds 20] [--only branin-2d,hartmann-6d] [--methods bayes,random]
+ *
+ * Prints a table (median, q1, q3 of regret at the budget, and at the checkpoints W&B published:
+ * Branin after 40 runs, Hartmann6 after 80) and a final JSON line.
+ */
+import { quantile } from 'simple-statistics';
+import type { SweepConfig } from '../src/config/types.js';
+import type { RunRecord } from '../src/run-record.js';
+import { nextRuns } from '../src/search/next-runs.js';
+import { allTestFunctions } from './functions/all-test-functions.js';
+import { sweepOf, type TestFunction } from './functions/test-function.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const seeds = Number(opt('seeds') ?? 20);
+const only = opt('only')?.split(',');
+const methods = (opt('methods')?.split(',') ?? ['bayes', 'random']) as SweepConfig['method'][];
+/** Runs at which W&B's published figures are given. */
+const CHECKPOINTS: Record<string, number> = { 'branin-2d': 40, 'hartmann-6d': 80 };
+
+/** Best-so-far regret after each run (index t = after t+1 runs), and ms per proposal. */
+function trace(fn: TestFunction, method: SweepConfig['method'], seed: number): { regret: number[]; msPerProposal: number } {
+  const config = sweepOf(fn, method);
+  const runs: RunRecord[] = [];
+  const regret: number[] = [];
+  let best = Infinity;
+  let ms = 0;
+  for (let t = 0; t < fn.budget; t++) {
+    const start = performance.now();
+    const [proposal] = nextRuns(config, runs, { count: 1, seed });
+    ms += performance.now() - start;
+    if (!proposal) throw new Error(`${method} returned no proposal on ${fn.name} at run ${t}`);
+    const value = fn.evaluate(proposal.config);
+    runs.push({ id: `r${t}`, state: 'finished', config: proposal.config, history: [{ _step: 0, loss: value }] });
+    best = Math.min(best, value);
+    regret.push(Math.max(0, best - fn.minimum));
+  }
+  return { regret, msPerProposal: ms / fn.budget };
+}
+
+interface Row {
+  function: string;
+  method: string;
+  runs: number;
+  median: number;
+  q1: number;
+  q3: number;
+  msPerProposal: number;
+}
+
+const rows: Row[] = [];
+const started = performance.now();
+for (const fn of allTestFunctions) {
+  if (only && !only.includes(fn.name)) continue;
+  for (const method of methods) {
+    const traces = Array.from({ length: seeds }, (_, s) => trace(fn, method, 1000 + s));
+    const at = (runs: number): Row => {
+      const values = traces.map((tr) => tr.regret[runs - 1]!);
+      return {
+        function: fn.name,
+        method,
+        runs,
+        median: quantile(values, 0.5),
+        q1: quantile(values, 0.25),
+        q3: quantile(values, 0.75),
+        msPerProposal: traces.reduce((s, tr) => s + tr.msPerProposal, 0) / traces.length,
+      };
+    };
+    const checkpoint = CHECKPOINTS[fn.name];
+    if (checkpoint !== undefined) rows.push(at(checkpoint));
+    rows.push(at(fn.budget));
+    process.stderr.write(`${fn.name} ${method} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+  }
+}
+
+const fmt = (x: number): string => (x === 0 ? '0' : Math.abs(x) >= 0.01 && Math.abs(x) < 1e4 ? x.toFixed(3) : x.toExponential(2));
+console.log(`simple regret over ${seeds} seeds (median [q1, q3]), sequential runs`);
+console.log(['function', 'method', 'runs', 'median', 'q1', 'q3', 'ms/proposal'].map((h) => h.padEnd(14)).join(''));
+for (const r of rows) {
+  console.log([r.function, r.method, String(r.runs), fmt(r.median), fmt(r.q1), fmt(r.q3), r.msPerProposal.toFixed(1)].map((c) => c.padEnd(14)).join(''));
+}
+const ratios: Record<string, number> = {};
+for (const r of rows) {
+  if (r.method !== 'bayes') continue;
+  const rand = rows.find((o) => o.method === 'random' && o.function === r.function && o.runs === r.runs);
+  if (rand) ratios[`${r.function}@${r.runs}`] = rand.median / Math.max(r.median, 1e-12);
+}
+if (Object.keys(ratios).length > 0) {
+  console.log('random median / bayes median:');
+  for (const [k, v] of Object.entries(ratios)) console.log(`  ${k.padEnd(22)} ${v >= 1e4 ? v.toExponential(1) : v.toFixed(1)}×`);
+}
+console.log(JSON.stringify({ bench: 'search-quality', seeds, rows, ratios, seconds: Math.round((performance.now() - started) / 1000) }));
