@@ -14,7 +14,10 @@ export const KEY_PREFIX = 'hs';
 export const keys = {
   /** ZSET sweepId → creation time (ms). */
   sweeps: () => `${KEY_PREFIX}:sweeps`,
-  /** HASH: id, name, state, method, configJson, sourceText, seed, createdAt, finishedAt, stateReason. */
+  /**
+   * HASH: id, name, state, method, configJson, sourceText, seed, createdAt, finishedAt, stateReason,
+   * total (grid size or run_cap; absent when unbounded).
+   */
   sweep: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}`,
   /** ZSET runId → creation sequence: every run of a sweep, in proposal order. */
   sweepRuns: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:runs`,
@@ -22,6 +25,8 @@ export const keys = {
   sweepScores: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:scores`,
   /** HASH run state → count (counts per state without scanning). */
   sweepCounts: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:counts`,
+  /** ZSET runId → creation sequence, for the runs of a sweep in one state (filter without scanning). */
+  sweepStateRuns: (sweepId: string, state: string) => `${KEY_PREFIX}:sweep:${sweepId}:state:${state}`,
   /** STRING controllerId with PX TTL: the per-sweep leader lock. */
   sweepLeader: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:leader`,
   /** STREAM of run events (agent → controller); consumer group `controller`. See src/store/run-events.ts. */
@@ -29,10 +34,15 @@ export const keys = {
   /**
    * HASH: id, sweepId, state, config (JSON), attempt, token, agentId, slot, createdAt, startedAt,
    * endedAt, exitCode, signal, score, stopReason, stop (`stop` | `cancel` when requested), reason
-   * (the proposal's reason), summary (JSON), lastSeq (last metrics seq applied for the current attempt).
+   * (the proposal's reason), summary (JSON), lastSeq (last metrics seq applied for the current attempt),
+   * seq (creation sequence in the sweep), counted (attempts that count toward max_attempts),
+   * message (the agent's words about the last outcome).
    */
   run: (runId: string) => `${KEY_PREFIX}:run:${runId}`,
-  /** LIST of JSON rows `{_step, metric: value, ...}` in the order logged (pages with LRANGE). */
+  /**
+   * LIST of JSON rows `{_step, metric: value, ...}` in the order logged (pages with LRANGE). Rows of
+   * attempt 2 and later carry `_attempt`, so a retried run keeps every point it ever logged.
+   */
   runHistory: (runId: string) => `${KEY_PREFIX}:run:${runId}:history`,
   /** LIST of JSON attempt records `{attempt, agentId, slot, startedAt, endedAt, outcome, exitCode, signal}`. */
   runAttempts: (runId: string) => `${KEY_PREFIX}:run:${runId}:attempts`,

@@ -1,0 +1,85 @@
+/**
+ * The controller's side of the sweep queues: one BullMQ Queue per sweep (prefix QUEUE_PREFIX),
+ * one job per attempt with the id runJobId(runId, attempt), so adding an attempt twice is a no-op.
+ *
+ * Double execution is guarded at two levels: completed and failed jobs are kept for
+ * KEEP_JOBS_SEC (re-adding within that time is a no-op in BullMQ), and, whatever BullMQ does,
+ * the run level fences every attempt: claimAttempt only starts an attempt whose token is the
+ * run's current one, while the run is pending/running and no lease is held.
+ */
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QUEUE_PREFIX, runJobId, runQueueName, type RunJob } from './run-job.js';
+
+/** How long finished jobs are kept (their ids stay taken). @defaultValue 7 days */
+export const KEEP_JOBS_SEC = 7 * 24 * 3600;
+
+const JOB_OPTIONS: JobsOptions = {
+  removeOnComplete: { age: KEEP_JOBS_SEC },
+  removeOnFail: { age: KEEP_JOBS_SEC },
+  attempts: 1,
+};
+
+export class RunQueues {
+  private readonly queues = new Map<string, Queue<RunJob>>();
+
+  /** @param redis a connection the queues share (not used for blocking commands). */
+  constructor(private readonly redis: Redis) {}
+
+  /** The queue of a sweep (made once). */
+  queue(sweepId: string): Queue<RunJob> {
+    let q = this.queues.get(sweepId);
+    if (!q) {
+      q = new Queue<RunJob>(runQueueName(sweepId), { connection: this.redis, prefix: QUEUE_PREFIX });
+      this.queues.set(sweepId, q);
+    }
+    return q;
+  }
+
+  /** Add the jobs of attempts (a job id that exists is left as it is). */
+  async enqueue(sweepId: string, jobs: readonly RunJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue(sweepId).addBulk(jobs.map((data) => ({ name: 'run', data, opts: { ...JOB_OPTIONS, jobId: runJobId(data.runId, data.attempt) } })));
+  }
+
+  /** Jobs waiting for an agent. */
+  async waitingCount(sweepId: string): Promise<number> {
+    return await this.queue(sweepId).getWaitingCount();
+  }
+
+  /**
+   * Make sure a pending attempt has a job an agent can take: add it when missing; when it ended
+   * without starting the attempt (completed or failed), replace it.
+   */
+  async ensureJob(sweepId: string, job: RunJob): Promise<'exists' | 'added' | 'replaced'> {
+    const q = this.queue(sweepId);
+    const id = runJobId(job.runId, job.attempt);
+    const existing = await q.getJob(id);
+    if (existing) {
+      const state = await existing.getState();
+      if (state !== 'completed' && state !== 'failed') return 'exists';
+      await existing.remove();
+      await this.enqueue(sweepId, [job]);
+      return 'replaced';
+    }
+    await this.enqueue(sweepId, [job]);
+    return 'added';
+  }
+
+  /** Remove the waiting jobs of attempts that will never run (active ones are fenced by the run). */
+  async removeJobs(sweepId: string, jobIds: readonly string[]): Promise<void> {
+    const q = this.queue(sweepId);
+    for (const id of jobIds) {
+      try {
+        await q.remove(id);
+      } catch {
+        // a locked (active) job cannot be removed; its claim will be refused as stale
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
+}

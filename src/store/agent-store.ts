@@ -1,0 +1,72 @@
+/**
+ * Agents as they registered themselves (keys.agents, keys.agent): read-only for the controller,
+ * which counts their idle slots to size the queue and tells them about stops through their channel.
+ */
+import type { Redis } from 'ioredis';
+import { keys } from './keys.js';
+
+export interface AgentInfo {
+  id: string;
+  host: string;
+  pid: number;
+  sweepId: string;
+  /** Slot names (usually one per GPU). */
+  slots: string[];
+  /** slot → runId of the runs it executes now. */
+  busy: Record<string, string>;
+  startedAt: number;
+  lastSeen: number;
+  state: string;
+}
+
+function parseJson<T>(text: string | undefined, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Every registered agent, most recently seen first. */
+export async function listAgents(redis: Redis): Promise<AgentInfo[]> {
+  const ids = await redis.zrevrange(keys.agents(), 0, -1);
+  if (ids.length === 0) return [];
+  const p = redis.pipeline();
+  for (const id of ids) p.hgetall(keys.agent(id));
+  const replies = (await p.exec()) ?? [];
+  const out: AgentInfo[] = [];
+  ids.forEach((id, i) => {
+    const h = replies[i]?.[1] as Record<string, string> | undefined;
+    if (!h || Object.keys(h).length === 0) return;
+    const slots = parseJson<unknown>(h.slots, []);
+    const busy = parseJson<unknown>(h.busy, {});
+    out.push({
+      id,
+      host: h.host ?? '',
+      pid: Number(h.pid ?? 0),
+      sweepId: h.sweepId ?? '',
+      slots: Array.isArray(slots) ? slots.map(String) : [],
+      busy: busy && typeof busy === 'object' && !Array.isArray(busy) ? (busy as Record<string, string>) : {},
+      startedAt: Number(h.startedAt ?? 0),
+      lastSeen: Number(h.lastSeen ?? 0),
+      state: h.state ?? '',
+    });
+  });
+  return out;
+}
+
+/** Agents that are not stopped and were seen within `liveMs`. */
+export function isAgentLive(agent: AgentInfo, now: number, liveMs: number): boolean {
+  return now - agent.lastSeen <= liveMs && agent.state !== 'stopped' && agent.state !== 'exited';
+}
+
+/** Idle slots of a sweep's live agents: Σ (slots − busy). */
+export function idleSlots(agents: readonly AgentInfo[], sweepId: string, now: number, liveMs: number): number {
+  let idle = 0;
+  for (const a of agents) {
+    if (a.sweepId !== sweepId || !isAgentLive(a, now, liveMs)) continue;
+    idle += Math.max(0, a.slots.length - Object.keys(a.busy).length);
+  }
+  return idle;
+}

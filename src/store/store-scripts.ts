@@ -1,0 +1,248 @@
+/**
+ * The Lua scripts behind the store's run and sweep operations: each state change of a run is one
+ * script, so the run hash, the per-state counts and the per-state index sets never disagree, and
+ * every report is fenced by the attempt's token inside Redis itself.
+ *
+ * Every run script gets the same KEYS layout (runKeys()): 1 run, 2 sweep counts, 3..9 the
+ * per-state run sets in RUN_STATES order, 10 history, 11 attempts, 12 output, 13 scores,
+ * 14 lease, 15 sweep runs. Scripts are registered with ioredis `defineCommand`, so they travel
+ * by EVALSHA, also inside pipelines.
+ */
+import type { ChainableCommander, Redis } from 'ioredis';
+import { RUN_STATES } from '../run-record.js';
+import { keys } from './keys.js';
+
+/** The KEYS of every run script, in the documented order. */
+export function runKeys(sweepId: string, runId: string): string[] {
+  return [
+    keys.run(runId),
+    keys.sweepCounts(sweepId),
+    ...RUN_STATES.map((state) => keys.sweepStateRuns(sweepId, state)),
+    keys.runHistory(runId),
+    keys.runAttempts(runId),
+    keys.runOutput(runId),
+    keys.sweepScores(sweepId),
+    keys.runLease(runId),
+    keys.sweepRuns(sweepId),
+  ];
+}
+const RUN_KEY_COUNT = 15;
+
+const PRELUDE = `
+local STATE_KEY = {${RUN_STATES.map((s, i) => `${s}=${i + 3}`).join(', ')}}
+local function move(runId, from, to, seq)
+  if from == to then return end
+  if from then
+    redis.call('HINCRBY', KEYS[2], from, -1)
+    redis.call('ZREM', KEYS[STATE_KEY[from]], runId)
+  end
+  redis.call('HINCRBY', KEYS[2], to, 1)
+  redis.call('ZADD', KEYS[STATE_KEY[to]], seq, runId)
+end
+-- Close the attempt record of \`attempt\` (append one when its start was never applied).
+local function closeAttempt(attempt, outcome, endedAt, exitCode, signal)
+  local last = redis.call('LINDEX', KEYS[11], -1)
+  local rec
+  if last then rec = cjson.decode(last) end
+  if rec and tonumber(rec.attempt) == attempt then
+    rec.endedAt = endedAt; rec.outcome = outcome; rec.exitCode = exitCode; rec.signal = signal
+    redis.call('LSET', KEYS[11], -1, cjson.encode(rec))
+  else
+    rec = {attempt = attempt, agentId = cjson.null, slot = cjson.null, startedAt = cjson.null, endedAt = endedAt, outcome = outcome, exitCode = exitCode, signal = signal}
+    redis.call('RPUSH', KEYS[11], cjson.encode(rec))
+  end
+end
+-- Queue the run again as the next attempt with a new token.
+local function requeue(runId, from, seq, attempt, counted, newToken)
+  redis.call('HSET', KEYS[1], 'state', 'pending', 'attempt', attempt + 1, 'token', newToken, 'lastSeq', 0, 'counted', counted)
+  redis.call('HDEL', KEYS[1], 'agentId', 'slot', 'startedAt', 'endedAt', 'stop', 'stopReason', 'score', 'exitCode', 'signal', 'summary')
+  redis.call('ZREM', KEYS[13], runId)
+  move(runId, from, 'pending', seq)
+  return {'requeued', tostring(attempt + 1), newToken}
+end
+`;
+
+/** ARGV: runId, sweepId, configJson, token, reason, createdAt, cap (-1: none). → created | exists | capped */
+const CREATE_RUN = `${PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'exists' end
+local n = redis.call('ZCARD', KEYS[15])
+local cap = tonumber(ARGV[7])
+if cap >= 0 and n >= cap then return 'capped' end
+local seq = n + 1
+redis.call('ZADD', KEYS[15], seq, ARGV[1])
+redis.call('HSET', KEYS[1], 'id', ARGV[1], 'sweepId', ARGV[2], 'state', 'pending', 'config', ARGV[3], 'attempt', 1, 'token', ARGV[4],
+  'reason', ARGV[5], 'createdAt', ARGV[6], 'seq', seq, 'lastSeq', 0, 'counted', 1)
+move(ARGV[1], false, 'pending', seq)
+return 'created'
+`;
+
+/** ARGV: runId, token, agentId, slot, startedAt, attemptJson. → applied | stale | unknown | ignored */
+const APPLY_STARTED = `${PRELUDE}
+local r = redis.call('HMGET', KEYS[1], 'token', 'state', 'seq')
+if not r[1] then return 'unknown' end
+if r[1] ~= ARGV[2] then return 'stale' end
+if r[2] ~= 'pending' then return 'ignored' end
+redis.call('HSET', KEYS[1], 'state', 'running', 'agentId', ARGV[3], 'slot', ARGV[4], 'startedAt', ARGV[5])
+move(ARGV[1], 'pending', 'running', tonumber(r[3]))
+redis.call('RPUSH', KEYS[11], ARGV[6])
+return 'applied'
+`;
+
+/** ARGV: runId, token, seq, row JSON... → applied | stale | unknown | duplicate */
+const APPLY_METRICS = `
+local r = redis.call('HMGET', KEYS[1], 'token', 'lastSeq')
+if not r[1] then return 'unknown' end
+if r[1] ~= ARGV[2] then return 'stale' end
+local seq = tonumber(ARGV[3])
+if seq <= tonumber(r[2] or '0') then return 'duplicate' end
+local i = 4
+while i <= #ARGV do
+  local j = math.min(i + 999, #ARGV)
+  redis.call('RPUSH', KEYS[10], unpack(ARGV, i, j))
+  i = j + 1
+end
+redis.call('HSET', KEYS[1], 'lastSeq', seq)
+return 'applied'
+`;
+
+/**
+ * ARGV: runId, token, outcome, exitCode, signal, endedAt, outputTail, summaryJson, message,
+ * newToken, maxAttempts, retryFailed (0|1), allowRequeue (0|1).
+ * → {applied, state} | {requeued, attempt, token} | {stale} | {unknown} | {ignored, state}
+ */
+const APPLY_FINISHED = `${PRELUDE}
+local r = redis.call('HMGET', KEYS[1], 'token', 'state', 'seq', 'attempt', 'counted')
+if not r[1] then return {'unknown'} end
+if r[1] ~= ARGV[2] then return {'stale'} end
+local state, seq, attempt, counted = r[2], tonumber(r[3]), tonumber(r[4]), tonumber(r[5] or '1')
+if state ~= 'running' and state ~= 'pending' then return {'ignored', state} end
+local outcome = ARGV[3]
+local exitCode = cjson.null
+if ARGV[4] ~= '' then exitCode = tonumber(ARGV[4]) end
+local signal = cjson.null
+if ARGV[5] ~= '' then signal = ARGV[5] end
+closeAttempt(attempt, outcome, tonumber(ARGV[6]), exitCode, signal)
+redis.call('SET', KEYS[12], ARGV[7])
+local maxAttempts, retryFailed, allowRequeue = tonumber(ARGV[11]), ARGV[12] == '1', ARGV[13] == '1'
+local target
+if outcome == 'finished' then target = 'finished'
+elseif outcome == 'stopped' then target = 'stopped'
+elseif outcome == 'canceled' then target = 'canceled'
+elseif outcome == 'preempted' then
+  if allowRequeue then return requeue(ARGV[1], state, seq, attempt, counted, ARGV[10]) end
+  target = 'stopped'
+elseif outcome == 'lost' then
+  if allowRequeue and counted < maxAttempts then return requeue(ARGV[1], state, seq, attempt, counted + 1, ARGV[10]) end
+  target = 'crashed'
+else
+  if retryFailed and allowRequeue and counted < maxAttempts then return requeue(ARGV[1], state, seq, attempt, counted + 1, ARGV[10]) end
+  target = 'failed'
+end
+redis.call('HSET', KEYS[1], 'state', target, 'endedAt', ARGV[6], 'exitCode', ARGV[4], 'signal', ARGV[5], 'message', ARGV[9])
+if ARGV[8] ~= '' then redis.call('HSET', KEYS[1], 'summary', ARGV[8]) end
+move(ARGV[1], state, target, seq)
+return {'applied', target}
+`;
+
+/**
+ * A running run whose lease vanished: crashed, and queued again while attempts are left.
+ * ARGV: runId, token, now, newToken, maxAttempts, allowRequeue (0|1).
+ * → {requeued, attempt, token} | {crashed} | {skip}
+ */
+const CRASH_RUN = `${PRELUDE}
+local r = redis.call('HMGET', KEYS[1], 'token', 'state', 'seq', 'attempt', 'counted')
+if r[1] ~= ARGV[2] or r[2] ~= 'running' then return {'skip'} end
+if redis.call('EXISTS', KEYS[14]) == 1 then return {'skip'} end
+local seq, attempt, counted = tonumber(r[3]), tonumber(r[4]), tonumber(r[5] or '1')
+closeAttempt(attempt, 'lost', tonumber(ARGV[3]), cjson.null, cjson.null)
+if ARGV[6] == '1' and counted < tonumber(ARGV[5]) then return requeue(ARGV[1], 'running', seq, attempt, counted + 1, ARGV[4]) end
+redis.call('HSET', KEYS[1], 'state', 'crashed', 'endedAt', ARGV[3], 'message', 'agent lost (lease expired)')
+move(ARGV[1], 'running', 'crashed', seq)
+return {'crashed'}
+`;
+
+/**
+ * Ask the agent running a run to stop it (run field \`stop\`). ARGV: runId, kind (stop|cancel), reason.
+ * → requested | skip
+ */
+const REQUEST_STOP = `
+local r = redis.call('HMGET', KEYS[1], 'state', 'stop')
+if r[1] ~= 'running' and r[1] ~= 'pending' then return 'skip' end
+if r[2] == ARGV[2] or r[2] == 'cancel' then return 'skip' end
+redis.call('HSET', KEYS[1], 'stop', ARGV[2], 'stopReason', ARGV[3])
+return 'requested'
+`;
+
+/** A pending run that will never start. ARGV: runId, reason, now. → canceled | skip */
+const CANCEL_PENDING = `${PRELUDE}
+local r = redis.call('HMGET', KEYS[1], 'state', 'seq')
+if r[1] ~= 'pending' then return 'skip' end
+redis.call('HSET', KEYS[1], 'state', 'canceled', 'stop', 'cancel', 'stopReason', ARGV[2], 'endedAt', ARGV[3])
+move(ARGV[1], 'pending', 'canceled', tonumber(r[2]))
+return 'canceled'
+`;
+
+/**
+ * KEYS: sweep hash. ARGV: to, reason, now, allowed from-states (comma list).
+ * → ok | the current state (illegal) | unknown
+ */
+const SET_SWEEP_STATE = `
+local s = redis.call('HGET', KEYS[1], 'state')
+if not s then return 'unknown' end
+local allowed = false
+for from in string.gmatch(ARGV[4], '[^,]+') do if from == s then allowed = true end end
+if not allowed then return s end
+redis.call('HSET', KEYS[1], 'state', ARGV[1], 'stateReason', ARGV[2])
+if ARGV[1] == 'finished' or ARGV[1] == 'canceled' then redis.call('HSET', KEYS[1], 'finishedAt', ARGV[3]) end
+return 'ok'
+`;
+
+/** KEYS: lock. ARGV: owner, ttlMs. → 1 when held (acquired or renewed), 0 otherwise. */
+const HOLD_LOCK = `
+local v = redis.call('GET', KEYS[1])
+if v == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0
+`;
+
+/** KEYS: lock. ARGV: owner. Deletes the lock only when this owner holds it. */
+const RELEASE_LOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+const SCRIPTS = {
+  hsCreateRun: { lua: CREATE_RUN, numberOfKeys: RUN_KEY_COUNT },
+  hsApplyStarted: { lua: APPLY_STARTED, numberOfKeys: RUN_KEY_COUNT },
+  hsApplyMetrics: { lua: APPLY_METRICS, numberOfKeys: RUN_KEY_COUNT },
+  hsApplyFinished: { lua: APPLY_FINISHED, numberOfKeys: RUN_KEY_COUNT },
+  hsCrashRun: { lua: CRASH_RUN, numberOfKeys: RUN_KEY_COUNT },
+  hsRequestStop: { lua: REQUEST_STOP, numberOfKeys: RUN_KEY_COUNT },
+  hsCancelPending: { lua: CANCEL_PENDING, numberOfKeys: RUN_KEY_COUNT },
+  hsSetSweepState: { lua: SET_SWEEP_STATE, numberOfKeys: 1 },
+  hsHoldLock: { lua: HOLD_LOCK, numberOfKeys: 1 },
+  hsReleaseLock: { lua: RELEASE_LOCK, numberOfKeys: 1 },
+} as const;
+
+export type ScriptName = keyof typeof SCRIPTS;
+type ScriptFn = (...args: Array<string | number>) => Promise<unknown>;
+
+const defined = new WeakSet<Redis>();
+
+/** Register the scripts on a client (once); pipelines made afterwards carry them too. */
+export function defineScripts(redis: Redis): void {
+  if (defined.has(redis)) return;
+  for (const [name, def] of Object.entries(SCRIPTS)) redis.defineCommand(name, def);
+  defined.add(redis);
+}
+
+/** Call a store script on a client (awaits the reply). */
+export async function callScript(redis: Redis, name: ScriptName, keyList: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
+  defineScripts(redis);
+  return await (redis as unknown as Record<ScriptName, ScriptFn>)[name](...keyList, ...args);
+}
+
+/** Queue a store script call on a pipeline made from a client that defineScripts() saw. */
+export function queueScript(pipeline: ChainableCommander, name: ScriptName, keyList: readonly string[], args: ReadonlyArray<string | number>): void {
+  (pipeline as unknown as Record<ScriptName, (...a: Array<string | number>) => unknown>)[name](...keyList, ...args);
+}

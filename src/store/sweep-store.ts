@@ -1,0 +1,215 @@
+/**
+ * Sweeps in Redis: create, read, list, change state. The shapes returned here are the API's
+ * (SweepSummary, SweepDetail); the dashboard and the CLI read them as they are.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Config, MetricSpec, SweepConfig } from '../config/types.js';
+import { HypersweepError, NotFoundError } from '../errors.js';
+import { RUN_STATES, type RunState } from '../run-record.js';
+import { gridSize } from '../search/grid.js';
+import { keys } from './keys.js';
+import { callScript } from './store-scripts.js';
+
+export const SWEEP_STATES = ['running', 'paused', 'finished', 'canceled'] as const;
+export type SweepState = (typeof SWEEP_STATES)[number];
+
+export type RunCounts = Record<RunState, number>;
+
+export interface BestRun {
+  runId: string;
+  value: number;
+  config: Config;
+}
+
+export interface SweepSummary {
+  id: string;
+  name: string;
+  method: SweepConfig['method'];
+  state: SweepState;
+  stateReason: string | null;
+  metric: { name: string; goal: MetricSpec['goal'] } | null;
+  createdAt: number;
+  finishedAt: number | null;
+  counts: RunCounts;
+  /** Grid size or run_cap (the smaller); null when unbounded. */
+  total: number | null;
+  best: BestRun | null;
+}
+
+export interface SweepDetail extends SweepSummary {
+  config: SweepConfig;
+  source: string;
+  seed: number;
+}
+
+/** A sweep id: `s` + base36 time + random base36 (sortable, safe in keys, job ids and file names). */
+export function newSweepId(now = Date.now()): string {
+  return `s${now.toString(36)}${BigInt(`0x${randomBytes(5).toString('hex')}`).toString(36).padStart(8, '0')}`;
+}
+
+/** The seed of a sweep without `execution.seed`: derived from its id. */
+export function seedFromSweepId(sweepId: string): number {
+  return createHash('sha256').update(sweepId).digest().readUInt32BE(0);
+}
+
+/** The most runs a sweep can create: min(grid size, run_cap); undefined when unbounded. */
+export function sweepTotal(config: SweepConfig): number | undefined {
+  let total = config.run_cap;
+  if (config.method === 'grid') {
+    const size = gridSize(config);
+    const n = size > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(size);
+    total = total === undefined ? n : Math.min(total, n);
+  }
+  return total;
+}
+
+export interface CreateSweepInput {
+  config: SweepConfig;
+  /** The sweep file text, kept for display. */
+  source: string;
+  /** @defaultValue newSweepId() */
+  id?: string;
+  /** @defaultValue Date.now() */
+  now?: number;
+}
+
+export async function createSweep(redis: Redis, input: CreateSweepInput): Promise<SweepDetail> {
+  const now = input.now ?? Date.now();
+  const id = input.id ?? newSweepId(now);
+  const { config } = input;
+  const seed = config.execution.seed ?? seedFromSweepId(id);
+  const total = sweepTotal(config);
+  const fields: Record<string, string> = {
+    id,
+    name: config.name ?? id,
+    state: 'running',
+    method: config.method,
+    configJson: JSON.stringify(config),
+    sourceText: input.source,
+    seed: String(seed),
+    createdAt: String(now),
+    stateReason: '',
+  };
+  if (total !== undefined) fields.total = String(total);
+  if ((await redis.exists(keys.sweep(id))) === 1) throw new HypersweepError('CONFLICT', `sweep ${id} already exists`);
+  await redis.multi().hset(keys.sweep(id), fields).zadd(keys.sweeps(), now, id).exec();
+  return await getSweep(redis, id);
+}
+
+/** Sweep ids, newest first. */
+export async function listSweepIds(redis: Redis): Promise<string[]> {
+  return await redis.zrevrange(keys.sweeps(), 0, -1);
+}
+
+export async function getSweep(redis: Redis, sweepId: string): Promise<SweepDetail> {
+  const [detail] = await readSweeps(redis, [sweepId], true);
+  if (!detail) throw new NotFoundError(`sweep ${sweepId}`);
+  return detail;
+}
+
+export async function getSweepSummary(redis: Redis, sweepId: string): Promise<SweepSummary> {
+  const [summary] = await readSweeps(redis, [sweepId], false);
+  if (!summary) throw new NotFoundError(`sweep ${sweepId}`);
+  return summary;
+}
+
+/** Every sweep, newest first. */
+export async function listSweeps(redis: Redis): Promise<SweepSummary[]> {
+  return await readSweeps(redis, await listSweepIds(redis), false);
+}
+
+/** The sweep's config as stored (parsed once per call). */
+export async function getSweepConfig(redis: Redis, sweepId: string): Promise<SweepConfig> {
+  const json = await redis.hget(keys.sweep(sweepId), 'configJson');
+  if (json === null) throw new NotFoundError(`sweep ${sweepId}`);
+  return JSON.parse(json) as SweepConfig;
+}
+
+async function readSweeps(redis: Redis, ids: readonly string[], detail: true): Promise<SweepDetail[]>;
+async function readSweeps(redis: Redis, ids: readonly string[], detail: false): Promise<SweepSummary[]>;
+async function readSweeps(redis: Redis, ids: readonly string[], detail: boolean): Promise<SweepSummary[]> {
+  if (ids.length === 0) return [];
+  const p = redis.pipeline();
+  for (const id of ids) p.hgetall(keys.sweep(id)).hgetall(keys.sweepCounts(id));
+  const replies = (await p.exec()) ?? [];
+  const rows: Array<{ hash: Record<string, string>; counts: Record<string, string>; config: SweepConfig }> = [];
+  for (let i = 0; i < ids.length; i++) {
+    const hash = replies[2 * i]?.[1] as Record<string, string> | undefined;
+    if (!hash || !hash.id || !hash.configJson) continue;
+    rows.push({ hash, counts: (replies[2 * i + 1]?.[1] as Record<string, string>) ?? {}, config: JSON.parse(hash.configJson) as SweepConfig });
+  }
+  const bests = await bestRuns(
+    redis,
+    rows.map((r) => ({ sweepId: r.hash.id!, metric: r.config.metric })),
+  );
+  return rows.map((row, i) => {
+    const { hash, config } = row;
+    const counts = Object.fromEntries(RUN_STATES.map((s) => [s, Number(row.counts[s] ?? 0)])) as RunCounts;
+    const summary: SweepSummary = {
+      id: hash.id!,
+      name: hash.name ?? hash.id!,
+      method: config.method,
+      state: hash.state as SweepState,
+      stateReason: hash.stateReason ? hash.stateReason : null,
+      metric: config.metric ? { name: config.metric.name, goal: config.metric.goal } : null,
+      createdAt: Number(hash.createdAt),
+      finishedAt: hash.finishedAt ? Number(hash.finishedAt) : null,
+      counts,
+      total: hash.total ? Number(hash.total) : null,
+      best: bests[i] ?? null,
+    };
+    if (!detail) return summary;
+    return { ...summary, config, source: hash.sourceText ?? '', seed: Number(hash.seed) } satisfies SweepDetail;
+  });
+}
+
+/** The best run of a sweep from its score ZSET: O(log n). Undefined without a metric or a score. */
+export async function bestRun(redis: Redis, sweepId: string, metric: MetricSpec | undefined): Promise<BestRun | undefined> {
+  return (await bestRuns(redis, [{ sweepId, metric }]))[0];
+}
+
+async function bestRuns(redis: Redis, sweeps: ReadonlyArray<{ sweepId: string; metric: MetricSpec | undefined }>): Promise<Array<BestRun | undefined>> {
+  const p = redis.pipeline();
+  for (const { sweepId, metric } of sweeps) {
+    if (metric?.goal === 'maximize') p.zrange(keys.sweepScores(sweepId), 0, 0, 'REV', 'WITHSCORES');
+    else p.zrange(keys.sweepScores(sweepId), 0, 0, 'WITHSCORES');
+  }
+  const tops = sweeps.length ? ((await p.exec()) ?? []) : [];
+  const out: Array<BestRun | undefined> = sweeps.map(() => undefined);
+  const configs = redis.pipeline();
+  const wanted: number[] = [];
+  tops.forEach(([, reply], i) => {
+    const top = reply as string[] | undefined;
+    if (!sweeps[i]!.metric || !top || top.length < 2) return;
+    wanted.push(i);
+    configs.hget(keys.run(top[0]!), 'config');
+  });
+  if (wanted.length === 0) return out;
+  const replies = (await configs.exec()) ?? [];
+  wanted.forEach((i, k) => {
+    const top = tops[i]![1] as string[];
+    const json = replies[k]?.[1] as string | null;
+    if (json) out[i] = { runId: top[0]!, value: Number(top[1]), config: JSON.parse(json) as Config };
+  });
+  return out;
+}
+
+/** Which states a sweep may move to from which: pause, resume, stop (→ finished), cancel. */
+export const SWEEP_TRANSITIONS: Record<'pause' | 'resume' | 'stop' | 'cancel', { to: SweepState; from: SweepState[] }> = {
+  pause: { to: 'paused', from: ['running'] },
+  resume: { to: 'running', from: ['paused'] },
+  stop: { to: 'finished', from: ['running', 'paused'] },
+  cancel: { to: 'canceled', from: ['running', 'paused', 'finished'] },
+};
+
+/**
+ * Move a sweep to `to` when its current state is one of `from`.
+ * @throws NotFoundError for an unknown sweep; HypersweepError CONFLICT for an illegal transition.
+ */
+export async function setSweepState(redis: Redis, sweepId: string, to: SweepState, options: { from: readonly SweepState[]; reason: string; now?: number }): Promise<void> {
+  const result = (await callScript(redis, 'hsSetSweepState', [keys.sweep(sweepId)], [to, options.reason, options.now ?? Date.now(), options.from.join(',')])) as string;
+  if (result === 'ok') return;
+  if (result === 'unknown') throw new NotFoundError(`sweep ${sweepId}`);
+  throw new HypersweepError('CONFLICT', `sweep ${sweepId} is ${result}; it cannot become ${to} (only from ${options.from.join(' or ')})`);
+}
