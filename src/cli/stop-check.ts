@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { loadSweepFile } from '../config/load-sweep-file.js';
 import { stopRuns } from '../stopping/stop-runs.js';
-import { readRunsFile } from './suggest.js';
+import { readRunsFile } from './read-runs-file.js';
 
 export function register(program: Command): void {
   program

@@ -34,7 +34,8 @@ export type Distribution = (typeof DISTRIBUTIONS)[number];
 /**
  * One parameter. Bounds keep W&B's meaning: `log_uniform` and `q_log_uniform` bounds are
  * exponents (natural log), `*_values` bounds are the values themselves.
- * `intLiteral` records that the YAML tokens were integers (`min: 0`, not `min: 0.0`).
+ * Whether the YAML tokens were integers (`min: 0`, not `min: 0.0`) decides W&B's inference
+ * (int_uniform vs uniform) at parse time.
  */
 export type ParameterSpec =
   | { distribution: 'constant'; value: ParamValue }

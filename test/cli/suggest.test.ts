@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { readRunsFile } from '../../src/cli/suggest.js';
+import { readRunsFile } from '../../src/cli/read-runs-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hypersweep-suggest-'));
 const file = (name: string, text: string): string => {
