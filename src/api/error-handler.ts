@@ -1,0 +1,49 @@
+/**
+ * The one place HTTP statuses come from: HypersweepError codes (and the body parser's errors)
+ * become `{"error": {"code", "message", "issues"?}}` with a 4xx/5xx status.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ConfigError, HypersweepError, type ErrorCode } from '../errors.js';
+
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  CONFIG_INVALID: 400,
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  STALE_ATTEMPT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  COMMAND_INVALID: 400,
+  REDIS_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+/** Errors of express's body parser carry `type` and `status`. */
+function fromBodyParser(err: unknown): HypersweepError | undefined {
+  const e = err as { type?: unknown; status?: unknown; message?: unknown };
+  if (typeof e?.type !== 'string' || typeof e.status !== 'number') return undefined;
+  if (e.type === 'entity.too.large') return new HypersweepError('PAYLOAD_TOO_LARGE', 'request body is larger than the 1 MB limit');
+  if (e.status >= 400 && e.status < 500) return new HypersweepError('BAD_REQUEST', `bad request body: ${String(e.message)}`);
+  return undefined;
+}
+
+export function errorHandler(log: (message: string) => void = (m) => console.error(m)): ErrorRequestHandler {
+  return (err, _req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const known = err instanceof HypersweepError ? err : fromBodyParser(err);
+    const error = known ?? new HypersweepError('INTERNAL', 'internal error');
+    if (!known) log(`hypersweep api: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    const status = STATUS_BY_CODE[error.code] ?? 500;
+    const body: { code: ErrorCode; message: string; issues?: unknown } = { code: error.code, message: error.message };
+    if (error instanceof ConfigError) body.issues = error.issues;
+    res.status(status).json({ error: body });
+  };
+}
+
+/** 404 JSON for unknown /api paths. */
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new HypersweepError('NOT_FOUND', `no route ${req.method} ${req.path}`));
+};

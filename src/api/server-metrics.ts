@@ -1,0 +1,60 @@
+/**
+ * Counters of one server process, rendered as Prometheus text at GET /metrics together with
+ * gauges read from Redis (sweeps by state, runs by state).
+ */
+import type { Redis } from 'ioredis';
+import { RUN_STATES } from '../run-record.js';
+import { listSweeps, SWEEP_STATES } from '../store/sweep-store.js';
+
+/** Upper bounds (seconds) of the proposal latency histogram. */
+const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
+
+export class ServerMetrics {
+  eventsApplied = 0;
+  staleReportsRefused = 0;
+  duplicateEventsSkipped = 0;
+  runsProposed = 0;
+  runsStopped = 0;
+  runsCrashed = 0;
+  private readonly latencyCounts = LATENCY_BUCKETS.map(() => 0);
+  private latencySum = 0;
+  private latencyCount = 0;
+
+  /** One proposal round (search + create + enqueue), in ms. */
+  observeProposalLatency(ms: number): void {
+    const s = ms / 1000;
+    this.latencySum += s;
+    this.latencyCount++;
+    LATENCY_BUCKETS.forEach((b, i) => {
+      if (s <= b) this.latencyCounts[i]!++;
+    });
+  }
+
+  async render(redis: Redis): Promise<string> {
+    const sweeps = await listSweeps(redis);
+    const lines: string[] = [];
+    const gauge = (name: string, help: string, type: 'gauge' | 'counter' | 'histogram'): void => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    };
+    gauge('hypersweep_sweeps', 'Sweeps by state.', 'gauge');
+    for (const state of SWEEP_STATES) lines.push(`hypersweep_sweeps{state="${state}"} ${sweeps.filter((s) => s.state === state).length}`);
+    gauge('hypersweep_runs', 'Runs by state, over every sweep.', 'gauge');
+    for (const state of RUN_STATES) lines.push(`hypersweep_runs{state="${state}"} ${sweeps.reduce((n, s) => n + s.counts[state], 0)}`);
+    const counter = (name: string, help: string, value: number): void => {
+      gauge(name, help, 'counter');
+      lines.push(`${name} ${value}`);
+    };
+    counter('hypersweep_events_applied_total', 'Run events applied by this process.', this.eventsApplied);
+    counter('hypersweep_stale_reports_refused_total', 'Reports from a stale attempt (wrong token) refused.', this.staleReportsRefused);
+    counter('hypersweep_duplicate_events_skipped_total', 'Run events already applied, skipped.', this.duplicateEventsSkipped);
+    counter('hypersweep_runs_proposed_total', 'Runs created from proposals.', this.runsProposed);
+    counter('hypersweep_runs_stopped_total', 'Runs stopped early by the stopping rule.', this.runsStopped);
+    counter('hypersweep_runs_crashed_total', 'Runs whose agent was lost (lease expired).', this.runsCrashed);
+    gauge('hypersweep_proposal_latency_seconds', 'Time of one proposal round: search, create runs, enqueue.', 'histogram');
+    LATENCY_BUCKETS.forEach((b, i) => lines.push(`hypersweep_proposal_latency_seconds_bucket{le="${b}"} ${this.latencyCounts[i]}`));
+    lines.push(`hypersweep_proposal_latency_seconds_bucket{le="+Inf"} ${this.latencyCount}`);
+    lines.push(`hypersweep_proposal_latency_seconds_sum ${this.latencySum}`);
+    lines.push(`hypersweep_proposal_latency_seconds_count ${this.latencyCount}`);
+    return `${lines.join('\n')}\n`;
+  }
+}
