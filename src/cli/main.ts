@@ -14,6 +14,7 @@ const commands: Array<() => Promise<{ register: (program: Command) => void }>> =
   () => import('./suggest.js'),
   () => import('./validate.js'),
   () => import('./stop-check.js'),
+  () => import('./agent.js'),
 ];
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,0 +1,115 @@
+/**
+ * `hypersweep agent SWEEP_ID`: run a sweep's runs on this box, one per GPU (worker/agent.ts).
+ * SIGTERM/SIGINT once: take no new runs, SIGTERM the scripts, report them preempted, exit.
+ * Twice: SIGKILL them and exit at once.
+ */
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { Agent } from '../../worker/agent.js';
+import { createAgentLog } from '../../worker/agent-log.js';
+import { parseGpuList, planSlots, queryGpus } from '../../worker/gpu-slots.js';
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number >= 1`);
+    return n;
+  };
+}
+
+function gpuList(value: string): number[] {
+  try {
+    return parseGpuList(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+/** `python3` when it is on PATH, else `python`, else `python3` (the run then fails with a clear message). */
+export function defaultInterpreter(path = process.env.PATH ?? ''): string {
+  for (const name of ['python3', 'python']) {
+    for (const dir of path.split(delimiter)) {
+      if (!dir) continue;
+      try {
+        accessSync(join(dir, name), constants.X_OK);
+        return name;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return 'python3';
+}
+
+interface AgentCliOptions {
+  redis: string;
+  gpus?: number[];
+  slots?: number;
+  count?: number;
+  maxFailures: number;
+  leaseMs: number;
+  graceSec: number;
+  interpreter?: string;
+  stay: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('agent')
+    .description("run a sweep's runs on this machine: one run per GPU (or one CPU slot), metrics streamed to the controller")
+    .argument('<sweep-id>', 'the sweep to pull runs from')
+    .option('--redis <url>', 'Redis URL, rediss:// for TLS (default $REDIS_URL, else redis://127.0.0.1:6379)', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+    .option('--gpus <list>', 'use these GPU indices only, e.g. 0,1,3 (default: every GPU nvidia-smi lists)', gpuList)
+    .option('--slots <n>', 'run N runs at once without GPU assignment (no nvidia-smi)', positiveInt('--slots'))
+    .option('--count <n>', 'run at most N runs, then exit', positiveInt('--count'))
+    .option('--max-failures <k>', 'exit after K failed runs in a row', positiveInt('--max-failures'), 5)
+    .option('--lease-ms <ms>', 'lease of a running attempt; a dead agent is noticed within it', positiveInt('--lease-ms'), 15_000)
+    .option('--grace-sec <s>', 'seconds between SIGTERM and SIGKILL when a run is stopped', (v) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('--grace-sec must be a number >= 0');
+      return n;
+    }, 30)
+    .option('--interpreter <cmd>', 'what ${interpreter} becomes (default python3, else python)')
+    .option('--stay', 'keep running when the sweep is finished or canceled', false)
+    .action(async (sweepId: string, opts: AgentCliOptions) => {
+      const log = createAgentLog();
+      if (opts.gpus && opts.slots !== undefined) throw new InvalidArgumentError('give --gpus or --slots, not both');
+      const detected = opts.slots === undefined ? await queryGpus() : { gpus: [] };
+      if ('problem' in detected && detected.problem) log.info(`${detected.problem}: no GPU`);
+      const { slots, note } = planSlots({ gpus: opts.gpus, slots: opts.slots, visibleDevices: process.env.CUDA_VISIBLE_DEVICES }, detected.gpus);
+      log.info(`slots: ${note}`);
+      const agent = new Agent({
+        sweepId,
+        redisUrl: opts.redis,
+        slots,
+        log,
+        interpreter: opts.interpreter ?? defaultInterpreter(),
+        count: opts.count,
+        maxFailures: opts.maxFailures,
+        leaseMs: opts.leaseMs,
+        graceSec: opts.graceSec,
+        stay: opts.stay,
+      });
+      let signals = 0;
+      const onSignal = (sig: NodeJS.Signals) => {
+        signals++;
+        if (signals === 1) {
+          log.info(`${sig}: stopping`);
+          void agent.preempt();
+        } else {
+          agent.killAll();
+          process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
+        }
+      };
+      for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, onSignal);
+      try {
+        await agent.start();
+      } catch (err) {
+        await agent.shutdown('start failed');
+        throw err;
+      }
+      process.exitCode = await agent.done;
+      for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(sig, onSignal);
+    });
+}

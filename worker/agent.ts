@@ -1,0 +1,285 @@
+/**
+ * The agent: registers in Redis, pulls one sweep's runs from its BullMQ queue (one job per free
+ * slot), executes each as a RunAttempt, heartbeats, listens for stop/cancel/wake, and shuts down
+ * without leaving a process behind. Retries are decided by our lease, never by BullMQ's stall
+ * recovery (maxStalledCount 0): every job is completed, whatever the run's outcome.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { Worker, WaitingError, type Job } from 'bullmq';
+import { QUEUE_PREFIX, runQueueName, type RunJob } from '../src/queue/run-job.js';
+import { keys } from '../src/store/keys.js';
+import { NotFoundError } from '../src/errors.js';
+import type { AttemptOutcome } from '../src/store/run-events.js';
+import type { AgentLog } from './agent-log.js';
+import type { Slot } from './gpu-slots.js';
+import { OrphanReaper } from './orphan-reaper.js';
+import { RunAttempt, type AttemptResult } from './run-attempt.js';
+
+export interface AgentOptions {
+  sweepId: string;
+  /** redis:// or rediss:// (TLS). */
+  redisUrl: string;
+  slots: Slot[];
+  log: AgentLog;
+  /** What `${interpreter}` becomes. */
+  interpreter: string;
+  /** Run at most this many runs, then exit. Unset: no limit. */
+  count?: number;
+  /** Stop after this many consecutive failed runs (failed, error, timeout). @defaultValue 5 */
+  maxFailures?: number;
+  /** Lease TTL of an attempt. @defaultValue 15000 */
+  leaseMs?: number;
+  /** SIGTERM → SIGKILL delay. @defaultValue 30 */
+  graceSec?: number;
+  /** Keep running when the sweep is finished or canceled. @defaultValue false */
+  stay?: boolean;
+  /** @defaultValue 1000 */
+  heartbeatMs?: number;
+  /** Working directory of the scripts. @defaultValue process.cwd() */
+  cwd?: string;
+  /** Environment of the scripts and of `${envvar:…}`. @defaultValue process.env */
+  env?: NodeJS.ProcessEnv;
+  /** Kill the scripts if this process dies (a sentinel process). @defaultValue true */
+  reapOrphans?: boolean;
+  /** Called after each attempt (benchmarks, tests). */
+  onAttempt?: (attempt: RunAttempt, result: AttemptResult) => void;
+}
+
+/** Sweep states after which an agent has nothing left to do. */
+const DRAIN_STATES = new Set(['finished', 'stopped', 'done']);
+const KILL_STATES = new Set(['canceled', 'cancelled']);
+const FAILURES: ReadonlySet<AttemptOutcome> = new Set(['failed', 'error', 'timeout']);
+
+export function newAgentId(): string {
+  const host = hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40) || 'host';
+  return `${host}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+export class Agent {
+  readonly id = newAgentId();
+  private readonly redis: Redis;
+  private readonly sub: Redis;
+  private worker: Worker | undefined;
+  private workerConnection: Redis | undefined;
+  private readonly free: Slot[];
+  private readonly active = new Map<string, RunAttempt>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private reaper: OrphanReaper | undefined;
+  private claimed = 0;
+  private consecutiveFailures = 0;
+  private closing: Promise<void> | undefined;
+  private resolveDone!: (code: number) => void;
+  /** Resolves with the exit code once the agent has stopped. */
+  readonly done = new Promise<number>((r) => (this.resolveDone = r));
+  private exitCode = 0;
+  private readonly leaseMs: number;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(private readonly o: AgentOptions) {
+    const redisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true } as const;
+    this.redis = new Redis(o.redisUrl, redisOptions);
+    this.sub = new Redis(o.redisUrl, redisOptions);
+    for (const c of [this.redis, this.sub]) c.on('error', (err) => this.o.log.warn(`redis: ${err.message}`));
+    this.free = [...o.slots];
+    this.leaseMs = o.leaseMs ?? 15_000;
+    this.env = o.env ?? process.env;
+  }
+
+  /** Runs currently executing, by run id. */
+  get attempts(): ReadonlyMap<string, RunAttempt> {
+    return this.active;
+  }
+
+  async start(): Promise<void> {
+    const { sweepId, log } = this.o;
+    if ((await this.redis.exists(keys.sweep(sweepId))) === 0) throw new NotFoundError(`sweep ${sweepId}`);
+    if (this.o.reapOrphans !== false) this.reaper = new OrphanReaper();
+    await this.register();
+    await this.sub.subscribe(keys.agentChannel(this.id));
+    this.sub.on('message', (_channel, message) => this.onSignal(message));
+    this.worker = new Worker<RunJob>(runQueueName(sweepId), (job, token) => this.process(job, token), {
+      connection: (this.workerConnection = this.redis.duplicate()),
+      prefix: QUEUE_PREFIX,
+      concurrency: this.o.slots.length,
+      maxStalledCount: 0,
+      autorun: false,
+    });
+    this.worker.on('error', (err) => log.warn(`queue: ${err.message}`));
+    void this.worker.run().catch((err) => log.error(`queue worker stopped: ${(err as Error).message}`));
+    this.heartbeat = setInterval(() => void this.beat(), this.o.heartbeatMs ?? 1000);
+    log.info(`agent ${this.id}: sweep ${sweepId}, slots ${this.o.slots.map((s) => s.name).join(',')}, interpreter ${this.o.interpreter}`);
+  }
+
+  private async register(): Promise<void> {
+    const now = Date.now();
+    await this.redis
+      .multi()
+      .hset(keys.agent(this.id), { id: this.id, host: hostname(), pid: String(process.pid), sweepId: this.o.sweepId, slots: JSON.stringify(this.o.slots.map((s) => s.name)), busy: '{}', startedAt: String(now), lastSeen: String(now), state: 'idle' })
+      .zadd(keys.agents(), now, this.id)
+      .publish(keys.controllerChannel(), JSON.stringify({ type: 'wake', reason: 'agent', agentId: this.id, sweepId: this.o.sweepId }))
+      .exec();
+  }
+
+  private busy(): Record<string, string> {
+    const busy: Record<string, string> = {};
+    for (const a of this.active.values()) busy[a.slot.name] = a.job.runId;
+    return busy;
+  }
+
+  private state(): string {
+    return this.closing ? 'stopping' : this.active.size > 0 ? 'busy' : 'idle';
+  }
+
+  /** Heartbeat: lastSeen and busy slots; the sweep's state; stop requests of our runs (besides pub/sub and renewLease). */
+  private async beat(): Promise<void> {
+    const now = Date.now();
+    const runIds = [...this.active.keys()];
+    try {
+      const pipe = this.redis.pipeline().hset(keys.agent(this.id), { lastSeen: String(now), busy: JSON.stringify(this.busy()), state: this.state() }).zadd(keys.agents(), now, this.id).hget(keys.sweep(this.o.sweepId), 'state');
+      for (const runId of runIds) pipe.hget(keys.run(runId), 'stop');
+      const replies = (await pipe.exec()) ?? [];
+      const sweepState = replies[2]?.[1] as string | null | undefined;
+      runIds.forEach((runId, i) => {
+        const stop = replies[3 + i]?.[1];
+        if (stop === 'stop' || stop === 'cancel') this.active.get(runId)?.kill(stop);
+      });
+      if (!this.o.stay && sweepState && !this.closing) {
+        if (KILL_STATES.has(sweepState)) {
+          this.o.log.info(`sweep ${this.o.sweepId} is ${sweepState}: killing runs and exiting`);
+          for (const a of this.active.values()) a.kill('cancel');
+          void this.shutdown('sweep canceled');
+        } else if (DRAIN_STATES.has(sweepState)) {
+          this.o.log.info(`sweep ${this.o.sweepId} is ${sweepState}: exiting after current runs`);
+          void this.shutdown('sweep finished');
+        }
+      }
+    } catch (err) {
+      this.o.log.warn(`heartbeat failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** A pub/sub message on keys.agentChannel(id): {type: stop|cancel|wake, runId?}. */
+  private onSignal(message: string): void {
+    let msg: { type?: unknown; runId?: unknown };
+    try {
+      msg = JSON.parse(message) as typeof msg;
+    } catch {
+      this.o.log.warn(`ignored signal (not JSON): ${message.slice(0, 80)}`);
+      return;
+    }
+    if (msg.type === 'stop' || msg.type === 'cancel') {
+      const targets = typeof msg.runId === 'string' ? [this.active.get(msg.runId)] : [...this.active.values()];
+      for (const a of targets) a?.kill(msg.type);
+    } else if (msg.type === 'wake') {
+      void this.beat();
+    } else {
+      this.o.log.warn(`ignored signal of unknown type: ${message.slice(0, 80)}`);
+    }
+  }
+
+  private async giveBack(job: Job<RunJob>, token: string | undefined): Promise<never> {
+    await job.moveToWait(token);
+    throw new WaitingError();
+  }
+
+  private async process(job: Job<RunJob>, token: string | undefined): Promise<unknown> {
+    const data = job.data;
+    if (this.closing || (this.o.count !== undefined && this.claimed >= this.o.count)) return await this.giveBack(job, token);
+    const slot = this.free.shift();
+    if (!slot) return await this.giveBack(job, token);
+    if (!data || typeof data.runId !== 'string' || typeof data.token !== 'string' || !Number.isInteger(data.attempt) || data.sweepId !== this.o.sweepId) {
+      this.free.push(slot);
+      this.o.log.warn(`job ${job.id}: not a run of sweep ${this.o.sweepId}: skipped`);
+      return { skipped: 'malformed' };
+    }
+    this.claimed++;
+    const attempt = new RunAttempt(data, slot, {
+      redis: this.redis,
+      agentId: this.id,
+      host: hostname(),
+      log: this.o.log,
+      leaseMs: this.leaseMs,
+      graceMs: (this.o.graceSec ?? 30) * 1000,
+      interpreter: this.o.interpreter,
+      cwd: this.o.cwd ?? process.cwd(),
+      env: this.env,
+      reaper: this.reaper,
+    });
+    this.active.set(data.runId, attempt);
+    try {
+      const result = await attempt.run();
+      if (typeof result === 'string') {
+        this.claimed--;
+        this.o.log.info(`run ${data.runId}#${data.attempt}: ${result === 'stale' ? 'stale job (run moved on)' : 'held by another agent'}: skipped`);
+        return { skipped: result };
+      }
+      this.o.onAttempt?.(attempt, result);
+      this.afterRun(result);
+      return { outcome: result.outcome };
+    } finally {
+      this.active.delete(data.runId);
+      this.free.push(slot);
+      this.free.sort((a, b) => this.o.slots.indexOf(a) - this.o.slots.indexOf(b));
+      void this.redis
+        .multi()
+        .hset(keys.agent(this.id), { busy: JSON.stringify(this.busy()), state: this.state(), lastSeen: String(Date.now()) })
+        .publish(keys.controllerChannel(), JSON.stringify({ type: 'wake', reason: 'slot', agentId: this.id, sweepId: this.o.sweepId }))
+        .exec()
+        .catch(() => undefined);
+    }
+  }
+
+  private afterRun(result: AttemptResult): void {
+    if (FAILURES.has(result.outcome)) this.consecutiveFailures++;
+    else if (result.outcome === 'finished') this.consecutiveFailures = 0;
+    const max = this.o.maxFailures ?? 5;
+    if (this.consecutiveFailures >= max && !this.closing) {
+      this.exitCode = 1;
+      this.o.log.error(`${this.consecutiveFailures} runs in a row failed (--max-failures ${max}): the command or the box is likely broken; exiting`);
+      void this.shutdown('failure budget');
+    } else if (this.o.count !== undefined && this.claimed >= this.o.count && !this.closing) {
+      this.o.log.info(`ran ${this.claimed} run(s) (--count ${this.o.count}): exiting after current runs`);
+      void this.shutdown('count');
+    }
+  }
+
+  /** The first SIGTERM/SIGINT: take no new runs, SIGTERM the scripts (their runs end `preempted`), exit when they have. */
+  preempt(): Promise<void> {
+    this.o.log.info(`signal: taking no new runs; SIGTERM to ${this.active.size} run(s) (again to kill)`);
+    for (const a of this.active.values()) a.kill('preempt');
+    return this.shutdown('signal');
+  }
+
+  /** The second signal: SIGKILL every script now. */
+  killAll(): void {
+    this.o.log.warn(`second signal: SIGKILL to ${this.active.size} run(s)`);
+    for (const a of this.active.values()) a.killNow();
+  }
+
+  /** Stop taking runs, wait for the current ones, deregister, disconnect. Idempotent. */
+  shutdown(why: string): Promise<void> {
+    this.closing ??= (async () => {
+      await this.worker?.close().catch(() => undefined);
+      if (this.heartbeat) clearInterval(this.heartbeat);
+      try {
+        await this.redis
+          .multi()
+          .hset(keys.agent(this.id), { state: 'exited', busy: '{}', lastSeen: String(Date.now()) })
+          .pexpire(keys.agent(this.id), 24 * 3600 * 1000)
+          .publish(keys.controllerChannel(), JSON.stringify({ type: 'wake', reason: 'agent-exit', agentId: this.id, sweepId: this.o.sweepId }))
+          .exec();
+      } catch {
+        // Redis away: the agent's lastSeen ages out
+      }
+      this.reaper?.close();
+      this.sub.disconnect();
+      this.workerConnection?.disconnect();
+      this.redis.disconnect();
+      this.o.log.info(`agent ${this.id}: exited (${why})`);
+      this.resolveDone(this.exitCode);
+    })();
+    return this.closing;
+  }
+}

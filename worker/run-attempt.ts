@@ -1,0 +1,315 @@
+/**
+ * One attempt of one run on one slot, from claim to finished event (src/store/attempt-lease.ts):
+ * claim the lease, build the argv, start the script in its own process group, keep the lease
+ * from the agent's event loop, stream metrics and output, stop it when told, report how it
+ * ended, remove its files. Nothing the script does can block the lease.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import type { RunJob } from '../src/queue/run-job.js';
+import type { HistoryRow } from '../src/run-record.js';
+import { claimAttempt, finishAttempt, renewLease, reportEvent, type ClaimResult, type LeaseHolder } from '../src/store/attempt-lease.js';
+import { keys } from '../src/store/keys.js';
+import type { AttemptOutcome } from '../src/store/run-events.js';
+import type { AgentLog } from './agent-log.js';
+import { CommandError, expandCommand } from './command-macros.js';
+import { LineSplitter, parseKatibLine, parseMetricJson, STDOUT_PREFIX, type MetricRecord } from './metric-lines.js';
+import { MetricStream } from './metric-stream.js';
+import { MetricsFileTail } from './metrics-file-tail.js';
+import type { OrphanReaper } from './orphan-reaper.js';
+import { OutputTail } from './output-tail.js';
+import type { Slot } from './gpu-slots.js';
+import { spawnGroup, type GroupExit, type ProcessGroup } from './process-group.js';
+
+/** Why the agent ended a script; the first reason wins, except that `cancel`/`lost` escalate. */
+export type KillReason = 'stop' | 'cancel' | 'preempt' | 'timeout' | 'lost';
+
+const OUTCOME_OF: Record<KillReason, AttemptOutcome> = { stop: 'stopped', cancel: 'canceled', preempt: 'preempted', timeout: 'timeout', lost: 'lost' };
+
+export interface AttemptSettings {
+  redis: Redis;
+  agentId: string;
+  host: string;
+  log: AgentLog;
+  /** Lease TTL; renewed every leaseMs / 3. */
+  leaseMs: number;
+  /** SIGTERM → SIGKILL delay for stop, timeout and preempt. */
+  graceMs: number;
+  interpreter: string;
+  /** Working directory of the script (the agent's cwd). */
+  cwd: string;
+  /** The agent's environment, inherited by the script. */
+  env: NodeJS.ProcessEnv;
+  reaper?: OrphanReaper;
+  /** How often the output tail is SET at keys.runOutput. @defaultValue 2000 */
+  outputEveryMs?: number;
+  /** Metrics batching window. @defaultValue 150 */
+  metricsBatchMs?: number;
+}
+
+export interface AttemptResult {
+  outcome: AttemptOutcome;
+  exitCode: number | null;
+  signal: string | null;
+  message?: string;
+  /** Ms from entering run() to the child's spawn (benchmarks). */
+  startLatencyMs?: number;
+}
+
+/** `r3f…` → a file-name-safe fragment. */
+export function safeName(id: string): string {
+  return id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || 'x';
+}
+
+const MAX_WARNINGS = 5;
+
+class NotStarted extends Error {
+  constructor(readonly reason: KillReason) {
+    super(reason);
+  }
+}
+
+export class RunAttempt {
+  readonly holder: LeaseHolder;
+  private reason: KillReason | undefined;
+  private group: ProcessGroup | undefined;
+  private killTimer: NodeJS.Timeout | undefined;
+  private readonly output = new OutputTail();
+  private warnings = 0;
+  private skipped = 0;
+  /** Set when the script has been started; for tests and `busy`. */
+  childPid: number | undefined;
+
+  constructor(
+    readonly job: RunJob,
+    readonly slot: Slot,
+    private readonly s: AttemptSettings,
+  ) {
+    this.holder = { sweepId: job.sweepId, runId: job.runId, attempt: job.attempt, token: job.token, agentId: s.agentId, slot: slot.name };
+  }
+
+  private get label(): string {
+    return `run ${this.job.runId}#${this.job.attempt} [${this.slot.name}]`;
+  }
+
+  /**
+   * Ends the script for `reason`: SIGTERM then SIGKILL after the grace period; `cancel` and
+   * `lost` SIGKILL at once. Before the script started, it keeps it from starting.
+   */
+  kill(reason: KillReason): void {
+    const escalate = reason === 'cancel' || reason === 'lost';
+    if (this.reason && !escalate) return;
+    if (this.reason === reason) return;
+    this.reason = reason;
+    if (!this.group) return;
+    if (escalate) {
+      this.s.log.info(`${this.label}: ${reason === 'lost' ? 'lease lost' : 'cancel'}: SIGKILL`);
+      this.group.signal('SIGKILL');
+      return;
+    }
+    this.s.log.info(`${this.label}: ${reason}: SIGTERM (SIGKILL in ${Math.round(this.s.graceMs / 1000)} s)`);
+    this.group.signal('SIGTERM');
+    this.killTimer ??= setTimeout(() => {
+      if (this.group?.signal('SIGKILL')) this.s.log.warn(`${this.label}: still running ${Math.round(this.s.graceMs / 1000)} s after SIGTERM: SIGKILL`);
+    }, this.s.graceMs);
+  }
+
+  /** SIGKILL now, whatever the reason so far (the agent's second signal). */
+  killNow(): void {
+    this.reason ??= 'preempt';
+    this.group?.signal('SIGKILL');
+  }
+
+  private warn(message: string): void {
+    this.skipped++;
+    if (this.warnings++ < MAX_WARNINGS) this.s.log.warn(`${this.label}: ${message}`);
+  }
+
+  /** Claim the attempt and execute it. `stale`/`taken`: nothing was run. */
+  async run(): Promise<AttemptResult | Exclude<ClaimResult, 'ok'>> {
+    const t0 = performance.now();
+    const { redis } = this.s;
+    const claim = await claimAttempt(redis, this.holder, this.s.leaseMs, { host: this.s.host, pid: process.pid, at: Date.now() });
+    if (claim !== 'ok') return claim;
+
+    const dir = await mkdtemp(join(tmpdir(), `hypersweep-${safeName(this.job.runId)}-${this.job.attempt}-`));
+    const paramsFile = join(dir, 'params.json');
+    const metricsFile = join(dir, 'metrics.jsonl');
+    await Promise.all([writeFile(paramsFile, JSON.stringify(this.job.config)), writeFile(metricsFile, '')]);
+
+    const metrics = new MetricStream({
+      batchMs: this.s.metricsBatchMs,
+      send: (seq, rows: HistoryRow[]) => reportEvent(redis, this.job.sweepId, { type: 'metrics', runId: this.job.runId, attempt: this.job.attempt, token: this.job.token, seq, rows }),
+      onError: (err) => this.s.log.warn(`${this.label}: metrics not sent: ${(err as Error).message}`),
+    });
+    const take = (record: MetricRecord) => metrics.push(record);
+
+    // Lease: renewed from our own event loop; a stop request rides on the answer.
+    let lastRenewOk = Date.now();
+    let renewing = false;
+    const renew = setInterval(() => {
+      if (Date.now() - lastRenewOk > this.s.leaseMs) this.kill('lost');
+      if (renewing) return;
+      renewing = true;
+      renewLease(redis, this.holder, this.s.leaseMs)
+        .then((status) => {
+          if (!status.held) return this.kill('lost');
+          lastRenewOk = Date.now();
+          if (status.stop) this.kill(status.stop);
+        })
+        .catch((err) => this.s.log.warn(`${this.label}: lease renewal failed: ${(err as Error).message}`))
+        .finally(() => (renewing = false));
+    }, Math.max(10, Math.floor(this.s.leaseMs / 3)));
+
+    let published = 0;
+    const publishOutput = async () => {
+      if (this.output.version === published) return;
+      published = this.output.version;
+      await redis.set(keys.runOutput(this.job.runId), this.output.text());
+    };
+    const outputTimer = setInterval(() => publishOutput().catch(() => undefined), this.s.outputEveryMs ?? 2000);
+
+    const fileTail = new MetricsFileTail(metricsFile, (line) => {
+      if (line.trim() === '') return;
+      const parsed = parseMetricJson(line);
+      if (parsed.ok) take(parsed.record);
+      else this.warn(`skipped metrics file line (${parsed.problem}): ${line.slice(0, 80)}`);
+    });
+
+    let result: AttemptResult;
+    let timeoutTimer: NodeJS.Timeout | undefined;
+    try {
+      let argv: string[];
+      try {
+        argv = expandCommand(this.job.command, { config: this.job.config, program: this.job.program, interpreter: this.s.interpreter, paramsFile, env: this.s.env });
+      } catch (err) {
+        if (err instanceof CommandError) throw err;
+        throw new CommandError(`cannot build the command: ${(err as Error).message}`);
+      }
+      if (this.reason) throw new NotStarted(this.reason);
+      const env: NodeJS.ProcessEnv = {
+        ...this.s.env,
+        ...this.slot.env,
+        PYTHONUNBUFFERED: this.s.env.PYTHONUNBUFFERED ?? '1',
+        HYPERSWEEP_SWEEP_ID: this.job.sweepId,
+        HYPERSWEEP_RUN_ID: this.job.runId,
+        HYPERSWEEP_ATTEMPT: String(this.job.attempt),
+        HYPERSWEEP_PARAMS_FILE: paramsFile,
+        HYPERSWEEP_METRICS_FILE: metricsFile,
+      };
+      // W&B reads these to attach a run to a sweep on its server: only harmless when offline.
+      if (/^(offline|disabled|dryrun)$/.test(this.s.env.WANDB_MODE ?? '')) {
+        env.WANDB_SWEEP_ID = this.job.sweepId;
+        env.WANDB_RUN_ID = this.job.runId;
+      }
+      fileTail.start();
+      try {
+        this.group = await spawnGroup(argv, { cwd: this.s.cwd, env });
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        throw new CommandError(`cannot start ${JSON.stringify(argv[0])}: ${e.code ?? e.message}${e.code === 'ENOENT' ? ' (not found on PATH)' : ''}`);
+      }
+      const startLatencyMs = performance.now() - t0;
+      const group = this.group;
+      this.childPid = group.pid;
+      this.s.reaper?.watch(group.pid);
+      this.s.log.info(`${this.label}: started pid ${group.pid}: ${argv.join(' ').slice(0, 200)}`);
+      const early = this.reason;
+      if (early) {
+        this.reason = undefined;
+        this.kill(early);
+      }
+
+      const stdoutLines = new LineSplitter((line) => {
+        if (line.startsWith(STDOUT_PREFIX)) {
+          const parsed = parseMetricJson(line.slice(STDOUT_PREFIX.length));
+          if (parsed.ok) take(parsed.record);
+          else this.warn(`skipped stdout metric line (${parsed.problem}): ${line.slice(0, 80)}`);
+        } else if (this.job.execution?.stdout_metrics) {
+          const record = parseKatibLine(line);
+          if (record) take(record);
+        }
+      });
+      const stdoutDone = new Promise<void>((r) => group.stdout.once('close', r));
+      const stderrDone = new Promise<void>((r) => group.stderr.once('close', r));
+      const decoder = new TextDecoder('utf-8');
+      group.stdout.on('data', (chunk: Buffer) => {
+        this.output.push(chunk);
+        stdoutLines.push(decoder.decode(chunk, { stream: true }));
+      });
+      group.stderr.on('data', (chunk: Buffer) => this.output.push(chunk));
+
+      const timeoutSec = this.job.execution?.run_timeout_sec;
+      if (timeoutSec !== undefined && timeoutSec > 0) timeoutTimer = setTimeout(() => this.kill('timeout'), timeoutSec * 1000);
+
+      const exit: GroupExit = await group.exited;
+      // The leader is gone; anything it left in its group goes too.
+      group.signal('SIGKILL');
+      this.s.reaper?.forget(group.pid);
+      // Pipes held by nothing now; wait briefly for their last bytes.
+      await Promise.race([Promise.all([stdoutDone, stderrDone]), new Promise((r) => setTimeout(r, 500))]);
+      stdoutLines.end();
+
+      const outcome: AttemptOutcome = this.reason ? OUTCOME_OF[this.reason] : exit.code === 0 ? 'finished' : 'failed';
+      const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+      const message =
+        this.reason === 'timeout'
+          ? `timed out after ${timeoutSec} s (${how})`
+          : this.reason === 'lost'
+            ? `lease lost: killed (${how})`
+            : this.reason
+              ? `${OUTCOME_OF[this.reason]} (${how})`
+              : exit.code === 0
+                ? undefined
+                : how;
+      result = { outcome, exitCode: exit.code, signal: exit.signal, message, startLatencyMs };
+    } catch (err) {
+      if (err instanceof NotStarted) {
+        result = { outcome: OUTCOME_OF[err.reason], exitCode: null, signal: null, message: `not started: ${err.reason} requested first` };
+        return await this.wrapUp(result, dir, fileTail, metrics, publishOutput);
+      }
+      if (!(err instanceof CommandError)) throw err;
+      this.s.log.error(`${this.label}: ${err.message}`);
+      this.output.push(`hypersweep: ${err.message}\n`);
+      result = { outcome: 'error', exitCode: null, signal: null, message: err.message };
+    } finally {
+      clearInterval(renew);
+      clearInterval(outputTimer);
+      if (timeoutTimer) clearTimeout(timeoutTimer);
+      if (this.killTimer) clearTimeout(this.killTimer);
+    }
+
+    return await this.wrapUp(result, dir, fileTail, metrics, publishOutput);
+  }
+
+  private async wrapUp(result: AttemptResult, dir: string, fileTail: MetricsFileTail, metrics: MetricStream, publishOutput: () => Promise<void>): Promise<AttemptResult> {
+    await fileTail.stop();
+    await metrics.flush();
+    if (this.skipped > MAX_WARNINGS) this.s.log.warn(`${this.label}: ${this.skipped} metric lines skipped in all`);
+    await publishOutput().catch(() => undefined);
+    const summary = Object.keys(metrics.summary).length > 0 ? metrics.summary : undefined;
+    await this.finish({ ...result, summary });
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    this.s.log.info(`${this.label}: ${result.outcome}${result.message ? ` (${result.message})` : ''}, ${metrics.count} metric row(s)`);
+    return result;
+  }
+
+  /** The finished event and lease release, retried while Redis is briefly away. */
+  private async finish(result: AttemptResult & { summary?: Record<string, number> }): Promise<void> {
+    const event = { outcome: result.outcome, exitCode: result.exitCode, signal: result.signal, outputTail: this.output.text(), at: Date.now(), ...(result.summary ? { summary: result.summary } : {}), ...(result.message ? { message: result.message } : {}) };
+    for (let i = 0; ; i++) {
+      try {
+        await finishAttempt(this.s.redis, this.holder, event);
+        return;
+      } catch (err) {
+        if (i >= 9) {
+          this.s.log.error(`${this.label}: finished event not sent: ${(err as Error).message}`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+}
