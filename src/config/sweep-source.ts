@@ -32,7 +32,7 @@ export function parseSweepSource(source: string, file?: string): SweepSource {
   if (isJsonFile(file) && !jsonSyntaxOk(source, sink)) return { doc, sink, parsed: false };
   for (const e of doc.errors) {
     const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    sink.error(e.pos[0], '', `YAML syntax error: ${message}`);
+    sink.error(errorOffset(source, e.code, message, e.pos[0]), '', `YAML syntax error: ${message}`);
   }
   if (doc.errors.length > 0) return { doc, sink, parsed: false };
   for (const w of doc.warnings) {
@@ -40,6 +40,14 @@ export function parseSweepSource(source: string, file?: string): SweepSource {
   }
   reportDuplicateKeys(doc.contents, '', sink);
   return { doc, sink, parsed: true };
+}
+
+/** yaml reports an unclosed quote at the end of the text; point at the opening quote instead. */
+function errorOffset(source: string, code: string, message: string, offset: number): number {
+  const quote = code === 'MISSING_CHAR' ? /closing (["'])quote/.exec(message)?.[1] : undefined;
+  if (!quote) return offset;
+  const open = source.lastIndexOf(quote, Math.max(0, offset - 1));
+  return open >= 0 ? open : offset;
 }
 
 /** Strict JSON check for `.json` files (the yaml parser would accept more). */

@@ -16,7 +16,8 @@ type Case = [name: string, source: string, line: number, column: number, path: s
 
 const cases: Case[] = [
   // --- syntax
-  ['YAML syntax error: unterminated quote', 'method: random\nname: "abc\n', 3, 1, '', 'YAML syntax error: Missing closing "quote'],
+  ['YAML syntax error: unterminated quote', 'method: random\nname: "abc\n', 2, 7, '', 'YAML syntax error: Missing closing "quote'],
+  ['YAML syntax error: unterminated single quote', "method: random\nname: 'abc\n", 2, 7, '', "YAML syntax error: Missing closing 'quote"],
   ['YAML syntax error: bad indentation', 'method: random\nparameters:\n  x: {value: 1}\n y: 2\n', 4, 1, '', 'YAML syntax error: All mapping items must start at the same column'],
   ['duplicate top-level key', 'method: random\nmethod: grid\n' + X, 2, 1, 'method', 'duplicate key "method" (first at line 1, column 1)'],
   ['duplicate key inside a parameter', H + '  lr:\n    min: 0\n    min: 1\n    max: 2\n', 5, 5, 'parameters.lr.min', 'duplicate key "min" (first at line 4, column 5)'],
