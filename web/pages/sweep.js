@@ -1,0 +1,368 @@
+/**
+ * One sweep, live: best config, how runs learn (curves), which parameters matter (parallel
+ * coordinates, importance, score against each parameter), every run (sortable, filterable,
+ * virtualised), and the controls. Polls every second; charts merge updates (setOption) and
+ * redraw only when their data changed.
+ */
+import { allRuns, api, ApiError } from '../api.js';
+import { h, replaceChildren } from '../dom.js';
+import { flattenConfig, fmtAge, fmtNum, fmtSpan, parametersFromRuns, runDurationMs, searchedParameters, STATE_ORDER, valueLabel } from '../format.js';
+import { poll } from '../poll.js';
+import { createRunsTable } from '../runs-table.js';
+import { createBestConfig } from '../views/best-config.js';
+import { createCurvesChart } from '../views/curves-chart.js';
+import { createImportanceCard } from '../views/importance-card.js';
+import { createParallelChart } from '../views/parallel-chart.js';
+import { createScatterChart } from '../views/scatter-chart.js';
+
+const ACTIVE = new Set(['pending', 'running']);
+/** Above this many runs whose curves changed in one tick, refetch all curves in one request. */
+const MAX_CURVE_FETCHES = 16;
+
+export function mountSweep(main, { sweepId }, ctx) {
+  const base = `sweeps/${encodeURIComponent(sweepId)}`;
+  const runHref = (run) => `#/sweeps/${encodeURIComponent(sweepId)}/runs/${encodeURIComponent(run.id ?? run)}`;
+  const open = (runId) => (location.hash = runHref(runId));
+
+  let sweep = null;
+  let params = [];
+  /** @type {Map<string, any>} */
+  let runs = new Map();
+  /** metric name → Map runId → points */
+  let curves = new Map();
+  let metricName = null;
+  let metricChoices = [];
+  let filter = new Set();
+  let built = false;
+  let busy = false;
+
+  const views = {};
+  const el = {};
+
+  async function loadCurves(signal) {
+    if (!metricName) return;
+    const data = await api(`${base}/curves?metric=${encodeURIComponent(metricName)}`, { signal });
+    curves = new Map(data.runs.map((r) => [r.id, r.points]));
+  }
+
+  async function refreshCurves(ids, signal) {
+    if (!metricName || ids.length === 0) return;
+    if (ids.length > MAX_CURVE_FETCHES) return loadCurves(signal);
+    await Promise.all(
+      ids.map(async (id) => {
+        const run = await api(`${base}/runs/${encodeURIComponent(id)}`, { signal });
+        const points = [];
+        for (const row of run.history ?? []) {
+          const v = row[metricName];
+          if (typeof v === 'number' && Number.isFinite(v)) points.push([row._step, v]);
+        }
+        curves.set(id, points);
+      }),
+    );
+  }
+
+  /** Runs: the active ones every tick; everything again when runs were added or left the active set. */
+  async function syncRuns(signal) {
+    const counted = Object.values(sweep.counts ?? {}).reduce((a, b) => a + b, 0);
+    const wasActive = [...runs.values()].filter((r) => ACTIVE.has(r.state)).map((r) => r.id);
+    const { runs: active } = await api(`${base}/runs?state=pending,running&limit=1000`, { signal });
+    const activeIds = new Set(active.map((r) => r.id));
+    const changed = [];
+    const left = wasActive.some((id) => !activeIds.has(id));
+    if (left || counted !== runs.size || active.some((r) => !runs.has(r.id))) {
+      const all = await allRuns(sweepId, signal);
+      const next = new Map(all.map((r) => [r.id, r]));
+      for (const [id, r] of next) {
+        const prev = runs.get(id);
+        if (!prev || prev.steps !== r.steps || prev.state !== r.state) changed.push(id);
+      }
+      runs = next;
+    } else {
+      for (const r of active) {
+        const prev = runs.get(r.id);
+        if (!prev || prev.steps !== r.steps || prev.state !== r.state || prev.score !== r.score) changed.push(r.id);
+        runs.set(r.id, r);
+      }
+    }
+    return changed;
+  }
+
+  function build() {
+    built = true;
+    const s = sweep;
+    ctx.setCrumbs({ label: s.name || s.id, href: `#/sweeps/${encodeURIComponent(sweepId)}` });
+    el.title = h('h1', null, s.name || s.id);
+    el.badges = h('span');
+    el.sub = h('div', { class: 'sub' });
+    el.actions = h('div', { class: 'actions' });
+    el.stats = h('div', { class: 'stats', 'data-testid': 'stats' });
+    el.error = h('div');
+    views.best = createBestConfig({ sweepId, ctx });
+    views.curves = createCurvesChart({ onOpen: open });
+    views.parallel = createParallelChart({ onOpen: open });
+    views.importance = createImportanceCard();
+    views.scatter = createScatterChart({ onOpen: open });
+    el.metricSelect = h('select', { 'aria-label': 'Metric', onchange: async (e) => {
+      metricName = e.target.value;
+      try {
+        await loadCurves();
+        drawCurves();
+      } catch (err) {
+        showError(err);
+      }
+    } });
+    el.filters = h('div', { class: 'filters', 'data-testid': 'state-filters' });
+    el.tableNote = h('span', { class: 'right muted' });
+    views.table = createRunsTable({ columns: columns(), href: runHref, initialSort: { key: 'score', dir: s.metric?.goal === 'maximize' ? -1 : 1 } });
+
+    replaceChildren(
+      main,
+      h('div', { class: 'page-head' }, h('div', null, h('div', { style: { display: 'flex', gap: '10px', alignItems: 'center', flexWrap: 'wrap' } }, el.title, el.badges), el.sub), el.actions),
+      el.error,
+      el.stats,
+      h('div', { class: 'grid side' }, h('section', { class: 'card' }, h('h2', null, 'Curves', h('span', { class: 'right' }, el.metricSelect)), views.curves.el), views.best.el),
+      h('div', { class: 'grid side' }, h('section', { class: 'card' }, h('h2', null, 'Parameters → score', h('span', { class: 'right muted' }, 'drag along an axis to filter')), views.parallel.el), views.importance.el),
+      h('section', { class: 'card', style: { marginBottom: '14px' } }, h('h2', null, 'Score against each parameter'), views.scatter.el),
+      h('section', { class: 'card' }, h('h2', null, 'Runs', el.tableNote), el.filters, views.table.el),
+    );
+  }
+
+  function columns() {
+    const cols = [
+      { key: 'state', label: 'state', px: 88, value: (r) => STATE_ORDER.indexOf(r.state), text: (r) => r.state, cell: (r) => h('span', { class: `s-${r.state}` }, r.state) },
+      { key: 'id', label: 'run', px: 120, value: (r) => r.id, text: (r) => r.id, cell: (r) => h('span', { class: `mono${r.id === sweep.best?.runId ? ' is-best' : ''}`, title: r.id }, r.id) },
+    ];
+    for (const p of params) {
+      cols.push({
+        key: `p:${p.name}`,
+        label: p.name,
+        px: 110,
+        align: p.kind === 'number' ? 'right' : undefined,
+        title: `Sort by ${p.name}`,
+        value: (r) => {
+          const v = flattenConfig(r.config)[p.name];
+          return typeof v === 'number' ? v : v === undefined ? null : valueLabel(v);
+        },
+        text: (r) => {
+          const v = flattenConfig(r.config)[p.name];
+          return typeof v === 'number' ? fmtNum(v) : valueLabel(v);
+        },
+      });
+    }
+    const goalDir = sweep.metric?.goal === 'maximize' ? -1 : 1;
+    cols.push(
+      { key: 'score', label: sweep.metric?.name ?? 'score', px: 96, align: 'right', defaultDir: goalDir, title: 'Sort by score (best first)', value: (r) => r.score, text: (r) => fmtNum(r.score), cell: (r) => h('span', { class: r.id === sweep.best?.runId ? 'is-best' : '' }, fmtNum(r.score)) },
+      { key: 'steps', label: 'steps', px: 64, align: 'right', defaultDir: -1, value: (r) => r.steps, text: (r) => String(r.steps ?? 0) },
+      { key: 'duration', label: 'duration', px: 84, align: 'right', defaultDir: -1, value: (r) => runDurationMs(r), text: (r) => { const d = runDurationMs(r); return d === null ? '—' : fmtSpan(d); } },
+      { key: 'why', label: 'stop reason', px: 220, flex: true, value: (r) => whyText(r) || null, text: (r) => whyText(r) },
+      { key: 'created', label: 'created', px: 84, align: 'right', defaultDir: -1, value: (r) => r.createdAt, text: (r) => fmtAge(r.createdAt) },
+    );
+    return cols;
+  }
+
+  function whyText(r) {
+    if (r.stopReason) return r.stopReason;
+    if (r.state === 'failed' || r.state === 'crashed') return r.exitCode !== null && r.exitCode !== undefined ? `exit code ${r.exitCode}` : r.state;
+    if (r.state === 'canceled') return 'canceled';
+    return '';
+  }
+
+  function renderHead() {
+    const s = sweep;
+    el.title.textContent = s.name || s.id;
+    document.title = `${s.name || s.id} · hypersweep`;
+    replaceChildren(
+      el.badges,
+      h('span', { class: `badge s-${s.state}`, 'data-testid': 'sweep-state' }, s.state),
+      ' ',
+      h('span', { class: 'muted' }, `${s.method}${s.metric ? ` · ${s.metric.goal} ${s.metric.name}` : ''}`),
+    );
+    replaceChildren(el.sub, h('span', { class: 'mono' }, s.id), ` · created ${fmtAge(s.createdAt)}`, s.finishedAt ? ` · ended after ${fmtSpan(s.finishedAt - s.createdAt)}` : '', s.stateReason ? ` · ${s.stateReason}` : '');
+    const c = s.counts ?? {};
+    const total = Object.values(c).reduce((a, b) => a + b, 0);
+    const stat = (k, v, cls) => h('div', { class: 'stat' }, h('span', { class: `v ${cls ?? ''}` }, v), h('span', { class: 'k' }, k));
+    replaceChildren(
+      el.stats,
+      stat('runs', s.total ? `${total} / ${s.total}` : String(total)),
+      stat('running', String(c.running ?? 0), 's-running'),
+      stat('pending', String(c.pending ?? 0)),
+      stat('finished', String(c.finished ?? 0), 's-finished'),
+      stat('stopped early', String(c.stopped ?? 0), 's-stopped'),
+      stat('failed', String(c.failed ?? 0), 's-failed'),
+      stat('crashed', String(c.crashed ?? 0), 's-crashed'),
+      stat('canceled', String(c.canceled ?? 0)),
+      stat(`best ${s.metric?.name ?? ''}`, s.best ? fmtNum(s.best.value) : '—', 'is-best'),
+    );
+    renderActions();
+  }
+
+  let confirming = null;
+  function renderActions() {
+    const st = sweep.state;
+    const live = st === 'running' || st === 'paused';
+    const button = (action, label, enabled, title, cls = '') =>
+      h('button', { class: `btn ${cls}`, type: 'button', disabled: !enabled || busy, title, dataset: { action }, onclick: () => act(action) }, confirming === action ? `Confirm ${label.toLowerCase()}?` : label);
+    replaceChildren(
+      el.actions,
+      st === 'paused' ? button('resume', 'Resume', true, 'Start proposing runs again') : button('pause', 'Pause', st === 'running', 'Propose no new runs; running runs go on'),
+      button('stop', 'Stop', live, 'Finish the sweep: no new runs; running runs are stopped gracefully', confirming === 'stop' ? 'danger' : ''),
+      button('cancel', 'Cancel', live, 'Cancel the sweep: running runs are killed now', 'danger'),
+    );
+  }
+
+  async function act(action) {
+    if ((action === 'stop' || action === 'cancel') && confirming !== action) {
+      confirming = action;
+      renderActions();
+      setTimeout(() => {
+        if (confirming === action) {
+          confirming = null;
+          renderActions();
+        }
+      }, 4000);
+      return;
+    }
+    confirming = null;
+    busy = true;
+    renderActions();
+    try {
+      const summary = await api(`${base}/${action}`, { method: 'POST' });
+      sweep = { ...sweep, ...summary };
+      ctx.toast(`Sweep ${summary.state}`);
+    } catch (err) {
+      showError(err);
+    } finally {
+      busy = false;
+      renderHead();
+    }
+  }
+
+  function showError(err) {
+    if (err instanceof ApiError && err.status === 401) return;
+    replaceChildren(el.error, err ? h('div', { class: 'error-box' }, err.message ?? String(err)) : null);
+  }
+
+  function renderFilters() {
+    const counts = {};
+    for (const r of runs.values()) counts[r.state] = (counts[r.state] ?? 0) + 1;
+    const chip = (state, label, n) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          class: `chip${(state === null ? filter.size === 0 : filter.has(state)) ? ' on' : ''}`,
+          dataset: { state: state ?? 'all' },
+          'aria-pressed': String(state === null ? filter.size === 0 : filter.has(state)),
+          onclick: () => {
+            if (state === null) filter.clear();
+            else if (filter.has(state)) filter.delete(state);
+            else filter.add(state);
+            renderFilters();
+            renderTable();
+          },
+        },
+        state ? h('span', { class: `s-${state}` }, '●') : null,
+        label,
+        h('span', { class: 'n' }, String(n)),
+      );
+    replaceChildren(el.filters, chip(null, 'all', runs.size), STATE_ORDER.filter((s) => counts[s]).map((s) => chip(s, s, counts[s])));
+  }
+
+  function renderTable() {
+    const rows = [...runs.values()].filter((r) => filter.size === 0 || filter.has(r.state));
+    views.table.setRows(rows);
+    el.tableNote.textContent = `${rows.length} of ${runs.size} runs`;
+  }
+
+  function quality() {
+    const scored = [...runs.values()].filter((r) => typeof r.score === 'number' && Number.isFinite(r.score));
+    const dir = sweep.metric?.goal === 'maximize' ? 1 : -1;
+    scored.sort((a, b) => (a.score - b.score) * dir);
+    const q = new Map();
+    scored.forEach((r, i) => q.set(r.id, scored.length === 1 ? 1 : i / (scored.length - 1)));
+    return q;
+  }
+
+  function drawCurves() {
+    views.curves.update({ curves, runs, quality: quality(), bestId: sweep.best?.runId ?? null, metric: metricName });
+  }
+
+  function drawAnalysis() {
+    const list = [...runs.values()];
+    const args = { runs: list, params, metric: sweep.metric, bestId: sweep.best?.runId ?? null };
+    views.parallel.update(args);
+    views.scatter.update(args);
+    views.importance.update(list, params);
+  }
+
+  async function chooseMetrics(signal) {
+    metricChoices = sweep.metric ? [sweep.metric.name] : [];
+    const probe = sweep.best?.runId ?? [...runs.values()].find((r) => r.steps > 0)?.id;
+    if (probe) {
+      try {
+        const run = await api(`${base}/runs/${encodeURIComponent(probe)}`, { signal });
+        for (const row of run.history ?? []) for (const k of Object.keys(row)) if (!k.startsWith('_') && !metricChoices.includes(k)) metricChoices.push(k);
+      } catch (err) {
+        if (err?.name === 'AbortError') throw err;
+      }
+    }
+    if (!metricName) metricName = metricChoices[0] ?? null;
+    replaceChildren(el.metricSelect, metricChoices.map((m) => h('option', { value: m, selected: m === metricName }, m)));
+  }
+
+  const poller = poll(
+    async (signal) => {
+      const first = !built;
+      let next;
+      try {
+        next = await api(base, { signal });
+      } catch (err) {
+        if (first && err instanceof ApiError && err.status !== 401) replaceChildren(main, h('div', { class: 'error-box' }, err.status === 404 ? `No sweep ${sweepId} on this controller.` : err.message), h('a', { href: '#/' }, '← all sweeps'));
+        throw err;
+      }
+      const bestChanged = sweep?.best?.runId !== next.best?.runId;
+      sweep = next;
+      if (first) {
+        const all = await allRuns(sweepId, signal);
+        runs = new Map(all.map((r) => [r.id, r]));
+        params = searchedParameters(sweep.config?.parameters);
+        if (params.length === 0) params = parametersFromRuns(all);
+        metricName = sweep.metric?.name ?? null;
+        build();
+        renderHead();
+        // The table first: it needs nothing else.
+        renderFilters();
+        renderTable();
+        views.best.update(sweep.best, sweep.metric);
+        await Promise.all([chooseMetrics(signal), loadCurves(signal)]);
+        drawCurves();
+        drawAnalysis();
+        document.body.dataset.ready = 'sweep';
+        return;
+      }
+      renderHead();
+      views.best.update(sweep.best, sweep.metric);
+      const changed = await syncRuns(signal);
+      if (changed.length > 0) {
+        renderFilters();
+        renderTable();
+        await refreshCurves(changed.filter((id) => (runs.get(id)?.steps ?? 0) > 0), signal);
+      }
+      if (changed.length > 0 || bestChanged) {
+        drawCurves();
+        drawAnalysis();
+      }
+      showError(null);
+    },
+    1000,
+    ctx,
+  );
+
+  ctx.setCrumbs({ label: sweepId });
+  return {
+    unmount() {
+      poller.stop();
+      for (const v of Object.values(views)) v.dispose?.();
+    },
+  };
+}

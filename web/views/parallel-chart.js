@@ -1,0 +1,99 @@
+/**
+ * Parameters → score as parallel coordinates (echarts parallel series), one line per scored
+ * run, coloured by score (brighter = better); drag on an axis to filter.
+ */
+import { h } from '../dom.js';
+import { flattenConfig, fmtNum, valueLabel } from '../format.js';
+import { baseOption, makeChart, theme, tipLine } from '../charts.js';
+
+export function createParallelChart({ onOpen }) {
+  const el = h('div', { class: 'chart tall', 'data-chart': 'parallel' });
+  const t = theme();
+  let chart = null;
+  let signature = '';
+
+  return {
+    el,
+    update({ runs, params, metric, bestId }) {
+      const scored = runs.filter((r) => typeof r.score === 'number' && Number.isFinite(r.score));
+      const sig = `${params.map((p) => p.name).join(',')}|${metric?.name}|${bestId}|${scored.map((r) => `${r.id}:${r.score}`).join(',')}`;
+      if (sig === signature) return;
+      signature = sig;
+      if (!chart) {
+        chart = makeChart(el);
+        chart.chart.on('click', (p) => p.data?.runId && onOpen(p.data.runId));
+      }
+      const flat = scored.map((r) => flattenConfig(r.config));
+      const axes = params.map((p, i) => {
+        if (p.kind === 'category') {
+          const seen = new Set((p.values ?? []).map(valueLabel));
+          for (const f of flat) seen.add(valueLabel(f[p.name]));
+          return { dim: i, name: p.name, type: 'category', data: [...seen] };
+        }
+        const positive = flat.every((f) => typeof f[p.name] !== 'number' || f[p.name] > 0);
+        return { dim: i, name: p.name, type: p.log && positive ? 'log' : 'value', scale: true };
+      });
+      const n = params.length;
+      axes.push({ dim: n, name: metric?.name ?? 'score', type: 'value', scale: true, nameTextStyle: { color: t.best, fontWeight: 'bold' } });
+      const data = scored.map((r, k) => ({
+        value: [...params.map((p) => (p.kind === 'category' ? valueLabel(flat[k][p.name]) : (flat[k][p.name] ?? null))), r.score],
+        runId: r.id,
+        lineStyle: r.id === bestId ? { color: t.best, width: 3, opacity: 1 } : undefined,
+      }));
+      // Best last, so it is drawn on top.
+      data.sort((a, b) => (a.runId === bestId) - (b.runId === bestId));
+      const scores = scored.map((r) => r.score);
+      const min = Math.min(...scores);
+      const max = Math.max(...scores);
+      const ramp = metric?.goal === 'maximize' ? t.ramp : [...t.ramp].reverse();
+      chart.chart.setOption(
+        {
+          ...baseOption(t),
+          tooltip: {
+            ...baseOption(t).tooltip,
+            trigger: 'item',
+            formatter: (p) => `${tipLine('run', p.data.runId)}${params.map((q, i) => tipLine(q.name, typeof p.value[i] === 'number' ? fmtNum(p.value[i]) : p.value[i])).join('')}${tipLine(metric?.name ?? 'score', fmtNum(p.value[n]))}`,
+          },
+          parallel: {
+            left: 48,
+            right: 70,
+            top: 36,
+            bottom: 24,
+            parallelAxisDefault: {
+              nameLocation: 'end',
+              nameGap: 10,
+              nameTextStyle: { color: t.fg, fontSize: 11 },
+              nameTruncate: { maxWidth: 110 },
+              axisLine: { lineStyle: { color: t.faint } },
+              axisTick: { lineStyle: { color: t.faint } },
+              axisLabel: { color: t.muted, fontSize: 10, hideOverlap: true },
+              areaSelectStyle: { width: 14, opacity: 0.25 },
+            },
+          },
+          parallelAxis: axes,
+          visualMap: {
+            type: 'continuous',
+            show: true,
+            dimension: n,
+            min: min === max ? min - 1 : min,
+            max: min === max ? max + 1 : max,
+            inRange: { color: ramp },
+            right: 4,
+            top: 'middle',
+            itemHeight: 140,
+            itemWidth: 10,
+            calculable: false,
+            textStyle: { color: t.muted, fontSize: 10 },
+            formatter: (v) => fmtNum(v),
+            seriesIndex: 0,
+          },
+          series: [{ id: 'parallel', type: 'parallel', smooth: false, lineStyle: { width: 1, opacity: 0.5 }, emphasis: { lineStyle: { width: 2.5, opacity: 1 } }, inactiveOpacity: 0.04, activeOpacity: 1, progressive: 1000, data }],
+        },
+        { replaceMerge: ['parallelAxis'] },
+      );
+    },
+    dispose() {
+      chart?.dispose();
+    },
+  };
+}
