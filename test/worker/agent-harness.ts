@@ -4,9 +4,9 @@
  * real `hypersweep agent` processes, and reads the events they report.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -145,6 +145,7 @@ export function scratch(): Scratch {
     dir,
     file(name, text, exec = false) {
       const p = join(dir, name);
+      mkdirSync(dirname(p), { recursive: true });
       writeFileSync(p, text);
       if (exec) chmodSync(p, 0o755);
       return p;
