@@ -9,6 +9,7 @@ import { HypersweepError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import { RUN_STATES, type RunState } from '../run-record.js';
 import { listAgents } from '../store/agent-store.js';
+import { wakeSweep } from '../store/sweep-signals.js';
 import { keys } from '../store/keys.js';
 import { getRun, listRuns, metricCurves, RUN_SORTS, runSweepId, type RunSort } from '../store/run-store.js';
 import { bestRun, createSweep, getSweep, getSweepConfig, getSweepSummary, listSweeps, setSweepState, SWEEP_TRANSITIONS } from '../store/sweep-store.js';
@@ -167,12 +168,4 @@ export function createApp(options: AppOptions): Express {
   app.use('/', dashboardRouter());
   app.use(errorHandler(options.log));
   return app;
-}
-
-/** Tell the controller and the sweep's agents that the sweep changed (best effort; both also poll). */
-export async function wakeSweep(redis: Redis, sweepId: string): Promise<void> {
-  const agents = (await listAgents(redis)).filter((a) => a.sweepId === sweepId);
-  const p = redis.pipeline().publish(keys.controllerChannel(), JSON.stringify({ type: 'sweep', sweepId }));
-  for (const a of agents) p.publish(keys.agentChannel(a.id), JSON.stringify({ type: 'wake' }));
-  await p.exec();
 }

@@ -11,7 +11,7 @@ import { RUN_STATES, type HistoryRow, type RunState } from '../run-record.js';
 import { runIdFor } from '../space/config-hash.js';
 import type { AttemptOutcome } from './run-events.js';
 import { keys } from './keys.js';
-import { callScript, runKeys } from './store-scripts.js';
+import { callScript, defineScripts, queueScript, runKeys } from './store-scripts.js';
 
 export interface RunSummary {
   id: string;
@@ -88,6 +88,25 @@ export async function createRun(redis: Redis, input: CreateRunInput): Promise<Cr
     input.cap ?? -1,
   ])) as CreateRunResult['result'];
   return { result, runId, token };
+}
+
+/** Create many runs in one round trip (same rules as createRun, applied in order). */
+export async function createRuns(redis: Redis, inputs: readonly CreateRunInput[]): Promise<CreateRunResult[]> {
+  if (inputs.length === 0) return [];
+  defineScripts(redis);
+  const p = redis.pipeline();
+  const made = inputs.map((input) => {
+    const runId = runIdFor(input.sweepId, input.config);
+    const token = newAttemptToken();
+    queueScript(p, 'hsCreateRun', runKeys(input.sweepId, runId), [runId, input.sweepId, JSON.stringify(input.config), token, input.reason, input.now ?? Date.now(), input.cap ?? -1]);
+    return { runId, token };
+  });
+  const replies = (await p.exec()) ?? [];
+  return made.map((m, i) => {
+    const [err, reply] = replies[i]!;
+    if (err) throw err;
+    return { ...m, result: reply as CreateRunResult['result'] };
+  });
 }
 
 function num(v: string | undefined): number | null {

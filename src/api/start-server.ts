@@ -1,0 +1,91 @@
+/**
+ * `hypersweep server` as a function: one process running the controller and the HTTP API
+ * (and the dashboard) on one Redis. Binds 127.0.0.1 by default and refuses a non-loopback
+ * address without a token.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { Controller, type ControllerOptions } from '../controller/controller.js';
+import { HypersweepError } from '../errors.js';
+import { createApp } from './create-app.js';
+import { ServerMetrics } from './server-metrics.js';
+
+export interface StartServerOptions {
+  /** 0 picks a free port. @defaultValue 7070 */
+  port?: number;
+  /** @defaultValue '127.0.0.1' */
+  host?: string;
+  /** @defaultValue process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' */
+  redisUrl?: string;
+  /** Bearer token for /api/*; required for a non-loopback host. */
+  token?: string;
+  /** Run the controller in this process. @defaultValue true */
+  controller?: boolean;
+  /** Controller tuning (poll, lease check, lock TTL...), for tests and benchmarks. */
+  controllerOptions?: Omit<ControllerOptions, 'redis' | 'metrics'>;
+  /** @defaultValue console.error */
+  log?: (message: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  controller: Controller | undefined;
+  close(): Promise<void>;
+}
+
+/** Whether a host name or address only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 7070;
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const log = options.log ?? ((m: string) => console.error(m));
+  if (!options.token && !isLoopbackHost(host)) {
+    throw new HypersweepError('BAD_REQUEST', `refusing to listen on ${host} without a token: creating a sweep runs its command on every agent; set HYPERSWEEP_TOKEN or pass --token`);
+  }
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    redis.disconnect();
+    throw new HypersweepError('REDIS_UNAVAILABLE', `cannot reach Redis at ${redisUrl}: ${(err as Error).message}`);
+  }
+  const metrics = new ServerMetrics();
+  const controller = options.controller === false ? undefined : new Controller({ ...options.controllerOptions, redis, metrics, log });
+  const app = createApp({ redis, metrics, log, redisUrl, ...(options.token ? { token: options.token } : {}) });
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
+      s.once('error', reject);
+    });
+  } catch (err) {
+    redis.disconnect();
+    throw new HypersweepError('BAD_REQUEST', `cannot listen on ${host}:${port}: ${(err as Error).message}`);
+  }
+  await controller?.start();
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closed = false;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    controller,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await controller?.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

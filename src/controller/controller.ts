@@ -1,0 +1,199 @@
+/**
+ * The control loop over every sweep in Redis. For each sweep that still has work, the controller
+ * tries to take the sweep's leader lock; the sweeps it leads get a SweepLeader that it ticks.
+ * Locks are renewed on their own timer; a controller that stops renewing (dies) loses its sweeps
+ * to another after `leaderTtlMs`. Wakes come over pub/sub, with polling as the fallback.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import { ServerMetrics } from '../api/server-metrics.js';
+import { RunQueues } from '../queue/run-queue.js';
+import { listAgents } from '../store/agent-store.js';
+import { keys } from '../store/keys.js';
+import { holdLeaderLock, releaseLeaderLock } from '../store/leader-lock.js';
+import { SweepLeader } from './sweep-leader.js';
+
+export interface ControllerOptions {
+  /** Commands (a connection the controller may share with the API). */
+  redis: Redis;
+  metrics?: ServerMetrics;
+  /** This controller's id in the leader locks. @defaultValue `<host>:<pid>:<random>` */
+  controllerId?: string;
+  /** Idle time between rounds when nothing woke the loop. @defaultValue 200 */
+  pollMs?: number;
+  /** TTL of a sweep's leader lock; renewed every third of it. @defaultValue 5000 */
+  leaderTtlMs?: number;
+  /** How often running runs' leases are checked. @defaultValue 1000 */
+  leaseCheckMs?: number;
+  /** An agent counts as live when seen within this. @defaultValue 15000 */
+  agentLiveMs?: number;
+  /** Events per read. @defaultValue 1000 */
+  eventBatch?: number;
+  /** @defaultValue console.error */
+  log?: (message: string) => void;
+}
+
+export class Controller {
+  readonly id: string;
+  readonly metrics: ServerMetrics;
+  private readonly redis: Redis;
+  private readonly queues: RunQueues;
+  private readonly leaders = new Map<string, SweepLeader>();
+  /** Sweeps whose lock this controller holds (leaders, and sweeps still loading). */
+  private readonly locks = new Set<string>();
+  private readonly opts: Required<Omit<ControllerOptions, 'redis' | 'metrics' | 'controllerId'>>;
+  private subscriber: Redis | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private wake: (() => void) | undefined;
+  private woken = false;
+
+  constructor(options: ControllerOptions) {
+    this.redis = options.redis;
+    this.metrics = options.metrics ?? new ServerMetrics();
+    this.id = options.controllerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.queues = new RunQueues(this.redis);
+    this.opts = {
+      pollMs: options.pollMs ?? 200,
+      leaderTtlMs: options.leaderTtlMs ?? 5000,
+      leaseCheckMs: options.leaseCheckMs ?? 1000,
+      agentLiveMs: options.agentLiveMs ?? 15_000,
+      eventBatch: options.eventBatch ?? 1000,
+      log: options.log ?? ((m) => console.error(m)),
+    };
+  }
+
+  /** The sweeps this controller leads now. */
+  get ledSweeps(): string[] {
+    return [...this.leaders.keys()];
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.subscriber = this.redis.duplicate();
+    this.subscriber.on('error', () => {});
+    await this.subscriber.subscribe(keys.controllerChannel());
+    this.subscriber.on('message', () => this.poke());
+    this.renewTimer = setInterval(() => void this.renewLocks(), Math.max(50, Math.floor(this.opts.leaderTtlMs / 3)));
+    this.loopDone = this.loop();
+  }
+
+  /** Run a round now instead of after the poll interval. */
+  poke(): void {
+    this.woken = true;
+    this.wake?.();
+  }
+
+  /** Stop the loop, hand the locks over, close the queues. */
+  async close(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.poke();
+    await this.loopDone;
+    clearInterval(this.renewTimer);
+    await Promise.all([...this.locks].map((id) => releaseLeaderLock(this.redis, id, this.id).catch(() => {})));
+    this.leaders.clear();
+    this.locks.clear();
+    await this.queues.close();
+    this.subscriber?.disconnect();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let busy = false;
+      try {
+        busy = await this.round();
+      } catch (err) {
+        this.opts.log(`controller: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
+      if (!this.running) break;
+      if (busy || this.woken) {
+        this.woken = false;
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.opts.pollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+      this.woken = false;
+    }
+  }
+
+  /** One round over every sweep. True when some sweep has more work right now. */
+  async round(): Promise<boolean> {
+    await this.adoptSweeps();
+    const agents = this.leaders.size > 0 ? await listAgents(this.redis) : [];
+    let busy = false;
+    for (const [sweepId, leader] of this.leaders) {
+      if (!this.running) break;
+      try {
+        if (await leader.tick(agents)) busy = true;
+        if (leader.settled) {
+          this.leaders.delete(sweepId);
+          this.locks.delete(sweepId);
+          await releaseLeaderLock(this.redis, sweepId, this.id);
+        }
+      } catch (err) {
+        this.opts.log(`controller: sweep ${sweepId}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
+    }
+    return busy;
+  }
+
+  /** Take the lock of every sweep with work left that nobody leads. */
+  private async adoptSweeps(): Promise<void> {
+    const ids = await this.redis.zrange(keys.sweeps(), 0, -1);
+    const candidates = ids.filter((id) => !this.leaders.has(id));
+    if (candidates.length === 0) return;
+    const p = this.redis.pipeline();
+    for (const id of candidates) p.hget(keys.sweep(id), 'state').hmget(keys.sweepCounts(id), 'pending', 'running').exists(keys.sweepLeader(id));
+    const replies = (await p.exec()) ?? [];
+    for (let i = 0; i < candidates.length && this.running; i++) {
+      const sweepId = candidates[i]!;
+      const state = replies[3 * i]?.[1] as string | null;
+      const [pending, running] = (replies[3 * i + 1]?.[1] as Array<string | null>) ?? [];
+      const led = replies[3 * i + 2]?.[1] === 1;
+      if (!state || led) continue;
+      const active = Number(pending ?? 0) + Number(running ?? 0) > 0;
+      if ((state === 'finished' || state === 'canceled') && !active) continue;
+      if (!(await holdLeaderLock(this.redis, sweepId, this.id, this.opts.leaderTtlMs))) continue;
+      this.locks.add(sweepId);
+      const leader = new SweepLeader(sweepId, this.redis, this.queues, this.metrics, {
+        eventBatch: this.opts.eventBatch,
+        leaseCheckMs: this.opts.leaseCheckMs,
+        agentLiveMs: this.opts.agentLiveMs,
+        log: this.opts.log,
+      });
+      try {
+        await leader.init();
+        if (this.locks.has(sweepId)) this.leaders.set(sweepId, leader);
+      } catch (err) {
+        this.locks.delete(sweepId);
+        this.opts.log(`controller: sweep ${sweepId}: cannot lead: ${err instanceof Error ? err.message : String(err)}`);
+        await releaseLeaderLock(this.redis, sweepId, this.id).catch(() => {});
+      }
+    }
+  }
+
+  private async renewLocks(): Promise<void> {
+    for (const sweepId of [...this.locks]) {
+      try {
+        if (!(await holdLeaderLock(this.redis, sweepId, this.id, this.opts.leaderTtlMs))) {
+          this.opts.log(`controller: lost the lead of sweep ${sweepId}`);
+          this.leaders.delete(sweepId);
+          this.locks.delete(sweepId);
+        }
+      } catch {
+        // Redis unreachable: the lock may expire; the next renewal tells.
+      }
+    }
+  }
+}
