@@ -11,3 +11,5 @@ export { loadSweepFile, checkSweepFile } from './config/load-sweep-file.js';
 export { stopRuns } from './stopping/stop-runs.js';
 export { hyperbandBrackets } from './stopping/hyperband.js';
 export type { StoppingRule } from './stopping/stopping-rule.js';
+export { createApp, type AppOptions } from './api/create-app.js';
+export { startServer, type StartServerOptions, type RunningServer } from './api/start-server.js';

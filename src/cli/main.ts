@@ -15,6 +15,7 @@ const commands: Array<() => Promise<{ register: (program: Command) => void }>> =
   () => import('./validate.js'),
   () => import('./stop-check.js'),
   () => import('./agent.js'),
+  ...['server', 'sweep', 'ls', 'status', 'best', 'control', 'logs'].map((name) => () => import(`./${name}.js`) as Promise<{ register: (program: Command) => void }>),
 ];
 
 export async function main(argv: string[]): Promise<void> {

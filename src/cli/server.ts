@@ -1,0 +1,51 @@
+/** `hypersweep server`: the controller and the HTTP API (and dashboard) in one process. */
+import type { Command } from 'commander';
+import { startServer } from '../api/start-server.js';
+
+function int(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a non-negative integer, got ${value}`);
+  return n;
+}
+
+export function register(program: Command): void {
+  program
+    .command('server')
+    .description('run the controller and the HTTP API + dashboard (one process holds any number of sweeps)')
+    .option('--port <port>', 'port to listen on', int, 7070)
+    .option('--host <host>', 'address to bind (a non-loopback address needs a token)', '127.0.0.1')
+    .option('--redis <url>', 'Redis URL (env REDIS_URL, default redis://127.0.0.1:6379)')
+    .option('--token <token>', 'bearer token required on /api (env HYPERSWEEP_TOKEN)')
+    .option('--lease-check-ms <ms>', 'how often running runs\' leases are checked', int, 1000)
+    .option('--leader-ttl-ms <ms>', 'TTL of the per-sweep leader lock', int, 5000)
+    .option('--poll-ms <ms>', 'idle time between control rounds', int, 200)
+    .option('--agent-live-ms <ms>', 'an agent counts as live when seen within this', int, 15_000)
+    .action(async (opts: { port: number; host: string; redis?: string; token?: string; leaseCheckMs: number; leaderTtlMs: number; pollMs: number; agentLiveMs: number }) => {
+      const redisUrl = opts.redis ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+      const token = opts.token ?? process.env.HYPERSWEEP_TOKEN ?? undefined;
+      const server = await startServer({
+        port: opts.port,
+        host: opts.host,
+        redisUrl,
+        ...(token ? { token } : {}),
+        controllerOptions: { leaseCheckMs: opts.leaseCheckMs, leaderTtlMs: opts.leaderTtlMs, pollMs: opts.pollMs, agentLiveMs: opts.agentLiveMs },
+      });
+      console.log(`hypersweep server listening on ${server.url} (redis ${redisUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')})`);
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        console.error(`hypersweep server: ${signal}, shutting down`);
+        server.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            console.error(err);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+      await new Promise(() => {});
+    });
+}

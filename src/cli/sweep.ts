@@ -1,0 +1,31 @@
+/** `hypersweep sweep FILE`: validate the sweep file locally, create the sweep on the server, print how to start agents. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadSweepFile } from '../config/load-sweep-file.js';
+import type { SweepDetail } from '../store/sweep-store.js';
+import { ApiClient, serverOptions, type ServerOptions } from './api-client.js';
+
+export function register(program: Command): void {
+  serverOptions(
+    program
+      .command('sweep')
+      .description('create a sweep from a sweep file and print the command that starts agents')
+      .argument('<file>', 'sweep file (YAML, or JSON for .json)')
+      .option('--json', 'print {"id": ...} only'),
+  ).action(async (file: string, opts: ServerOptions & { json?: boolean }) => {
+    loadSweepFile(file, { onWarning: (w) => console.error(`warning: ${file}${w.line ? `:${w.line}:${w.column ?? 1}` : ''} ${w.path ? `${w.path}: ` : ''}${w.message}`) });
+    const client = new ApiClient(opts);
+    const type = /\.json$/i.test(file) ? 'application/json' : 'text/yaml';
+    const sweep = await client.post<SweepDetail>('/api/sweeps', readFileSync(file, 'utf8'), type);
+    if (opts.json) {
+      console.log(JSON.stringify({ id: sweep.id }));
+      return;
+    }
+    const server = await client.get<{ redisUrl: string | null }>('/api/server').catch(() => ({ redisUrl: null }));
+    const redis = server.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const size = sweep.total === null ? 'unbounded' : `${sweep.total} runs`;
+    console.log(`created sweep ${sweep.id} (${sweep.name}: ${sweep.method}, ${size})`);
+    console.log('start agents with:');
+    console.log(`  hypersweep agent ${sweep.id} --redis ${redis}`);
+  });
+}
