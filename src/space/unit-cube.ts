@@ -196,11 +196,15 @@ function decodeSlot(slot: UnitCubeSlot, u: ArrayLike<number>): ParamValue {
     case 'log_uniform':
     case 'log_uniform_values':
     case 'inv_log_uniform':
-    case 'inv_log_uniform_values':
-      return clampTo(Math.exp(ax.lo + t * (ax.hi - ax.lo)), Math.exp(ax.lo), Math.exp(ax.hi));
+    case 'inv_log_uniform_values': {
+      const b = valueBounds(spec);
+      return clampTo(Math.exp(ax.lo + t * (ax.hi - ax.lo)), b.min, b.max);
+    }
     case 'q_log_uniform':
-    case 'q_log_uniform_values':
-      return quantize(Math.exp(ax.lo + t * (ax.hi - ax.lo)), spec.q, Math.exp(ax.lo), Math.exp(ax.hi));
+    case 'q_log_uniform_values': {
+      const b = valueBounds(spec);
+      return quantize(Math.exp(ax.lo + t * (ax.hi - ax.lo)), spec.q, b.min, b.max);
+    }
     case 'normal':
       return ax.lo + ax.hi * normalQuantile(P_LO + t * (P_HI - P_LO));
     case 'q_normal':
@@ -219,6 +223,19 @@ function decodeSlot(slot: UnitCubeSlot, u: ArrayLike<number>): ParamValue {
 /** W&B's q-rounding (quantize.ts), kept inside [lo, hi] when a multiple fits there. */
 function quantize(x: number, q: number, lo?: number, hi?: number): number {
   return quantizeTo(x, q, lo !== undefined && hi !== undefined ? { min: lo, max: hi } : undefined);
+}
+
+/** The value range of a log-scale distribution (the `*_values` bounds as given, not exp(log(x))). */
+function valueBounds(spec: { distribution: string; min: number; max: number }): { min: number; max: number } {
+  switch (spec.distribution) {
+    case 'log_uniform':
+    case 'q_log_uniform':
+      return { min: Math.exp(spec.min), max: Math.exp(spec.max) };
+    case 'inv_log_uniform':
+      return { min: Math.exp(-spec.max), max: Math.exp(-spec.min) };
+    default:
+      return { min: spec.min, max: spec.max };
+  }
 }
 
 function clampTo(x: number, lo: number, hi: number): number {

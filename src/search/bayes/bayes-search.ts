@@ -18,11 +18,11 @@ import { maximizeLogEi } from './maximize-log-ei.js';
 import { scrambledHalton } from './scrambled-halton.js';
 
 /** Up to this many observations the kernel is refit on all of them at every call. */
-const FIT_ALL = 128;
+const FIT_ALL = 100;
 /** Beyond FIT_ALL, refit when the data has grown by this factor (on a subset of FIT_ALL points). */
 const REFIT_GROWTH = 1.25;
 /** Arithmetic budget of one acquisition search, in kernel-row-equivalents (see evaluationBudget). */
-const ACQUISITION_FLOPS = 3e7;
+const ACQUISITION_FLOPS = 1.2e7;
 
 export const bayesSearch: SearchMethod = (config, runs, options) => {
   const cube = unitCube(config.parameters);
@@ -71,8 +71,9 @@ function modelProposals(cube: UnitCube, obs: Observations, runs: readonly RunRec
   const gp = new GaussianProcess(params, dims, obs.x, z, obs.n, memo.chol);
   memo.record();
 
-  let best = Infinity;
-  for (let i = 0; i < obs.n; i++) best = Math.min(best, z[i]!);
+  // Incumbent: the lowest posterior mean at an observed point, not the lowest (noisy) value,
+  // so that EI comes from uncertainty and fantasies can use it up.
+  let best = gp.lowestMeanAtData(obs.n);
   const order = Array.from({ length: obs.n }, (_, i) => i).sort((a, b) => z[a]! - z[b]!);
   const centers = order.slice(0, 5).map((i) => obs.x.slice(i * dims, (i + 1) * dims));
 
@@ -81,7 +82,13 @@ function modelProposals(cube: UnitCube, obs: Observations, runs: readonly RunRec
     gp.predict(point, 1, m, new Float64Array(1));
     return m[0]!;
   };
-  for (const p of obs.pending) gp.add(p, meanAt(p));
+  // A believed fantasy is data: it also lowers the incumbent when it is below it.
+  const believe = (point: Float64Array): void => {
+    const m = meanAt(point);
+    gp.add(point, m, true);
+    best = Math.min(best, m);
+  };
+  for (const p of obs.pending) believe(p);
 
   const rng = createRng(seed, 'bayes', runs.length);
   const out: Proposal[] = [];
@@ -94,7 +101,7 @@ function modelProposals(cube: UnitCube, obs: Observations, runs: readonly RunRec
     const ei = Math.exp(found.logEi) * std;
     const batchNote = i > 0 ? `, batch ${i + 1}/${count}` : '';
     out.push({ config: found.config, reason: `bayes: EI ${formatNumber(ei)} after ${obs.n} runs${pendingNote}${imputedNote}${batchNote}` });
-    if (i + 1 < count) gp.add(found.point, meanAt(found.point));
+    if (i + 1 < count) believe(found.point);
   }
   return out;
 }

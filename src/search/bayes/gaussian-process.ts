@@ -3,11 +3,12 @@
  * time (observations, then fantasies for pending runs and earlier proposals of a batch).
  * Zero prior mean: outputs are standardized before they come here.
  */
-import { inverseSquaredLengthscales, kernelRow, matern52, type KernelParams } from './matern52.js';
+import { inverseSquaredLengthscales, kernelRow, type KernelParams } from './matern52.js';
 import { PackedCholesky } from './packed-cholesky.js';
 
 /** Candidates predicted per block: the block's kernel matrix is n × BLOCK. */
 const BLOCK = 64;
+const SQRT5 = Math.sqrt(5);
 
 export class GaussianProcess {
   readonly dims: number;
@@ -38,8 +39,12 @@ export class GaussianProcess {
     return this.chol.size;
   }
 
-  /** Adds an observation (or a fantasy) at `point` with standardized value `value`. */
-  add(point: ArrayLike<number>, value: number): void {
+  /**
+   * Adds an observation at `point` with standardized value `value`. A fantasy (a pending run's
+   * believed value) is added without observation noise: believing it exactly is what makes the
+   * next proposal of a batch move away instead of landing next to it.
+   */
+  add(point: ArrayLike<number>, value: number, fantasy = false): void {
     const n = this.chol.size;
     if ((n + 1) * this.dims > this.x.length) {
       const bigger = new Float64Array(Math.ceil((n + 1) * 1.5 + 8) * this.dims);
@@ -51,7 +56,7 @@ export class GaussianProcess {
     }
     for (let d = 0; d < this.dims; d++) this.x[n * this.dims + d] = point[d]!;
     this.y[n] = value;
-    this.appendFactorRow(n);
+    this.appendFactorRow(n, fantasy ? Math.min(this.params.noiseVariance, 1e-8 * this.params.signalVariance) : this.params.noiseVariance);
     this.alpha = undefined;
   }
 
@@ -64,23 +69,25 @@ export class GaussianProcess {
     const inv = inverseSquaredLengthscales(this.params);
     if (this.scratch.length < n * BLOCK) this.scratch = new Float64Array(n * BLOCK);
     const kb = this.scratch;
+    const x = this.x;
     for (let c0 = 0; c0 < m; c0 += BLOCK) {
       const w = Math.min(BLOCK, m - c0);
-      for (let c = 0; c < w; c++) mean[c0 + c] = 0;
-      for (let i = 0; i < n; i++) {
-        const xo = i * dims;
-        const a = alpha[i]!;
-        for (let c = 0; c < w; c++) {
-          const co = (c0 + c) * dims;
+      for (let c = 0; c < w; c++) {
+        const co = (c0 + c) * dims;
+        let mu = 0;
+        for (let i = 0; i < n; i++) {
+          const xo = i * dims;
           let r2 = 0;
           for (let d = 0; d < dims; d++) {
-            const t = this.x[xo + d]! - candidates[co + d]!;
+            const t = x[xo + d]! - candidates[co + d]!;
             r2 += t * t * inv[d]!;
           }
-          const kv = s2 * matern52(Math.sqrt(r2));
+          const sr = SQRT5 * Math.sqrt(r2);
+          const kv = s2 * (1 + sr + (sr * sr) / 3) * Math.exp(-sr);
           kb[i * w + c] = kv;
-          mean[c0 + c] += a * kv;
+          mu += alpha[i]! * kv;
         }
+        mean[c0 + c] = mu;
       }
       this.chol.solveLowerMany(kb, w);
       for (let c = 0; c < w; c++) {
@@ -94,6 +101,17 @@ export class GaussianProcess {
     }
   }
 
+  /**
+   * The lowest posterior mean over the first `count` points (observations, not fantasies):
+   * the incumbent of noisy EI. At a training point μ = y − noise·α, so this costs O(n).
+   */
+  lowestMeanAtData(count: number): number {
+    const alpha = this.getAlpha();
+    let best = Infinity;
+    for (let i = 0; i < count; i++) best = Math.min(best, this.y[i]! - this.params.noiseVariance * alpha[i]!);
+    return best;
+  }
+
   private getAlpha(): Float64Array {
     if (!this.alpha) {
       const a = Float64Array.from(this.y.subarray(0, this.chol.size));
@@ -104,9 +122,9 @@ export class GaussianProcess {
     return this.alpha;
   }
 
-  private appendFactorRow(i: number): void {
+  private appendFactorRow(i: number, noise = this.params.noiseVariance): void {
     const cross = new Float64Array(i);
     kernelRow(this.params, this.dims, this.x, i * this.dims, this.x, i, cross);
-    this.chol.append(cross, this.params.signalVariance + this.params.noiseVariance);
+    this.chol.append(cross, this.params.signalVariance + noise);
   }
 }

@@ -125,17 +125,18 @@ export function maximizeLogEi(input: AcquisitionInput): AcquisitionResult | unde
     .map((c) => ({ at: c, sigma: 0.05 }));
   const perRound = 6;
   while (budget > 0 && starts.length > 0) {
-    for (const s of starts) {
-      const moves = score(Array.from({ length: perRound }, () => perturb(s.at.point, s.sigma)));
+    // one batch for all starts: the GP streams its factor once per batch
+    const moves = score(starts.flatMap((s) => Array.from({ length: perRound }, () => perturb(s.at.point, s.sigma))));
+    starts.forEach((s, k) => {
       let bestMove: Candidate | undefined;
-      for (const c of moves) if (!taken.has(c.key) && c.logEi > (bestMove?.logEi ?? -Infinity)) bestMove = c;
+      for (const c of moves.slice(k * perRound, (k + 1) * perRound)) if (!taken.has(c.key) && c.logEi > (bestMove?.logEi ?? -Infinity)) bestMove = c;
       if (bestMove && bestMove.logEi > s.at.logEi) {
         s.at = bestMove;
         s.sigma = Math.min(0.25, s.sigma * 1.5);
       } else {
         s.sigma = Math.max(1e-3, s.sigma * 0.5);
       }
-    }
+    });
   }
 
   let winner: Candidate | undefined;

@@ -38,9 +38,7 @@ export class PackedCholesky {
     let ss = 0;
     for (let i = 0; i < n; i++) {
       const ro = (i * (i + 1)) / 2;
-      let s = cross[i]!;
-      for (let j = 0; j < i; j++) s -= d[ro + j]! * d[o + j]!;
-      const v = s / d[ro + i]!;
+      const v = (cross[i]! - dot(d, ro, o, i)) / d[ro + i]!;
       d[o + i] = v;
       ss += v * v;
     }
@@ -99,4 +97,21 @@ export class PackedCholesky {
     this.data = next;
     this.capacity = cap;
   }
+}
+
+/** Σ_{k<len} a[ao+k]·a[bo+k], four accumulators (the factorization's inner loop). */
+function dot(a: Float64Array, ao: number, bo: number, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k + 3 < len; k += 4) {
+    s0 += a[ao + k]! * a[bo + k]!;
+    s1 += a[ao + k + 1]! * a[bo + k + 1]!;
+    s2 += a[ao + k + 2]! * a[bo + k + 2]!;
+    s3 += a[ao + k + 3]! * a[bo + k + 3]!;
+  }
+  for (; k < len; k++) s0 += a[ao + k]! * a[bo + k]!;
+  return s0 + s1 + s2 + s3;
 }
