@@ -56,6 +56,8 @@ export interface AttemptResult {
   message?: string;
   /** Ms from entering run() to the child's spawn (benchmarks). */
   startLatencyMs?: number;
+  /** Wall-clock ms (sub-ms precision) at which the agent saw the child exit (benchmarks). */
+  exitedAt?: number;
 }
 
 /** `r3f…` → a file-name-safe fragment. */
@@ -131,13 +133,19 @@ export class RunAttempt {
   async run(): Promise<AttemptResult | Exclude<ClaimResult, 'ok'>> {
     const t0 = performance.now();
     const { redis } = this.s;
-    const claim = await claimAttempt(redis, this.holder, this.s.leaseMs, { host: this.s.host, pid: process.pid, at: Date.now() });
-    if (claim !== 'ok') return claim;
-
-    const dir = await mkdtemp(join(tmpdir(), `hypersweep-${safeName(this.job.runId)}-${this.job.attempt}-`));
+    // The attempt's files are prepared while the claim is in flight (removed if it is refused).
+    const prepared = (async () => {
+      const dir = await mkdtemp(join(tmpdir(), `hypersweep-${safeName(this.job.runId)}-${this.job.attempt}-`));
+      await Promise.all([writeFile(join(dir, 'params.json'), JSON.stringify(this.job.config)), writeFile(join(dir, 'metrics.jsonl'), '')]);
+      return dir;
+    })();
+    const [claim, dir] = await Promise.all([claimAttempt(redis, this.holder, this.s.leaseMs, { host: this.s.host, pid: process.pid, at: Date.now() }), prepared]);
+    if (claim !== 'ok') {
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      return claim;
+    }
     const paramsFile = join(dir, 'params.json');
     const metricsFile = join(dir, 'metrics.jsonl');
-    await Promise.all([writeFile(paramsFile, JSON.stringify(this.job.config)), writeFile(metricsFile, '')]);
 
     const metrics = new MetricStream({
       batchMs: this.s.metricsBatchMs,
@@ -245,6 +253,7 @@ export class RunAttempt {
       if (timeoutSec !== undefined && timeoutSec > 0) timeoutTimer = setTimeout(() => this.kill('timeout'), timeoutSec * 1000);
 
       const exit: GroupExit = await group.exited;
+      const exitedAt = performance.timeOrigin + performance.now();
       // The leader is gone; anything it left in its group goes too.
       group.signal('SIGKILL');
       this.s.reaper?.forget(group.pid);
@@ -264,7 +273,7 @@ export class RunAttempt {
               : exit.code === 0
                 ? undefined
                 : how;
-      result = { outcome, exitCode: exit.code, signal: exit.signal, message, startLatencyMs };
+      result = { outcome, exitCode: exit.code, signal: exit.signal, message, startLatencyMs, exitedAt };
     } catch (err) {
       if (err instanceof NotStarted) {
         result = { outcome: OUTCOME_OF[err.reason], exitCode: null, signal: null, message: `not started: ${err.reason} requested first` };
@@ -288,9 +297,9 @@ export class RunAttempt {
     await fileTail.stop();
     await metrics.flush();
     if (this.skipped > MAX_WARNINGS) this.s.log.warn(`${this.label}: ${this.skipped} metric lines skipped in all`);
-    await publishOutput().catch(() => undefined);
     const summary = Object.keys(metrics.summary).length > 0 ? metrics.summary : undefined;
-    await this.finish({ ...result, summary });
+    // One round trip: the SET and the finished event are pipelined on the same connection.
+    await Promise.all([publishOutput().catch(() => undefined), this.finish({ ...result, summary })]);
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     this.s.log.info(`${this.label}: ${result.outcome}${result.message ? ` (${result.message})` : ''}, ${metrics.count} metric row(s)`);
     return result;
