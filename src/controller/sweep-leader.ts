@@ -80,11 +80,19 @@ export class SweepLeader {
     }
     await writeRunScores(this.redis, this.sweepId, fixes);
     if (this.total !== undefined && this.cache.size >= this.total) this.exhausted = this.exhaustedReason('cap');
-    // Pending attempts whose job is missing (the last leader died between create and enqueue).
+    // Pending attempts whose job is missing (the last leader died between create and enqueue) or
+    // ended without starting. A job ends only after its agent appended the attempt's events, so
+    // the job states are read first, the events drained second: an attempt still pending after
+    // that never ran, and giving it a job again cannot run it twice.
+    const suspects: Array<{ entry: CachedRun; token: string }> = [];
     for (const entry of this.cache.values()) {
-      if (entry.record.state === 'pending' && (this.state === 'running' || this.state === 'paused')) {
-        await this.queues.ensureJob(this.sweepId, this.jobOf(entry));
-      }
+      if (entry.record.state !== 'pending') continue;
+      if ((await this.queues.jobStatus(this.sweepId, entry.record.id, entry.attempt)) !== 'live') suspects.push({ entry, token: entry.token });
+    }
+    while (await this.consumeEvents(50));
+    if (this.state !== 'running' && this.state !== 'paused') return;
+    for (const { entry, token } of suspects) {
+      if (entry.record.state === 'pending' && entry.token === token) await this.queues.replaceJob(this.sweepId, this.jobOf(entry));
     }
   }
 

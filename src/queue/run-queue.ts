@@ -47,23 +47,23 @@ export class RunQueues {
     return await this.queue(sweepId).getWaitingCount();
   }
 
+  /** Where an attempt's job is: missing, ended (completed or failed) or still live (waiting, active, delayed...). */
+  async jobStatus(sweepId: string, runId: string, attempt: number): Promise<'missing' | 'ended' | 'live'> {
+    const job = await this.queue(sweepId).getJob(runJobId(runId, attempt));
+    if (!job) return 'missing';
+    const state = await job.getState();
+    return state === 'completed' || state === 'failed' ? 'ended' : state === 'unknown' ? 'missing' : 'live';
+  }
+
   /**
-   * Make sure a pending attempt has a job an agent can take: add it when missing; when it ended
-   * without starting the attempt (completed or failed), replace it.
+   * Give a pending attempt a job again: add it, replacing an ended one. Only for an attempt that
+   * never started (the caller has applied every event appended before the job ended).
    */
-  async ensureJob(sweepId: string, job: RunJob): Promise<'exists' | 'added' | 'replaced'> {
+  async replaceJob(sweepId: string, job: RunJob): Promise<void> {
     const q = this.queue(sweepId);
-    const id = runJobId(job.runId, job.attempt);
-    const existing = await q.getJob(id);
-    if (existing) {
-      const state = await existing.getState();
-      if (state !== 'completed' && state !== 'failed') return 'exists';
-      await existing.remove();
-      await this.enqueue(sweepId, [job]);
-      return 'replaced';
-    }
+    const existing = await q.getJob(runJobId(job.runId, job.attempt));
+    if (existing) await existing.remove();
     await this.enqueue(sweepId, [job]);
-    return 'added';
   }
 
   /** Remove the waiting jobs of attempts that will never run (active ones are fenced by the run). */
