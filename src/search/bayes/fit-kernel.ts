@@ -24,9 +24,11 @@ export interface FitOptions {
   maxIterations?: number;
 }
 
-/** MAP kernel hyperparameters for `n` rows of `x` (row-major, `dims` wide) and outputs `y`. */
-export function fitKernel(x: Float64Array, y: Float64Array, n: number, dims: number, rng: Rng, options: FitOptions = {}): KernelParams {
-  const maxIterations = options.maxIterations ?? 40;
+/**
+ * The negative log posterior of the log-parameters θ = (ln ℓ_1..d, ln s², ln noise) and its
+ * gradient (written to `grad`); Infinity outside the bounds or when K is not positive definite.
+ */
+export function kernelObjective(x: Float64Array, y: Float64Array, n: number, dims: number): (theta: Float64Array, grad: Float64Array) => number {
   const priorMeanLogL = Math.SQRT2 + 0.5 * Math.log(Math.max(1, dims));
   const priorVarLogL = 3;
   const priorMeanLogS = 0;
@@ -118,6 +120,14 @@ export function fitKernel(x: Float64Array, y: Float64Array, n: number, dims: num
     return nll + prior;
   };
 
+  return objective;
+}
+
+/** MAP kernel hyperparameters for `n` rows of `x` (row-major, `dims` wide) and outputs `y`. */
+export function fitKernel(x: Float64Array, y: Float64Array, n: number, dims: number, rng: Rng, options: FitOptions = {}): KernelParams {
+  const maxIterations = options.maxIterations ?? 40;
+  const objective = kernelObjective(x, y, n, dims);
+  const priorMeanLogL = Math.SQRT2 + 0.5 * Math.log(Math.max(1, dims));
   const starts: Float64Array[] = [];
   const start = (logL: (d: number) => number, logS: number, logN: number): void => {
     const t = new Float64Array(dims + 2);
