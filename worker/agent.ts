@@ -81,10 +81,26 @@ export class Agent {
     const redisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true } as const;
     this.redis = new Redis(o.redisUrl, redisOptions);
     this.sub = new Redis(o.redisUrl, redisOptions);
-    for (const c of [this.redis, this.sub]) c.on('error', (err) => this.o.log.warn(`redis: ${err.message}`));
+    for (const c of [this.redis, this.sub]) {
+      c.on('error', (err) => this.warnThrottled(`redis: ${err.message}`));
+      c.on('ready', () => {
+        if (this.warned.size > 0 && c === this.redis) this.o.log.info('redis: connected again');
+        this.warned.clear();
+      });
+    }
     this.free = [...o.slots];
     this.leaseMs = o.leaseMs ?? 15_000;
     this.env = o.env ?? process.env;
+  }
+
+  private readonly warned = new Map<string, number>();
+
+  /** A warning that repeats (Redis away: every reconnect attempt fails) is logged once per 30 s. */
+  private warnThrottled(message: string): void {
+    const now = Date.now();
+    if (now - (this.warned.get(message) ?? 0) < 30_000) return;
+    this.warned.set(message, now);
+    this.o.log.warn(message);
   }
 
   /** Runs currently executing, by run id. */
@@ -100,13 +116,13 @@ export class Agent {
     await this.sub.subscribe(keys.agentChannel(this.id));
     this.sub.on('message', (_channel, message) => this.onSignal(message));
     this.worker = new Worker<RunJob>(runQueueName(sweepId), (job, token) => this.process(job, token), {
-      connection: (this.workerConnection = this.redis.duplicate()),
+      connection: (this.workerConnection = this.redis.duplicate().on('error', () => undefined)),
       prefix: QUEUE_PREFIX,
       concurrency: this.o.slots.length,
       maxStalledCount: 0,
       autorun: false,
     });
-    this.worker.on('error', (err) => log.warn(`queue: ${err.message}`));
+    this.worker.on('error', (err) => this.warnThrottled(`queue: ${err.message}`));
     void this.worker.run().catch((err) => log.error(`queue worker stopped: ${(err as Error).message}`));
     this.heartbeat = setInterval(() => void this.beat(), this.o.heartbeatMs ?? 1000);
     log.info(`agent ${this.id}: sweep ${sweepId}, slots ${this.o.slots.map((s) => s.name).join(',')}, interpreter ${this.o.interpreter}`);

@@ -207,7 +207,9 @@ export class RunAttempt {
         HYPERSWEEP_PARAMS_FILE: paramsFile,
         HYPERSWEEP_METRICS_FILE: metricsFile,
       };
-      // W&B reads these to attach a run to a sweep on its server: only harmless when offline.
+      // wandb.init() reads WANDB_SWEEP_ID/WANDB_RUN_ID to attach the run to a sweep and run on the
+      // W&B server, where our ids do not exist: set them only when W&B is offline or disabled, so a
+      // script's own wandb logging keeps working online and groups by our ids offline.
       if (/^(offline|disabled|dryrun)$/.test(this.s.env.WANDB_MODE ?? '')) {
         env.WANDB_SWEEP_ID = this.job.sweepId;
         env.WANDB_RUN_ID = this.job.runId;
@@ -263,16 +265,8 @@ export class RunAttempt {
 
       const outcome: AttemptOutcome = this.reason ? OUTCOME_OF[this.reason] : exit.code === 0 ? 'finished' : 'failed';
       const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
-      const message =
-        this.reason === 'timeout'
-          ? `timed out after ${timeoutSec} s (${how})`
-          : this.reason === 'lost'
-            ? `lease lost: killed (${how})`
-            : this.reason
-              ? `${OUTCOME_OF[this.reason]} (${how})`
-              : exit.code === 0
-                ? undefined
-                : how;
+      const why = { timeout: `timed out after ${timeoutSec} s`, lost: 'lease lost', stop: 'stopped', cancel: 'canceled', preempt: 'preempted' };
+      const message = this.reason ? `${why[this.reason]}; ${how}` : exit.code === 0 ? undefined : how;
       result = { outcome, exitCode: exit.code, signal: exit.signal, message, startLatencyMs, exitedAt };
     } catch (err) {
       if (err instanceof NotStarted) {

@@ -1,6 +1,6 @@
 /**
  * `hypersweep agent SWEEP_ID`: run a sweep's runs on this box, one per GPU (worker/agent.ts).
- * SIGTERM/SIGINT once: take no new runs, SIGTERM the scripts, report them preempted, exit.
+ * SIGTERM/SIGINT/SIGHUP once: take no new runs, SIGTERM the scripts, report them preempted, exit.
  * Twice: SIGKILL them and exit at once.
  */
 import { accessSync, constants } from 'node:fs';
