@@ -144,7 +144,7 @@ export function createApp(options: AppOptions): Express {
   api.get('/sweeps/:id/best', async (req, res) => {
     const config = await getSweepConfig(redis, req.params.id);
     const best = await bestRun(redis, req.params.id, config.metric);
-    if (!best) throw new HypersweepError('NOT_FOUND', config.metric ? `sweep ${req.params.id} has no run with a ${config.metric.name} yet` : `sweep ${req.params.id} has no metric`);
+    if (!best) throw new HypersweepError('NOT_FOUND', config.metric ? `sweep ${req.params.id} has no run with a score for ${config.metric.name} yet` : `sweep ${req.params.id} has no metric`);
     res.json({ runId: best.runId, config: best.config, value: best.value });
   });
 
