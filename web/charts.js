@@ -5,6 +5,16 @@
  */
 import { escapeHtml } from './dom.js';
 
+/** Resolves once echarts (loaded async by index.html, so data requests need not wait for it) is there. */
+export function whenEcharts() {
+  if (window.echarts) return Promise.resolve(window.echarts);
+  return new Promise((resolve, reject) => {
+    const script = document.getElementById('echarts-script');
+    script.addEventListener('load', () => resolve(window.echarts), { once: true });
+    script.addEventListener('error', () => reject(new Error('could not load vendor/echarts.min.js')), { once: true });
+  });
+}
+
 export function theme() {
   const css = getComputedStyle(document.documentElement);
   const v = (name) => css.getPropertyValue(name).trim();
@@ -27,7 +37,15 @@ export function theme() {
 /** An echarts instance on `el` that follows the element's size; `dispose()` when the page goes. */
 export function makeChart(el) {
   const chart = window.echarts.init(el, null, { renderer: 'canvas' });
-  const observer = new ResizeObserver(() => chart.resize());
+  // The observer also fires once right away: resize (a full re-render) only on a real change.
+  let width = el.clientWidth;
+  let height = el.clientHeight;
+  const observer = new ResizeObserver(() => {
+    if (el.clientWidth === width && el.clientHeight === height) return;
+    width = el.clientWidth;
+    height = el.clientHeight;
+    chart.resize();
+  });
   observer.observe(el);
   return {
     chart,

@@ -122,7 +122,7 @@ describe('parameterImportance', () => {
     expect(result[0]!.correlation).toBeCloseTo(-1, 12);
   });
 
-  it('fits 2,000 runs × 12 parameters quickly', () => {
+  it('fits 2,000 runs × 12 parameters without blowing up', () => {
     const rand = seededRandom(1);
     const names = Array.from({ length: 12 }, (_, j) => `p${j}`);
     const rows = Array.from({ length: 2000 }, () => {
@@ -133,6 +133,7 @@ describe('parameterImportance', () => {
     const result = parameterImportance(rows, names);
     const ms = performance.now() - t0;
     expect(result[0]!.importance!).toBeGreaterThan(0.5);
-    expect(ms).toBeLessThan(1500);
+    // ~0.2 s on a quiet 2-core machine; the bound only catches an accidental quadratic.
+    expect(ms).toBeLessThan(10_000);
   });
 });

@@ -2,7 +2,7 @@
 import { api, ApiError } from '../api.js';
 import { copyText, h, replaceChildren } from '../dom.js';
 import { configArgs, configYaml, flattenConfig, fmtAge, fmtNum, fmtSpan, fmtTime, runDurationMs, valueLabel } from '../format.js';
-import { axisStyle, baseOption, makeChart, theme, tipLine } from '../charts.js';
+import { axisStyle, baseOption, makeChart, theme, tipLine, whenEcharts } from '../charts.js';
 import { poll } from '../poll.js';
 
 const TERMINAL = new Set(['finished', 'failed', 'stopped', 'canceled']);
@@ -193,6 +193,7 @@ export function mountRun(main, { sweepId, runId }, ctx) {
       try {
         if (!sweep) sweep = await api(base, { signal });
         const run = await api(`${base}/runs/${encodeURIComponent(runId)}`, { signal });
+        await whenEcharts();
         if (!built) {
           document.title = `${run.id} · hypersweep`;
           build(run);

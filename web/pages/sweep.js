@@ -8,12 +8,18 @@ import { allRuns, api, ApiError } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { flattenConfig, fmtAge, fmtNum, fmtSpan, parametersFromRuns, runDurationMs, searchedParameters, STATE_ORDER, valueLabel } from '../format.js';
 import { poll } from '../poll.js';
+import { whenEcharts } from '../charts.js';
 import { createRunsTable } from '../runs-table.js';
 import { createBestConfig } from '../views/best-config.js';
 import { createCurvesChart } from '../views/curves-chart.js';
 import { createImportanceCard } from '../views/importance-card.js';
 import { createParallelChart } from '../views/parallel-chart.js';
 import { createScatterChart } from '../views/scatter-chart.js';
+
+/** Performance marks of the first load (bench/dashboard.ts prints them). */
+function mark(name) {
+  performance.mark(`hs:${name}`);
+}
 
 const ACTIVE = new Set(['pending', 'running']);
 /** Above this many runs whose curves changed in one tick, refetch all curves in one request. */
@@ -51,10 +57,13 @@ export function mountSweep(main, { sweepId }, ctx) {
     await Promise.all(
       ids.map(async (id) => {
         const run = await api(`${base}/runs/${encodeURIComponent(id)}`, { signal });
+        // The latest attempt only, as the curves endpoint does.
+        const history = run.history ?? [];
+        const lastAttempt = history.reduce((m, row) => Math.max(m, row._attempt ?? 1), 1);
         const points = [];
-        for (const row of run.history ?? []) {
+        for (const row of history) {
           const v = row[metricName];
-          if (typeof v === 'number' && Number.isFinite(v)) points.push([row._step, v]);
+          if ((row._attempt ?? 1) === lastAttempt && typeof v === 'number' && Number.isFinite(v)) points.push([row._step, v]);
         }
         curves.set(id, points);
       }),
@@ -306,40 +315,67 @@ export function mountSweep(main, { sweepId }, ctx) {
         if (err?.name === 'AbortError') throw err;
       }
     }
-    if (!metricName) metricName = metricChoices[0] ?? null;
+    if (metricName && !metricChoices.includes(metricName)) metricChoices.unshift(metricName);
+    const pick = !metricName && metricChoices.length > 0;
+    if (pick) metricName = metricChoices[0];
     replaceChildren(el.metricSelect, metricChoices.map((m) => h('option', { value: m, selected: m === metricName }, m)));
+    if (pick) {
+      await loadCurves(signal);
+      drawCurves();
+    }
+  }
+
+  /**
+   * First load: the sweep, every run and every curve requested at once; the table, parallel
+   * coordinates, scatter and importance are drawn as soon as the runs are here, while the
+   * (larger) curves are still on their way.
+   */
+  async function firstLoad(signal) {
+    const [detail, all] = await Promise.all([api(base, { signal }), allRuns(sweepId, signal)]);
+    mark('runs');
+    // Asked for after the runs: on a busy controller the small requests should not queue behind it.
+    const curvesPromise = api(`${base}/curves`, { signal }).catch((err) => {
+      if (err?.name === 'AbortError' || (err instanceof ApiError && err.status === 401)) throw err;
+      return null; // the sweep has no metric: no curves until one is picked
+    });
+    sweep = detail;
+    runs = new Map(all.map((r) => [r.id, r]));
+    params = searchedParameters(sweep.config?.parameters);
+    if (params.length === 0) params = parametersFromRuns(all);
+    build();
+    renderHead();
+    renderFilters();
+    renderTable();
+    views.best.update(sweep.best, sweep.metric);
+    mark('table');
+    await whenEcharts();
+    drawAnalysis();
+    mark('analysis');
+    const curveData = await curvesPromise;
+    metricName = curveData?.metric ?? sweep.metric?.name ?? null;
+    if (curveData) curves = new Map(curveData.runs.map((r) => [r.id, r.points]));
+    replaceChildren(el.metricSelect, metricName ? h('option', { value: metricName, selected: true }, metricName) : null);
+    drawCurves();
+    mark('curves');
+    document.body.dataset.ready = 'sweep';
+    // The other metrics a run logged, for the curves' metric picker: not needed to show the page.
+    chooseMetrics(signal).catch(() => {});
   }
 
   const poller = poll(
     async (signal) => {
-      const first = !built;
-      let next;
-      try {
-        next = await api(base, { signal });
-      } catch (err) {
-        if (first && err instanceof ApiError && err.status !== 401) replaceChildren(main, h('div', { class: 'error-box' }, err.status === 404 ? `No sweep ${sweepId} on this controller.` : err.message), h('a', { href: '#/' }, '← all sweeps'));
-        throw err;
-      }
-      const bestChanged = sweep?.best?.runId !== next.best?.runId;
-      sweep = next;
-      if (first) {
-        const all = await allRuns(sweepId, signal);
-        runs = new Map(all.map((r) => [r.id, r]));
-        params = searchedParameters(sweep.config?.parameters);
-        if (params.length === 0) params = parametersFromRuns(all);
-        metricName = sweep.metric?.name ?? null;
-        build();
-        renderHead();
-        // The table first: it needs nothing else.
-        renderFilters();
-        renderTable();
-        views.best.update(sweep.best, sweep.metric);
-        await Promise.all([chooseMetrics(signal), loadCurves(signal)]);
-        drawCurves();
-        drawAnalysis();
-        document.body.dataset.ready = 'sweep';
+      if (!built) {
+        try {
+          await firstLoad(signal);
+        } catch (err) {
+          if (err instanceof ApiError && err.status !== 401) replaceChildren(main, h('div', { class: 'error-box' }, err.status === 404 ? `No sweep ${sweepId} on this controller.` : err.message), h('a', { href: '#/' }, '← all sweeps'));
+          throw err;
+        }
         return;
       }
+      const next = await api(base, { signal });
+      const bestChanged = sweep?.best?.runId !== next.best?.runId;
+      sweep = next;
       renderHead();
       views.best.update(sweep.best, sweep.metric);
       const changed = await syncRuns(signal);

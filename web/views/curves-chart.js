@@ -7,6 +7,24 @@ import { escapeHtml, h } from '../dom.js';
 import { fmtNum } from '../format.js';
 import { axisStyle, baseOption, makeChart, rampColor, theme, tipLine } from '../charts.js';
 
+/**
+ * Most points drawn for the ended runs' curves together: above it, each curve is thinned evenly
+ * (first and last points kept) to MAX_POINTS / runs, at least MIN_PER_RUN. Running runs and the
+ * best run are always drawn in full.
+ */
+const MAX_POINTS = 40_000;
+const MIN_PER_RUN = 16;
+
+function thin(points, n) {
+  if (points.length <= n) return points;
+  const out = [];
+  const stride = (points.length - 1) / (n - 1);
+  for (let k = 0; k < n; k++) out.push(points[Math.round(k * stride)]);
+  return out;
+}
+
+/** Score buckets of the ended runs' curves (plus one for runs without a score). */
+const BUCKETS = 8;
 const CROSS = 'path://M2,0 L5,3 L8,0 L10,2 L7,5 L10,8 L8,10 L5,7 L2,10 L0,8 L3,5 L0,2 Z';
 
 export function createCurvesChart({ onOpen }) {
@@ -38,7 +56,20 @@ export function createCurvesChart({ onOpen }) {
         { type: 'inside', yAxisIndex: 0, filterMode: 'none' },
       ],
       series: [
-        { id: 'runs', type: 'lines', coordinateSystem: 'cartesian2d', polyline: true, lineStyle: { width: 1 }, emphasis: { focus: 'none', lineStyle: { width: 2.5, opacity: 1 } }, data: [], z: 1 },
+        // Finished (and other ended) runs by score bucket: uniform style per series, drawn in one path each (large mode).
+        ...Array.from({ length: BUCKETS + 1 }, (_, b) => ({
+          id: `b${b}`,
+          type: 'lines',
+          coordinateSystem: 'cartesian2d',
+          polyline: true,
+          large: true,
+          largeThreshold: 200,
+          silent: true,
+          lineStyle: b === BUCKETS ? { width: 1, color: t.faint, opacity: 0.35 } : { width: 1, color: rampColor(t, b / (BUCKETS - 1)), opacity: 0.3 + (0.55 * b) / (BUCKETS - 1) },
+          data: [],
+          z: b === BUCKETS ? 0 : 1,
+        })),
+        { id: 'running', type: 'lines', coordinateSystem: 'cartesian2d', polyline: true, lineStyle: { width: 1.5, color: t.running, opacity: 0.95 }, emphasis: { lineStyle: { width: 2.5 } }, data: [], z: 3 },
         { id: 'best', type: 'line', showSymbol: false, symbol: 'none', lineStyle: { width: 2.5, color: t.best }, itemStyle: { color: t.best }, data: [], z: 5 },
         { id: 'stopped', type: 'scatter', symbol: CROSS, symbolSize: 8, itemStyle: { color: t.stopped }, data: [], z: 4 },
       ],
@@ -59,12 +90,16 @@ export function createCurvesChart({ onOpen }) {
     update({ curves, runs, quality, bestId, metric }) {
       const c = ensure();
       c.__bestId = bestId;
-      const items = [];
+      const buckets = Array.from({ length: BUCKETS + 1 }, () => []);
+      const running = [];
       const stopped = [];
       let xMin = Infinity;
       let xMax = -Infinity;
       let yMin = Infinity;
       let yMax = -Infinity;
+      let total = 0;
+      for (const points of curves.values()) total += points.length;
+      const perRun = total > MAX_POINTS ? Math.max(MIN_PER_RUN, Math.floor(MAX_POINTS / curves.size)) : Infinity;
       for (const [id, points] of curves) {
         if (points.length === 0) continue;
         const run = runs.get(id);
@@ -75,17 +110,17 @@ export function createCurvesChart({ onOpen }) {
           if (y < yMin) yMin = y;
           if (y > yMax) yMax = y;
         }
-        const q = quality.get(id);
-        const color = state === 'running' ? t.running : q === undefined ? t.faint : rampColor(t, q);
-        const opacity = state === 'running' ? 0.95 : q === undefined ? 0.35 : 0.3 + 0.55 * q;
-        if (points.length === 1) {
-          // A single point is not a line: draw it as a dot so it still shows.
-          items.push({ coords: [points[0], [points[0][0], points[0][1]]], runId: id, state, last: points[0][1], lineStyle: { color, opacity } });
-        } else items.push({ coords: points, runId: id, state, last: points[points.length - 1][1], lineStyle: { color, opacity, width: state === 'running' ? 1.5 : 1 } });
-        if (state === 'stopped') stopped.push({ value: points[points.length - 1], runId: id, reason: run?.stopReason ?? '' });
+        // A single point is not a line: repeat it so it still shows as a dot.
+        const pts = state === 'running' || id === bestId ? points : thin(points, perRun);
+        const coords = pts.length === 1 ? [pts[0], pts[0]] : pts;
+        const last = points[points.length - 1];
+        if (state === 'running' || state === 'pending') running.push({ coords, runId: id, state, last: last[1] });
+        else {
+          const q = quality.get(id);
+          buckets[q === undefined ? BUCKETS : Math.round(q * (BUCKETS - 1))].push({ coords });
+        }
+        if (state === 'stopped') stopped.push({ value: last, runId: id, reason: run?.stopReason ?? '' });
       }
-      // Worse runs first, so better ones are drawn over them.
-      items.sort((a, b) => (quality.get(a.runId) ?? -1) - (quality.get(b.runId) ?? -1) || (a.state === 'running') - (b.state === 'running'));
       const best = bestId ? (curves.get(bestId) ?? []) : [];
       const sig = `${xMin}|${xMax}|${yMin}|${yMax}|${metric}`;
       const option = {
@@ -99,7 +134,8 @@ export function createCurvesChart({ onOpen }) {
         },
         yAxis: {},
         series: [
-          { id: 'runs', data: items },
+          ...buckets.map((data, b) => ({ id: `b${b}`, data })),
+          { id: 'running', data: running },
           { id: 'best', data: best },
           { id: 'stopped', data: stopped },
         ],

@@ -13,8 +13,32 @@ export function createImportanceCard() {
   const el = h('section', { class: 'card' }, h('h2', null, 'Parameter importance', note), body);
   let signature = '';
   let timer = null;
+  let worker = null;
+  let requestId = 0;
 
-  function compute(runs, params) {
+  /** The forest runs in a worker (tens to hundreds of ms on 2,000 runs); inline where workers are unavailable. */
+  function importance(id, rows, names, options) {
+    if (worker === null) {
+      try {
+        worker = new Worker(new URL('../importance-worker.js', import.meta.url), { type: 'module' });
+      } catch {
+        worker = false;
+      }
+    }
+    if (!worker) return Promise.resolve(parameterImportance(rows, names, options));
+    return new Promise((resolve, reject) => {
+      const onMessage = (event) => {
+        if (event.data.id !== id) return;
+        worker.removeEventListener('message', onMessage);
+        if (event.data.error) reject(new Error(event.data.error));
+        else resolve(event.data.result);
+      };
+      worker.addEventListener('message', onMessage);
+      worker.postMessage({ id, rows, names, options });
+    });
+  }
+
+  async function compute(runs, params) {
     const scored = runs.filter((r) => typeof r.score === 'number' && Number.isFinite(r.score));
     const names = params.map((p) => p.name);
     if (scored.length < 3 || names.length === 0) {
@@ -23,7 +47,9 @@ export function createImportanceCard() {
       return;
     }
     const rows = scored.map((r) => ({ values: flattenConfig(r.config), score: r.score }));
-    const result = parameterImportance(rows, names, { seed: 1, trees: 48 });
+    const id = ++requestId;
+    const result = await importance(id, rows, names, { seed: 1, trees: 48 });
+    if (id !== requestId) return; // a newer computation is on its way
     result.sort((a, b) => (b.importance ?? 0) - (a.importance ?? 0) || Math.abs(b.correlation) - Math.abs(a.correlation));
     note.textContent = `${scored.length} scored runs`;
     replaceChildren(
@@ -57,10 +83,13 @@ export function createImportanceCard() {
       signature = sig;
       clearTimeout(timer);
       // After the charts have painted: the forest takes tens of ms on 2,000 runs.
-      timer = setTimeout(() => compute(runs, params), 30);
+      timer = setTimeout(() => {
+        compute(runs, params).catch((err) => replaceChildren(body, h('p', { class: 'muted' }, `Importance failed: ${err.message}`)));
+      }, 30);
     },
     dispose() {
       clearTimeout(timer);
+      if (worker) worker.terminate();
     },
   };
 }

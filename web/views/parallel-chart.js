@@ -11,6 +11,9 @@ export function createParallelChart({ onOpen }) {
   const t = theme();
   let chart = null;
   let signature = '';
+  /** Run id of each line (data are plain arrays: much cheaper for echarts than objects). */
+  let runIds = [];
+  let bestRunId = null;
 
   return {
     el,
@@ -21,7 +24,10 @@ export function createParallelChart({ onOpen }) {
       signature = sig;
       if (!chart) {
         chart = makeChart(el);
-        chart.chart.on('click', (p) => p.data?.runId && onOpen(p.data.runId));
+        chart.chart.on('click', (p) => {
+          const runId = p.seriesId === 'best' ? bestRunId : runIds[p.dataIndex];
+          if (runId) onOpen(runId);
+        });
       }
       const flat = scored.map((r) => flattenConfig(r.config));
       const axes = params.map((p, i) => {
@@ -35,13 +41,20 @@ export function createParallelChart({ onOpen }) {
       });
       const n = params.length;
       axes.push({ dim: n, name: metric?.name ?? 'score', type: 'value', scale: true, nameTextStyle: { color: t.best, fontWeight: 'bold' } });
-      const data = scored.map((r, k) => ({
-        value: [...params.map((p) => (p.kind === 'category' ? valueLabel(flat[k][p.name]) : (flat[k][p.name] ?? null))), r.score],
-        runId: r.id,
-        lineStyle: r.id === bestId ? { color: t.best, width: 3, opacity: 1 } : undefined,
-      }));
-      // Best last, so it is drawn on top.
-      data.sort((a, b) => (a.runId === bestId) - (b.runId === bestId));
+      runIds = [];
+      bestRunId = null;
+      const data = [];
+      let bestLine = [];
+      scored.forEach((r, k) => {
+        const row = [...params.map((p) => (p.kind === 'category' ? valueLabel(flat[k][p.name]) : (flat[k][p.name] ?? null))), r.score];
+        if (r.id === bestId) {
+          bestRunId = r.id;
+          bestLine = [row];
+        } else {
+          data.push(row);
+          runIds.push(r.id);
+        }
+      });
       const scores = scored.map((r) => r.score);
       const min = Math.min(...scores);
       const max = Math.max(...scores);
@@ -52,7 +65,7 @@ export function createParallelChart({ onOpen }) {
           tooltip: {
             ...baseOption(t).tooltip,
             trigger: 'item',
-            formatter: (p) => `${tipLine('run', p.data.runId)}${params.map((q, i) => tipLine(q.name, typeof p.value[i] === 'number' ? fmtNum(p.value[i]) : p.value[i])).join('')}${tipLine(metric?.name ?? 'score', fmtNum(p.value[n]))}`,
+            formatter: (p) => `${tipLine('run', p.seriesId === 'best' ? `${bestRunId} (best)` : runIds[p.dataIndex])}${params.map((q, i) => tipLine(q.name, typeof p.value[i] === 'number' ? fmtNum(p.value[i]) : p.value[i])).join('')}${tipLine(metric?.name ?? 'score', fmtNum(p.value[n]))}`,
           },
           parallel: {
             left: 48,
@@ -87,7 +100,10 @@ export function createParallelChart({ onOpen }) {
             formatter: (v) => fmtNum(v),
             seriesIndex: 0,
           },
-          series: [{ id: 'parallel', type: 'parallel', smooth: false, lineStyle: { width: 1, opacity: 0.5 }, emphasis: { lineStyle: { width: 2.5, opacity: 1 } }, inactiveOpacity: 0.04, activeOpacity: 1, progressive: 1000, data }],
+          series: [
+            { id: 'parallel', type: 'parallel', smooth: false, lineStyle: { width: 1, opacity: 0.5 }, emphasis: { lineStyle: { width: 2.5, opacity: 1 } }, inactiveOpacity: 0.04, activeOpacity: 1, progressive: 0, data },
+            { id: 'best', type: 'parallel', smooth: false, lineStyle: { width: 3, opacity: 1, color: t.best }, z: 5, data: bestLine },
+          ],
         },
         { replaceMerge: ['parallelAxis'] },
       );

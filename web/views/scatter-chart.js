@@ -28,8 +28,7 @@ export function createScatterChart({ onOpen }) {
       if (!chart) {
         chart = makeChart(el);
         chart.chart.on('click', (p) => p.data?.[2] && onOpen(p.data[2]));
-      }
-      chart.chart.resize();
+      } else chart.chart.resize();
       const flat = scored.map((r) => flattenConfig(r.config));
       const grids = [];
       const xAxes = [];
@@ -62,7 +61,7 @@ export function createScatterChart({ onOpen }) {
         });
         for (const [state, points] of Object.entries(groups)) {
           if (points.length === 0) continue;
-          series.push({ type: 'scatter', xAxisIndex: i, yAxisIndex: i, symbolSize: 5, data: points, itemStyle: { color: colorOf(state), opacity: 0.7 }, large: points.length > 1000, largeThreshold: 1000 });
+          series.push({ type: 'scatter', xAxisIndex: i, yAxisIndex: i, symbolSize: 5, data: points, itemStyle: { color: colorOf(state), opacity: 0.7 }, large: true, largeThreshold: 400 });
         }
         series.push({ type: 'scatter', xAxisIndex: i, yAxisIndex: i, symbolSize: 11, data: best, itemStyle: { color: t.best, borderColor: t.bg, borderWidth: 1.5 }, z: 5 });
       });
