@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/create-app.js';
 import { packageRoot } from '../../src/package-root.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { addLiveRun, addPoints, seedSweep, XSS, type SeededSweep } from './seed-sweep.js';
+import { addLiveRun, addPoints, finishLiveRun, seedSweep, XSS, type SeededSweep } from './seed-sweep.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(packageRoot, 'test', '.artifacts');
@@ -179,8 +179,27 @@ describe('dashboard in a browser', () => {
     const row = page.locator(`.vt-row[data-run-id="${live.runId}"]`);
     await row.waitFor({ timeout: 2000 });
     expect(Date.now() - t0).toBeLessThan(2000);
+    const chartId = await page.evaluate(() => (window as unknown as { echarts: { getInstanceByDom(e: Element): { id: string } } }).echarts.getInstanceByDom(document.querySelector('[data-chart="curves"]')!).id);
     await addPoints(redis, big.sweepId, live, 2, 4, 6);
     await expect.poll(async () => await row.locator('[data-col="steps"]').textContent(), { timeout: 2000, interval: 100 }).toBe('10');
+    // The new points are in the curves chart, merged into the same echarts instance.
+    const curveOf = async (): Promise<{ id: string; points: number; series: string | null }> =>
+      await page.evaluate((runId) => {
+        type Chart = { id: string; getOption(): { series: Array<{ id: string; data: Array<{ runId?: string; coords?: unknown[] }> }> } };
+        const chart = (window as unknown as { echarts: { getInstanceByDom(e: Element): Chart } }).echarts.getInstanceByDom(document.querySelector('[data-chart="curves"]')!);
+        for (const series of chart.getOption().series) {
+          const item = series.data.find((d) => d.runId === runId);
+          if (item) return { id: chart.id, points: item.coords?.length ?? 0, series: series.id };
+        }
+        return { id: chart.id, points: 0, series: null };
+      }, live.runId);
+    await expect.poll(curveOf, { timeout: 2000, interval: 100 }).toEqual({ id: chartId, points: 10, series: 'running' });
+    // It ends: the table (filtered on running) drops it and the all-runs view shows it finished.
+    await finishLiveRun(redis, big.sweepId, live);
+    await expect.poll(() => row.count(), { timeout: 2500, interval: 100 }).toBe(0);
+    await page.locator('[data-state="all"]').click();
+    await page.locator('[data-sort="created"]').click();
+    await expect.poll(async () => await page.locator(`.vt-row[data-run-id="${live.runId}"] [data-col="state"]`).textContent(), { timeout: 2000, interval: 100 }).toBe('finished');
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     await page.close();
   });

@@ -203,3 +203,8 @@ export async function addPoints(redis: Redis, sweepId: string, run: SeededRun, s
   await applyRunEvents(redis, sweepId, [{ type: 'metrics', runId: run.runId, attempt: 1, token: run.token, seq, rows: curve(run.config, steps, rng(seq), from) }], POLICY);
   await rescore(redis, sweepId, [run.runId]);
 }
+
+/** End a running run (finished, exit code 0). */
+export async function finishLiveRun(redis: Redis, sweepId: string, run: SeededRun): Promise<void> {
+  await applyRunEvents(redis, sweepId, [{ type: 'finished', runId: run.runId, attempt: 1, token: run.token, outcome: 'finished', exitCode: 0, signal: null, outputTail: 'done\n', at: Date.now() }], POLICY);
+}

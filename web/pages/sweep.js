@@ -22,7 +22,7 @@ function mark(name) {
 }
 
 const ACTIVE = new Set(['pending', 'running']);
-/** Above this many runs whose curves changed in one tick, refetch all curves in one request. */
+/** Run details (final state, curve) fetched per tick at most; the rest wait for the next ticks. */
 const MAX_CURVE_FETCHES = 16;
 
 export function mountSweep(main, { sweepId }, ctx) {
@@ -51,49 +51,80 @@ export function mountSweep(main, { sweepId }, ctx) {
     curves = new Map(data.runs.map((r) => [r.id, r.points]));
   }
 
-  async function refreshCurves(ids, signal) {
-    if (!metricName || ids.length === 0) return;
-    if (ids.length > MAX_CURVE_FETCHES) return loadCurves(signal);
-    await Promise.all(
-      ids.map(async (id) => {
-        const run = await api(`${base}/runs/${encodeURIComponent(id)}`, { signal });
-        // The latest attempt only, as the curves endpoint does.
-        const history = run.history ?? [];
-        const lastAttempt = history.reduce((m, row) => Math.max(m, row._attempt ?? 1), 1);
-        const points = [];
-        for (const row of history) {
-          const v = row[metricName];
-          if ((row._attempt ?? 1) === lastAttempt && typeof v === 'number' && Number.isFinite(v)) points.push([row._step, v]);
-        }
-        curves.set(id, points);
-      }),
-    );
+  /** Ended runs whose final summary is not fetched yet, and runs with new points: fetched a few per tick. */
+  const stale = new Set();
+  const curveDue = new Set();
+
+  function pointsOf(history) {
+    // The latest attempt only, as the curves endpoint does.
+    const lastAttempt = history.reduce((m, row) => Math.max(m, row._attempt ?? 1), 1);
+    const points = [];
+    for (const row of history) {
+      const v = row[metricName];
+      if ((row._attempt ?? 1) === lastAttempt && typeof v === 'number' && Number.isFinite(v)) points.push([row._step, v]);
+    }
+    return points;
   }
 
-  /** Runs: the active ones every tick; everything again when runs were added or left the active set. */
+  /** One run's summary and curve from its detail. */
+  async function refreshRun(id, signal) {
+    const { history, attempts: _attempts, output: _output, ...summary } = await api(`${base}/runs/${encodeURIComponent(id)}`, { signal });
+    runs.set(id, summary);
+    if (metricName) curves.set(id, pointsOf(history ?? []));
+  }
+
+  /**
+   * Bring runs (and curves) up to date cheaply: the active runs every tick; runs created and
+   * ended between two ticks from the newest page; ended runs' final state and curves from their
+   * details, MAX_CURVE_FETCHES per tick. Far behind: the whole list again. Returns the changed ids.
+   */
   async function syncRuns(signal) {
+    const changed = new Set();
+    const note = (r, prev) => {
+      if (prev && prev.steps === r.steps && prev.state === r.state && prev.score === r.score) return;
+      changed.add(r.id);
+      if (r.steps > 0 && (!prev || prev.steps !== r.steps)) curveDue.add(r.id);
+    };
     const counted = Object.values(sweep.counts ?? {}).reduce((a, b) => a + b, 0);
     const wasActive = [...runs.values()].filter((r) => ACTIVE.has(r.state)).map((r) => r.id);
     const { runs: active } = await api(`${base}/runs?state=pending,running&limit=1000`, { signal });
     const activeIds = new Set(active.map((r) => r.id));
-    const changed = [];
-    const left = wasActive.some((id) => !activeIds.has(id));
-    if (left || counted !== runs.size || active.some((r) => !runs.has(r.id))) {
-      const all = await allRuns(sweepId, signal);
-      const next = new Map(all.map((r) => [r.id, r]));
-      for (const [id, r] of next) {
-        const prev = runs.get(id);
-        if (!prev || prev.steps !== r.steps || prev.state !== r.state) changed.push(id);
-      }
-      runs = next;
-    } else {
-      for (const r of active) {
-        const prev = runs.get(r.id);
-        if (!prev || prev.steps !== r.steps || prev.state !== r.state || prev.score !== r.score) changed.push(r.id);
+    for (const id of wasActive) if (!activeIds.has(id)) stale.add(id);
+    for (const r of active) {
+      note(r, runs.get(r.id));
+      runs.set(r.id, r);
+    }
+    const missing = counted - runs.size;
+    if (missing > 0 && missing <= 200) {
+      const { runs: newest } = await api(`${base}/runs?sort=-created&limit=${missing + 20}`, { signal });
+      for (const r of newest) {
+        if (runs.has(r.id)) continue;
+        note(r, undefined);
         runs.set(r.id, r);
       }
     }
-    return changed;
+    if (runs.size < counted || stale.size > 4 * MAX_CURVE_FETCHES) {
+      const all = await allRuns(sweepId, signal);
+      for (const r of all) {
+        const prev = runs.get(r.id);
+        note(r, prev);
+        if (prev && ACTIVE.has(prev.state) && !ACTIVE.has(r.state)) curveDue.add(r.id);
+      }
+      runs = new Map(all.map((r) => [r.id, r]));
+      stale.clear();
+    }
+    const batch = [...stale].slice(0, MAX_CURVE_FETCHES);
+    for (const id of curveDue) {
+      if (batch.length >= MAX_CURVE_FETCHES) break;
+      if (!batch.includes(id)) batch.push(id);
+    }
+    await Promise.all(batch.map((id) => refreshRun(id, signal)));
+    for (const id of batch) {
+      stale.delete(id);
+      curveDue.delete(id);
+      changed.add(id);
+    }
+    return [...changed];
   }
 
   function build() {
@@ -382,7 +413,6 @@ export function mountSweep(main, { sweepId }, ctx) {
       if (changed.length > 0) {
         renderFilters();
         renderTable();
-        await refreshCurves(changed.filter((id) => (runs.get(id)?.steps ?? 0) > 0), signal);
       }
       if (changed.length > 0 || bestChanged) {
         drawCurves();
