@@ -27,10 +27,12 @@ export function createBestConfig({ sweepId, ctx }) {
     if (!best) {
       replaceChildren(head, h('span', { class: 'muted' }, 'No run has a score yet.'));
       code.textContent = '';
+      code.hidden = true;
       copy.disabled = true;
       return;
     }
     copy.disabled = false;
+    code.hidden = false;
     replaceChildren(
       head,
       h('span', { class: 'best-value', 'data-testid': 'best-value' }, fmtNum(best.value)),

@@ -40,6 +40,7 @@ export function createCurvesChart({ onOpen }) {
   );
   let chart = null;
   let axesSig = '';
+  const empty = h('div', { class: 'chart-empty' }, 'No metrics logged yet.');
 
   function ensure() {
     if (chart) return chart.chart;
@@ -82,7 +83,7 @@ export function createCurvesChart({ onOpen }) {
   }
 
   return {
-    el: h('div', null, chartEl, legend),
+    el: h('div', null, h('div', { class: 'chart-box' }, chartEl, empty), legend),
     /**
      * curves: Map runId → [[step, value], ...]; runs: Map runId → RunSummary;
      * quality: Map runId → 0..1 (1 = best score); bestId; metric name.
@@ -121,6 +122,7 @@ export function createCurvesChart({ onOpen }) {
         }
         if (state === 'stopped') stopped.push({ value: last, runId: id, reason: run?.stopReason ?? '' });
       }
+      empty.hidden = Number.isFinite(xMin);
       const best = bestId ? (curves.get(bestId) ?? []) : [];
       const sig = `${xMin}|${xMax}|${yMin}|${yMax}|${metric}`;
       const option = {

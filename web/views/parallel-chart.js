@@ -9,6 +9,7 @@ import { baseOption, makeChart, theme, tipLine } from '../charts.js';
 export function createParallelChart({ onOpen }) {
   const el = h('div', { class: 'chart tall', 'data-chart': 'parallel' });
   const t = theme();
+  const empty = h('div', { class: 'chart-empty' }, 'No run has a score yet.');
   let chart = null;
   let signature = '';
   /** Run id of each line (data are plain arrays: much cheaper for echarts than objects). */
@@ -16,12 +17,18 @@ export function createParallelChart({ onOpen }) {
   let bestRunId = null;
 
   return {
-    el,
+    el: h('div', { class: 'chart-box' }, el, empty),
     update({ runs, params, metric, bestId }) {
       const scored = runs.filter((r) => typeof r.score === 'number' && Number.isFinite(r.score));
       const sig = `${params.map((p) => p.name).join(',')}|${metric?.name}|${bestId}|${scored.map((r) => `${r.id}:${r.score}`).join(',')}`;
       if (sig === signature) return;
       signature = sig;
+      empty.hidden = scored.length > 0 && params.length > 0;
+      if (params.length === 0) empty.textContent = 'No searched parameters.';
+      if (!empty.hidden) {
+        chart?.chart.clear();
+        return;
+      }
       if (!chart) {
         chart = makeChart(el);
         chart.chart.on('click', (p) => {

@@ -8,18 +8,25 @@ const CELL_PX = 210;
 export function createScatterChart({ onOpen }) {
   const el = h('div', { class: 'chart', 'data-chart': 'scatter' });
   const t = theme();
+  const empty = h('div', { class: 'chart-empty' }, 'No run has a score yet.');
   let chart = null;
   let signature = '';
 
   const colorOf = (state) => (state === 'stopped' ? t.stopped : state === 'running' ? t.running : state === 'finished' ? t.accent : t.faint);
 
   return {
-    el,
+    el: h('div', { class: 'chart-box' }, el, empty),
     update({ runs, params, metric, bestId }) {
       const scored = runs.filter((r) => typeof r.score === 'number' && Number.isFinite(r.score));
       const sig = `${params.map((p) => p.name).join(',')}|${bestId}|${scored.map((r) => `${r.id}:${r.score}:${r.state}`).join(',')}`;
       if (sig === signature) return;
       signature = sig;
+      empty.hidden = scored.length > 0 && params.length > 0;
+      if (params.length === 0) empty.textContent = 'No searched parameters.';
+      if (!empty.hidden) {
+        chart?.chart.clear();
+        return;
+      }
       const n = Math.max(1, params.length);
       const width = el.clientWidth || 1200;
       const cols = Math.max(1, Math.min(n, Math.floor(width / 300) || 1));
