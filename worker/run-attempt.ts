@@ -292,9 +292,10 @@ export class RunAttempt {
     await metrics.flush();
     if (this.skipped > MAX_WARNINGS) this.s.log.warn(`${this.label}: ${this.skipped} metric lines skipped in all`);
     const summary = Object.keys(metrics.summary).length > 0 ? metrics.summary : undefined;
+    // The attempt's files go first: once the finished event is out, nothing of the attempt is left.
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     // One round trip: the SET and the finished event are pipelined on the same connection.
     await Promise.all([publishOutput().catch(() => undefined), this.finish({ ...result, summary })]);
-    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     this.s.log.info(`${this.label}: ${result.outcome}${result.message ? ` (${result.message})` : ''}, ${metrics.count} metric row(s)`);
     return result;
   }

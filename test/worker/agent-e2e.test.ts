@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/api/start-server.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { pidAlive, scratch, spawnAgent, stopAgent, waitFor, type AgentProcess, type Scratch } from './agent-harness.js';
+import { pidAlive, scratch, spawnAgent, stopAgent, waitFor, processesMentioning, type AgentProcess, type Scratch } from './agent-harness.js';
 
 let redis: TestRedis;
 let c: Redis;
@@ -56,7 +56,7 @@ function agent(sweepId: string, args: string[] = [], env: NodeJS.ProcessEnv = {}
 }
 
 const TRAIN = `
-import os, signal, sys, time
+import json, os, signal, sys, time
 import hypersweep
 cfg = hypersweep.config()
 d = os.environ["SCRATCH"]
@@ -65,8 +65,11 @@ open(os.path.join(d, tag + ".pid"), "w").write(str(os.getpid()))
 signal.signal(signal.SIGTERM, lambda *_: (open(os.path.join(d, tag + ".sigterm"), "w").write("1"), sys.exit(0)))
 if os.environ.get("HANG_ON_ATTEMPT") == os.environ["HYPERSWEEP_ATTEMPT"]:
     while True: time.sleep(0.05)
-for epoch in range(3):
-    hypersweep.log({"loss": cfg["lr"] * (3 - epoch)}, step=epoch)
+for epoch in range(3):  # one row each way: metrics file, @hypersweep stdout line, Katib line
+    loss = cfg["lr"] * (3 - epoch)
+    if epoch == 0: hypersweep.log({"loss": loss}, step=0)
+    elif epoch == 1: print("@hypersweep " + json.dumps({"loss": loss, "_step": 1}))
+    else: print(f"epoch 2 loss={loss}")
     time.sleep(0.05)
 while cfg.get("wait") and not os.path.exists(os.path.join(d, cfg["tag"] + ".go")):
     if cfg.get("flat"): hypersweep.log({"loss": 1.0})
@@ -74,11 +77,13 @@ while cfg.get("wait") and not os.path.exists(os.path.join(d, cfg["tag"] + ".go")
 print("done")
 `;
 
-test('a grid sweep through the controller: metrics visible in the API while the scripts run, the agent exits when the sweep is finished', async () => {
+test('a grid sweep through the controller: metrics logged three ways visible in the API while the scripts run, the agent exits when the sweep is finished', async () => {
   const script = tmp.file('train.py', TRAIN);
   const sweepId = await createSweep(`method: grid
 metric: {name: loss, goal: minimize}
 program: ${script}
+hypersweep:
+  stdout_metrics: true
 parameters:
   lr: {values: [0.5, 0.25]}
   tag: {values: [ga, gb]}
@@ -92,8 +97,9 @@ parameters:
     return details.length === 2 && details.every((d) => d.history.length === 3) ? details : undefined;
   }, 30_000);
   for (const d of live) {
+    const lr = d.config.lr as number;
     expect(d.history.map((h) => h._step)).toEqual([0, 1, 2]);
-    expect(d.history[0]!.loss).toBeCloseTo((d.config.lr as number) * 3);
+    expect(d.history.map((h) => h.loss)).toEqual([lr * 3, lr * 2, lr * 1]);
     expect(existsSync(join(tmp.dir, `${d.config.tag}.go`))).toBe(false);
   }
   // Release all four grid points' scripts as they come.
@@ -133,6 +139,7 @@ test('an agent killed with SIGKILL: no process left, the controller re-queues th
   const sweepId = await createSweep(`method: grid
 metric: {name: loss, goal: minimize}
 program: ${script}
+hypersweep: {stdout_metrics: true}
 parameters:
   lr: {value: 0.3}
   tag: {value: kk}
@@ -176,4 +183,10 @@ parameters:
   expect(existsSync(join(tmp.dir, 'cc-1.sigterm'))).toBe(false);
   const [r] = await runs(sweepId);
   expect(r!.state).toBe('canceled');
+});
+
+test('no process is left behind: every script started from this file is gone once its agents are', async () => {
+  for (const a of agents) await stopAgent(a);
+  await waitFor('no leftover script', () => processesMentioning(tmp.dir).length === 0 || undefined, 3000).catch(() => undefined);
+  expect(processesMentioning(tmp.dir)).toEqual([]);
 });

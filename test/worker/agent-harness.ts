@@ -4,7 +4,7 @@
  * real `hypersweep agent` processes, and reads the events they report.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -152,4 +152,22 @@ export function scratch(): Scratch {
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** Live (non-zombie) processes whose command line mentions `text` (e.g. a test's scratch dir). */
+export function processesMentioning(text: string): Array<{ pid: number; cmdline: string }> {
+  const out: Array<{ pid: number; cmdline: string }> = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid === process.pid) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    } catch {
+      continue;
+    }
+    if (cmdline.includes(text) && pidAlive(pid)) out.push({ pid, cmdline });
+  }
+  return out;
 }

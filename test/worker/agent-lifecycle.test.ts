@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { keys } from '../../src/store/keys.js';
 import type { StartedEvent } from '../../src/store/run-events.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { closeQueues, createSweep, enqueueRun, finishedEvent, pidAlive, queueFor, readEvents, scratch, spawnAgent, stopAgent, waitFor, type AgentProcess, type Scratch } from './agent-harness.js';
+import { closeQueues, createSweep, enqueueRun, finishedEvent, pidAlive, queueFor, readEvents, scratch, spawnAgent, stopAgent, waitFor, processesMentioning, type AgentProcess, type Scratch } from './agent-harness.js';
 
 let redis: TestRedis;
 let c: Redis;
@@ -166,4 +166,10 @@ print("LAST")
   expect(Buffer.byteLength(fin.outputTail)).toBeGreaterThan(60 * 1024);
   expect(fin.outputTail.trimEnd().endsWith('LAST')).toBe(true);
   expect(existsSync(join(tmp.dir, 'out-go'))).toBe(true);
+});
+
+test('no process is left behind: every script started from this file is gone once its agents are', async () => {
+  for (const a of agents) await stopAgent(a);
+  await waitFor('no leftover script', () => processesMentioning(tmp.dir).length === 0 || undefined, 3000).catch(() => undefined);
+  expect(processesMentioning(tmp.dir)).toEqual([]);
 });

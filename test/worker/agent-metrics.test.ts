@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { keys } from '../../src/store/keys.js';
 import type { MetricsEvent, StartedEvent } from '../../src/store/run-events.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { closeQueues, createSweep, enqueueRun, finishedEvent, pidAlive, readEvents, scratch, spawnAgent, stopAgent, waitFor, type AgentProcess, type Scratch } from './agent-harness.js';
+import { closeQueues, createSweep, enqueueRun, finishedEvent, pidAlive, readEvents, scratch, spawnAgent, stopAgent, waitFor, processesMentioning, type AgentProcess, type Scratch } from './agent-harness.js';
 
 let redis: TestRedis;
 let c: Redis;
@@ -103,4 +103,10 @@ test('metrics from the metrics file, the @hypersweep stdout form and Katib lines
   expect(ids).toHaveLength(1);
   const hash = await c.hgetall(keys.agent(ids[0]!));
   expect(hash).toMatchObject({ sweepId: 's1', slots: '["cpu0"]', pid: String(agent.proc.pid) });
+});
+
+test('no process is left behind: every script started from this file is gone once its agents are', async () => {
+  for (const a of agents) await stopAgent(a);
+  await waitFor('no leftover script', () => processesMentioning(tmp.dir).length === 0 || undefined, 3000).catch(() => undefined);
+  expect(processesMentioning(tmp.dir)).toEqual([]);
 });

@@ -14,6 +14,7 @@ let agent: AgentProcess | undefined;
 beforeAll(async () => {
   redis = await startRedis();
   c = redis.client();
+  c.on('error', () => undefined); // Redis is killed on purpose below
   tmp = scratch();
 });
 afterAll(async () => {

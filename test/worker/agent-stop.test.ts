@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { keys } from '../../src/store/keys.js';
 import type { StartedEvent } from '../../src/store/run-events.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { closeQueues, createSweep, enqueueRun, finishedEvent, pidAlive, queueFor, readEvents, scratch, spawnAgent, stopAgent, waitFor, type AgentProcess, type Scratch } from './agent-harness.js';
+import { closeQueues, createSweep, enqueueRun, finishedEvent, pidAlive, queueFor, readEvents, scratch, spawnAgent, stopAgent, waitFor, processesMentioning, type AgentProcess, type Scratch } from './agent-harness.js';
 
 let redis: TestRedis;
 let c: Redis;
@@ -160,4 +160,10 @@ test('an agent killed with SIGKILL leaves no process behind; attempt 2 of its ru
   const started = (await readEvents(c, 'sh', 'rh')).filter((e): e is StartedEvent => e.type === 'started');
   expect(started.map((e) => e.attempt)).toEqual([1, 2]);
   expect(started[0]!.agentId).not.toBe(started[1]!.agentId);
+});
+
+test('no process is left behind: every script started from this file is gone once its agents are', async () => {
+  for (const a of agents) await stopAgent(a);
+  await waitFor('no leftover script', () => processesMentioning(tmp.dir).length === 0 || undefined, 3000).catch(() => undefined);
+  expect(processesMentioning(tmp.dir)).toEqual([]);
 });
