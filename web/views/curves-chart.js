@@ -37,6 +37,7 @@ export function createCurvesChart({ onOpen }) {
     h('span', null, h('i', { style: { background: t.running } }), 'running'),
     h('span', null, h('i', { style: { background: `linear-gradient(90deg, ${t.ramp[0]}, ${t.ramp[3]})` } }), 'worse → better score'),
     h('span', { style: { color: t.stopped } }, '× stopped early'),
+    h('span', { class: 'hint' }, 'ctrl + wheel to zoom · drag to pan'),
   );
   let chart = null;
   let axesSig = '';
@@ -53,8 +54,9 @@ export function createCurvesChart({ onOpen }) {
       xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 22, ...axisStyle(t) },
       yAxis: { type: 'value', scale: true, ...axisStyle(t) },
       dataZoom: [
-        { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
-        { type: 'inside', yAxisIndex: 0, filterMode: 'none' },
+        // Ctrl + wheel zooms (a plain wheel keeps scrolling the page); drag pans.
+        { type: 'inside', xAxisIndex: 0, filterMode: 'none', zoomOnMouseWheel: 'ctrl', moveOnMouseWheel: false },
+        { type: 'inside', yAxisIndex: 0, filterMode: 'none', zoomOnMouseWheel: 'ctrl', moveOnMouseWheel: false },
       ],
       series: [
         // Finished (and other ended) runs by score bucket: uniform style per series, drawn in one path each (large mode).
