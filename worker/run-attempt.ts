@@ -6,12 +6,13 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { RunJob } from '../src/queue/run-job.js';
 import type { HistoryRow } from '../src/run-record.js';
 import { claimAttempt, finishAttempt, renewLease, reportEvent, type ClaimResult, type LeaseHolder } from '../src/store/attempt-lease.js';
 import { keys } from '../src/store/keys.js';
+import { packageRoot } from '../src/package-root.js';
 import type { AttemptOutcome } from '../src/store/run-events.js';
 import type { AgentLog } from './agent-log.js';
 import { CommandError, expandCommand } from './command-macros.js';
@@ -201,6 +202,8 @@ export class RunAttempt {
         ...this.s.env,
         ...this.slot.env,
         PYTHONUNBUFFERED: this.s.env.PYTHONUNBUFFERED ?? '1',
+        // `import hypersweep` works in any script, wherever hypersweep is installed.
+        PYTHONPATH: [join(packageRoot, 'python'), this.s.env.PYTHONPATH].filter(Boolean).join(delimiter),
         HYPERSWEEP_SWEEP_ID: this.job.sweepId,
         HYPERSWEEP_RUN_ID: this.job.runId,
         HYPERSWEEP_ATTEMPT: String(this.job.attempt),
