@@ -14,6 +14,7 @@ const OVERSCAN = 8;
  */
 export function createRunsTable({ columns, href, initialSort = { key: 'score', dir: 1 } }) {
   let sort = { ...initialSort };
+  let sortColumn = columns.find((c) => c.key === sort.key);
   let rows = [];
   let rendered = { first: -1, last: -1, version: -1 };
   let version = 0;
@@ -49,7 +50,7 @@ export function createRunsTable({ columns, href, initialSort = { key: 'score', d
   }
 
   function compare(a, b) {
-    const col = columns.find((c) => c.key === sort.key);
+    const col = sortColumn;
     if (!col) return 0;
     const va = col.value(a);
     const vb = col.value(b);
@@ -64,6 +65,7 @@ export function createRunsTable({ columns, href, initialSort = { key: 'score', d
   function setSort(key) {
     if (sort.key === key) sort = { key, dir: -sort.dir };
     else sort = { key, dir: columns.find((c) => c.key === key)?.defaultDir ?? 1 };
+    sortColumn = columns.find((c) => c.key === sort.key);
     renderHead();
     rows = [...rows].sort(compare);
     version++;

@@ -167,6 +167,17 @@ export function mountSweep(main, { sweepId }, ctx) {
     );
   }
 
+  /** Flattened configs, computed once per run object (sorting calls this n log n times). */
+  const flatCache = new WeakMap();
+  function flatOf(run) {
+    let flat = flatCache.get(run);
+    if (!flat) {
+      flat = flattenConfig(run.config);
+      flatCache.set(run, flat);
+    }
+    return flat;
+  }
+
   function columns() {
     const cols = [
       { key: 'state', label: 'state', px: 88, value: (r) => STATE_ORDER.indexOf(r.state), text: (r) => r.state, cell: (r) => h('span', { class: `s-${r.state}` }, r.state) },
@@ -180,11 +191,11 @@ export function mountSweep(main, { sweepId }, ctx) {
         align: p.kind === 'number' ? 'right' : undefined,
         title: `Sort by ${p.name}`,
         value: (r) => {
-          const v = flattenConfig(r.config)[p.name];
+          const v = flatOf(r)[p.name];
           return typeof v === 'number' ? v : v === undefined ? null : valueLabel(v);
         },
         text: (r) => {
-          const v = flattenConfig(r.config)[p.name];
+          const v = flatOf(r)[p.name];
           return typeof v === 'number' ? fmtNum(v) : valueLabel(v);
         },
       });
