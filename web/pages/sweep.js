@@ -164,6 +164,12 @@ export function mountSweep(main, { sweepId }, ctx) {
       h('div', { class: 'grid side' }, h('section', { class: 'card' }, h('h2', null, 'Parameters → score', h('span', { class: 'right muted' }, 'drag along an axis to filter')), views.parallel.el), views.importance.el),
       h('section', { class: 'card', style: { marginBottom: '14px' } }, h('h2', null, 'Score against each parameter'), views.scatter.el),
       h('section', { class: 'card' }, h('h2', null, 'Runs', el.tableNote), el.filters, views.table.el),
+      h(
+        'details',
+        { class: 'card source' },
+        h('summary', null, 'Sweep file', h('span', { class: 'muted' }, ` · seed ${s.seed ?? '—'}`)),
+        h('pre', { class: 'code', 'data-testid': 'sweep-source' }, s.source || JSON.stringify(s.config ?? {}, null, 2)),
+      ),
     );
   }
 
