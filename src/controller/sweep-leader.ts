@@ -5,7 +5,7 @@
  * the store's fenced Lua scripts, so a leader that dies at any point leaves nothing half done
  * that its successor cannot finish.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { ServerMetrics } from '../api/server-metrics.js';
 import type { SweepConfig } from '../config/types.js';
 import { HypersweepError } from '../errors.js';
@@ -18,8 +18,9 @@ import { idleSlots, type AgentInfo } from '../store/agent-store.js';
 import { applyRunEvents, type ApplyResult } from '../store/apply-run-event.js';
 import { keys } from '../store/keys.js';
 import { decodeRunEvent, type RunEvent } from '../store/run-events.js';
-import { cancelPendingRun, crashRun, createRuns, requestRunStop, writeRunScores } from '../store/run-store.js';
+import { cancelPendingRun, crashRun, createRuns, queueRunScores, requestRunStop, writeRunScores } from '../store/run-store.js';
 import { signalAgent, wakeSweep } from '../store/sweep-signals.js';
+import { defineScripts, queueScript, runKeys } from '../store/store-scripts.js';
 import { setSweepState, type SweepState } from '../store/sweep-store.js';
 import { RunCache, type CachedRun } from './run-cache.js';
 
@@ -60,6 +61,7 @@ export class SweepLeader {
 
   /** Become the leader: load the sweep and its runs, make sure every pending attempt has a job. */
   async init(): Promise<void> {
+    defineScripts(this.redis);
     const h = await this.redis.hgetall(keys.sweep(this.sweepId));
     this.config = JSON.parse(h.configJson!) as SweepConfig;
     this.seed = Number(h.seed);
@@ -84,11 +86,12 @@ export class SweepLeader {
     // ended without starting. A job ends only after its agent appended the attempt's events, so
     // the job states are read first, the events drained second: an attempt still pending after
     // that never ran, and giving it a job again cannot run it twice.
-    const suspects: Array<{ entry: CachedRun; token: string }> = [];
-    for (const entry of this.cache.values()) {
-      if (entry.record.state !== 'pending') continue;
-      if ((await this.queues.jobStatus(this.sweepId, entry.record.id, entry.attempt)) !== 'live') suspects.push({ entry, token: entry.token });
-    }
+    const pending = [...this.cache.values()].filter((e) => e.record.state === 'pending');
+    const statuses = await this.queues.jobStatuses(
+      this.sweepId,
+      pending.map((e) => ({ runId: e.record.id, attempt: e.attempt })),
+    );
+    const suspects = pending.filter((_, i) => statuses[i] !== 'live').map((entry) => ({ entry, token: entry.token }));
     while (await this.consumeEvents(50));
     if (this.state !== 'running' && this.state !== 'paused') return;
     for (const { entry, token } of suspects) {
@@ -164,19 +167,16 @@ export class SweepLeader {
         if (event) events.push(event);
         else if (fields) this.options.log(`sweep ${this.sweepId}: skipped a malformed event ${id}`);
       }
-      await this.applyBatch(events);
-      await this.redis.xack(stream, EVENTS_GROUP, ...ids);
-      // Everything up to the last id is applied and acknowledged: the stream need not keep it.
-      if (this.backlogDone) await this.redis.xtrim(stream, 'MINID', '~', ids[ids.length - 1]!);
+      await this.applyBatch(events, ids);
       if (entries.length < this.options.eventBatch && this.backlogDone) return false;
     }
     return true;
   }
 
-  private async applyBatch(events: readonly RunEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  /** Apply a batch, then (in one round trip) write the scores, acknowledge the entries and trim the stream. */
+  private async applyBatch(events: readonly RunEvent[], ids: readonly string[]): Promise<void> {
     const execution = this.config.execution;
-    const results = await applyRunEvents(this.redis, this.sweepId, events, {
+    const results = events.length === 0 ? [] : await applyRunEvents(this.redis, this.sweepId, events, {
       maxAttempts: execution.max_attempts,
       retryFailed: execution.retry_failed,
       allowRequeue: this.state === 'running' || this.state === 'paused',
@@ -222,7 +222,11 @@ export class SweepLeader {
       }
       entry = undefined;
     });
-    await this.rescore(touched);
+    const stream = keys.sweepEvents(this.sweepId);
+    const after = this.redis.pipeline().xack(stream, EVENTS_GROUP, ...ids);
+    // Everything up to the last id is applied and acknowledged: the stream need not keep it.
+    if (this.backlogDone) after.xtrim(stream, 'MINID', '~', ids[ids.length - 1]!);
+    await this.rescore(touched, after);
     await this.queues.enqueue(this.sweepId, jobs);
     if (metricsApplied) await this.checkStops();
   }
@@ -233,8 +237,8 @@ export class SweepLeader {
     else if (result.status === 'duplicate') this.metrics.duplicateEventsSkipped++;
   }
 
-  /** Write changed scores; finish the sweep when a score reaches metric.target. */
-  private async rescore(entries: Iterable<CachedRun>): Promise<void> {
+  /** Write changed scores (on `pipeline` when given, sent here); finish the sweep when a score reaches metric.target. */
+  private async rescore(entries: Iterable<CachedRun>, pipeline?: ChainableCommander): Promise<void> {
     const changes: Array<{ runId: string; score: number | null }> = [];
     const metric = this.config.metric;
     let reached: CachedRun | undefined;
@@ -246,7 +250,9 @@ export class SweepLeader {
       }
       if (metric?.target !== undefined && score !== null && !isBetter(metric.target, score, metric.goal)) reached = entry;
     }
-    await writeRunScores(this.redis, this.sweepId, changes);
+    const p = pipeline ?? this.redis.pipeline();
+    queueRunScores(p, this.sweepId, changes);
+    await p.exec();
     if (reached && metric && (this.state === 'running' || this.state === 'paused')) {
       await this.finish(`metric.target reached: run ${reached.record.id} has ${metric.name} ${reached.score} (target ${metric.target})`);
     }
@@ -255,16 +261,23 @@ export class SweepLeader {
   /** Early termination, evaluated on the runs as they are after each batch of metrics reports. */
   private async checkStops(): Promise<void> {
     if (!this.config.early_terminate || !this.config.metric) return;
-    const decisions = stopRuns(this.config, this.cache.records);
-    for (const d of decisions) {
+    const decisions = stopRuns(this.config, this.cache.records).filter((d) => {
       const entry = this.cache.get(d.runId);
-      if (!entry || entry.record.state !== 'running' || entry.stop) continue;
-      if (await requestRunStop(this.redis, this.sweepId, d.runId, 'stop', d.reason)) {
-        entry.stop = 'stop';
-        this.metrics.runsStopped++;
-        if (entry.agentId) await signalAgent(this.redis, entry.agentId, { type: 'stop', runId: d.runId });
-      }
-    }
+      return entry !== undefined && entry.record.state === 'running' && !entry.stop;
+    });
+    if (decisions.length === 0) return;
+    const p = this.redis.pipeline();
+    for (const d of decisions) queueScript(p, 'hsRequestStop', runKeys(this.sweepId, d.runId), [d.runId, 'stop', d.reason]);
+    const replies = (await p.exec()) ?? [];
+    const signals = this.redis.pipeline();
+    decisions.forEach((d, i) => {
+      const entry = this.cache.get(d.runId)!;
+      entry.stop = 'stop';
+      if (replies[i]?.[1] !== 'requested') return;
+      this.metrics.runsStopped++;
+      if (entry.agentId) signals.publish(keys.agentChannel(entry.agentId), JSON.stringify({ type: 'stop', runId: d.runId }));
+    });
+    await signals.exec();
   }
 
   /** Finished (by stop or target) cancels what has not started; canceled also kills what runs. */

@@ -47,12 +47,23 @@ export class RunQueues {
     return await this.queue(sweepId).getWaitingCount();
   }
 
-  /** Where an attempt's job is: missing, ended (completed or failed) or still live (waiting, active, delayed...). */
-  async jobStatus(sweepId: string, runId: string, attempt: number): Promise<'missing' | 'ended' | 'live'> {
-    const job = await this.queue(sweepId).getJob(runJobId(runId, attempt));
-    if (!job) return 'missing';
-    const state = await job.getState();
-    return state === 'completed' || state === 'failed' ? 'ended' : state === 'unknown' ? 'missing' : 'live';
+  /**
+   * Where attempts' jobs are: missing, ended (completed or failed) or live (waiting, active,
+   * delayed...). One round trip for any number (reads BullMQ's job hash and finished sets).
+   */
+  async jobStatuses(sweepId: string, attempts: ReadonlyArray<{ runId: string; attempt: number }>): Promise<Array<'missing' | 'ended' | 'live'>> {
+    if (attempts.length === 0) return [];
+    const q = this.queue(sweepId);
+    const p = this.redis.pipeline();
+    for (const { runId, attempt } of attempts) {
+      const id = runJobId(runId, attempt);
+      p.exists(q.toKey(id)).zscore(q.keys.completed!, id).zscore(q.keys.failed!, id);
+    }
+    const replies = (await p.exec()) ?? [];
+    return attempts.map((_, i) => {
+      if (replies[3 * i]?.[1] !== 1) return 'missing';
+      return replies[3 * i + 1]?.[1] !== null || replies[3 * i + 2]?.[1] !== null ? 'ended' : 'live';
+    });
   }
 
   /**

@@ -11,9 +11,13 @@
  */
 import type { Redis } from 'ioredis';
 import type { RunState } from '../run-record.js';
+import { keys } from './keys.js';
 import { newAttemptToken } from './run-store.js';
 import type { RunEvent } from './run-events.js';
-import { defineScripts, queueScript, runKeys } from './store-scripts.js';
+import { defineScripts, queueScript, queueScriptVarKeys, runKeys } from './store-scripts.js';
+
+/** Metrics reports applied per script call. */
+const METRICS_PER_CALL = 200;
 
 export interface RequeuePolicy {
   /** execution.max_attempts */
@@ -41,46 +45,59 @@ export async function applyRunEvents(redis: Redis, sweepId: string, events: read
   if (events.length === 0) return [];
   defineScripts(redis);
   const p = redis.pipeline();
-  for (const event of events) {
-    const k = runKeys(sweepId, event.runId);
-    switch (event.type) {
-      case 'started': {
-        const attempt = { attempt: event.attempt, agentId: event.agentId, slot: event.slot, startedAt: event.at, endedAt: null, outcome: null, exitCode: null, signal: null };
-        queueScript(p, 'hsApplyStarted', k, [event.runId, event.token, event.agentId, event.slot, event.at, JSON.stringify(attempt)]);
-        break;
-      }
-      case 'metrics': {
-        const rows = (Array.isArray(event.rows) ? event.rows : []).map((row) => JSON.stringify(event.attempt > 1 ? { ...row, _attempt: event.attempt } : row));
-        queueScript(p, 'hsApplyMetrics', k, [event.runId, event.token, Number(event.seq) || 0, ...rows]);
-        break;
-      }
-      case 'finished':
-        queueScript(p, 'hsApplyFinished', k, [
-          event.runId,
-          event.token,
-          event.outcome,
-          event.exitCode ?? '',
-          event.signal ?? '',
-          event.at ?? Date.now(),
-          (event.outputTail ?? '').slice(-65536),
-          event.summary ? JSON.stringify(event.summary) : '',
-          event.message ?? '',
-          newAttemptToken(),
-          policy.maxAttempts,
-          policy.retryFailed ? 1 : 0,
-          policy.allowRequeue ? 1 : 0,
-        ]);
-        break;
-    }
-  }
-  const replies = (await p.exec()) ?? [];
-  return replies.map(([err, reply], i): ApplyResult => {
-    if (err) throw err;
+  // Which pipeline reply answers each event: [reply index, position in a batched reply or -1].
+  const where: Array<[number, number]> = [];
+  let replies = 0;
+  for (let i = 0; i < events.length; ) {
     const event = events[i]!;
-    const r = Array.isArray(reply) ? (reply as string[]) : [reply as string];
+    if (event.type === 'metrics') {
+      // Consecutive metrics reports go in one script call.
+      const keyList: string[] = [];
+      const args: Array<string | number> = [];
+      let n = 0;
+      for (; i < events.length && events[i]!.type === 'metrics' && n < METRICS_PER_CALL; i++, n++) {
+        const m = events[i] as Extract<RunEvent, { type: 'metrics' }>;
+        const rows = (Array.isArray(m.rows) ? m.rows : []).map((row) => JSON.stringify(m.attempt > 1 ? { ...row, _attempt: m.attempt } : row));
+        keyList.push(keys.run(m.runId), keys.runHistory(m.runId));
+        args.push(m.token, Number(m.seq) || 0, rows.length, ...rows);
+        where.push([replies, n]);
+      }
+      queueScriptVarKeys(p, 'hsApplyMetricsBatch', keyList, args);
+      replies++;
+      continue;
+    }
+    if (event.type === 'started') {
+      const attempt = { attempt: event.attempt, agentId: event.agentId, slot: event.slot, startedAt: event.at, endedAt: null, outcome: null, exitCode: null, signal: null };
+      queueScript(p, 'hsApplyStarted', runKeys(sweepId, event.runId), [event.runId, event.token, event.agentId, event.slot, event.at, JSON.stringify(attempt)]);
+    } else {
+      queueScript(p, 'hsApplyFinished', runKeys(sweepId, event.runId), [
+        event.runId,
+        event.token,
+        event.outcome,
+        event.exitCode ?? '',
+        event.signal ?? '',
+        event.at ?? Date.now(),
+        (event.outputTail ?? '').slice(-65536),
+        event.summary ? JSON.stringify(event.summary) : '',
+        event.message ?? '',
+        newAttemptToken(),
+        policy.maxAttempts,
+        policy.retryFailed ? 1 : 0,
+        policy.allowRequeue ? 1 : 0,
+      ]);
+    }
+    where.push([replies++, -1]);
+    i++;
+  }
+  const raw = (await p.exec()) ?? [];
+  return events.map((event, i): ApplyResult => {
+    const [index, pos] = where[i]!;
+    const [err, reply] = raw[index]!;
+    if (err) throw err;
+    const r = pos >= 0 ? [(reply as string[])[pos]!] : Array.isArray(reply) ? (reply as string[]) : [reply as string];
     switch (r[0]) {
       case 'applied':
-        return { status: 'applied', state: event.type === 'started' ? 'running' : event.type === 'metrics' ? 'running' : (r[1] as RunState) };
+        return { status: 'applied', state: event.type === 'finished' ? (r[1] as RunState) : 'running' };
       case 'requeued':
         return { status: 'requeued', attempt: Number(r[1]), token: r[2]! };
       case 'stale':

@@ -4,7 +4,7 @@
  * pipelined so a page costs one round trip whatever the sweep's size.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Config, Goal } from '../config/types.js';
 import { HypersweepError, NotFoundError } from '../errors.js';
 import { RUN_STATES, type HistoryRow, type RunState } from '../run-record.js';
@@ -387,9 +387,14 @@ export async function crashRun(
 export async function writeRunScores(redis: Redis, sweepId: string, scores: ReadonlyArray<{ runId: string; score: number | null }>): Promise<void> {
   if (scores.length === 0) return;
   const p = redis.pipeline();
+  queueRunScores(p, sweepId, scores);
+  await p.exec();
+}
+
+/** writeRunScores on a pipeline the caller sends. */
+export function queueRunScores(p: ChainableCommander, sweepId: string, scores: ReadonlyArray<{ runId: string; score: number | null }>): void {
   for (const { runId, score } of scores) {
     if (score === null) p.hdel(keys.run(runId), 'score').zrem(keys.sweepScores(sweepId), runId);
     else p.hset(keys.run(runId), 'score', String(score)).zadd(keys.sweepScores(sweepId), score, runId);
   }
-  await p.exec();
 }

@@ -5,7 +5,7 @@
  *
  * Every run script gets the same KEYS layout (runKeys()): 1 run, 2 sweep counts, 3..9 the
  * per-state run sets in RUN_STATES order, 10 history, 11 attempts, 12 output, 13 scores,
- * 14 lease, 15 sweep runs. Scripts are registered with ioredis `defineCommand`, so they travel
+ * 14 lease, 15 sweep runs; except the metrics script (the hot path): run, history. Scripts are registered with ioredis `defineCommand`, so they travel
  * by EVALSHA, also inside pipelines.
  */
 import type { ChainableCommander, Redis } from 'ioredis';
@@ -88,7 +88,10 @@ redis.call('RPUSH', KEYS[11], ARGV[6])
 return 'applied'
 `;
 
-/** ARGV: runId, token, seq, row JSON... → applied | stale | unknown | duplicate */
+/**
+ * The hot path, so it gets only the two keys it touches: KEYS: run, history.
+ * ARGV: runId, token, seq, row JSON... → applied | stale | unknown | duplicate
+ */
 const APPLY_METRICS = `
 local r = redis.call('HMGET', KEYS[1], 'token', 'lastSeq')
 if not r[1] then return 'unknown' end
@@ -98,11 +101,40 @@ if seq <= tonumber(r[2] or '0') then return 'duplicate' end
 local i = 4
 while i <= #ARGV do
   local j = math.min(i + 999, #ARGV)
-  redis.call('RPUSH', KEYS[10], unpack(ARGV, i, j))
+  redis.call('RPUSH', KEYS[2], unpack(ARGV, i, j))
   i = j + 1
 end
 redis.call('HSET', KEYS[1], 'lastSeq', seq)
 return 'applied'
+`;
+
+/**
+ * Many metrics reports in one call (consecutive ones of a batch). KEYS: run1, history1, run2,
+ * history2, ... ARGV per report: token, seq, rowCount, row JSON... → one status per report.
+ */
+const APPLY_METRICS_BATCH = `
+local out = {}
+local a = 1
+for k = 1, #KEYS, 2 do
+  local token, seq, n = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+  local first = a + 3
+  a = first + n
+  local r = redis.call('HMGET', KEYS[k], 'token', 'lastSeq')
+  if not r[1] then out[#out + 1] = 'unknown'
+  elseif r[1] ~= token then out[#out + 1] = 'stale'
+  elseif seq <= tonumber(r[2] or '0') then out[#out + 1] = 'duplicate'
+  else
+    local i = first
+    while i < a do
+      local j = math.min(i + 999, a - 1)
+      redis.call('RPUSH', KEYS[k + 1], unpack(ARGV, i, j))
+      i = j + 1
+    end
+    redis.call('HSET', KEYS[k], 'lastSeq', seq)
+    out[#out + 1] = 'applied'
+  end
+end
+return out
 `;
 
 /**
@@ -214,7 +246,8 @@ return 0
 const SCRIPTS = {
   hsCreateRun: { lua: CREATE_RUN, numberOfKeys: RUN_KEY_COUNT },
   hsApplyStarted: { lua: APPLY_STARTED, numberOfKeys: RUN_KEY_COUNT },
-  hsApplyMetrics: { lua: APPLY_METRICS, numberOfKeys: RUN_KEY_COUNT },
+  hsApplyMetrics: { lua: APPLY_METRICS, numberOfKeys: 2 },
+  hsApplyMetricsBatch: { lua: APPLY_METRICS_BATCH },
   hsApplyFinished: { lua: APPLY_FINISHED, numberOfKeys: RUN_KEY_COUNT },
   hsCrashRun: { lua: CRASH_RUN, numberOfKeys: RUN_KEY_COUNT },
   hsRequestStop: { lua: REQUEST_STOP, numberOfKeys: RUN_KEY_COUNT },
@@ -232,8 +265,13 @@ const defined = new WeakSet<Redis>();
 /** Register the scripts on a client (once); pipelines made afterwards carry them too. */
 export function defineScripts(redis: Redis): void {
   if (defined.has(redis)) return;
-  for (const [name, def] of Object.entries(SCRIPTS)) redis.defineCommand(name, def);
+  for (const [name, def] of Object.entries(SCRIPTS)) redis.defineCommand(name, def as { lua: string; numberOfKeys?: number });
   defined.add(redis);
+}
+
+/** Queue a call of a script without a fixed key count (its first argument is the number of keys). */
+export function queueScriptVarKeys(pipeline: ChainableCommander, name: ScriptName, keyList: readonly string[], args: ReadonlyArray<string | number>): void {
+  (pipeline as unknown as Record<ScriptName, (...a: Array<string | number>) => unknown>)[name](keyList.length, ...keyList, ...args);
 }
 
 /** Call a store script on a client (awaits the reply). */
