@@ -11,11 +11,18 @@ import { packageVersion } from '../package-root.js';
 
 /** Subcommand modules, in the order `--help` lists them. */
 const commands: Array<() => Promise<{ register: (program: Command) => void }>> = [
-  () => import('./suggest.js'),
+  () => import('./run.js'),
   () => import('./validate.js'),
+  () => import('./suggest.js'),
   () => import('./stop-check.js'),
+  () => import('./server.js'),
+  () => import('./sweep.js'),
   () => import('./agent.js'),
-  ...['server', 'sweep', 'ls', 'status', 'best', 'control', 'logs'].map((name) => () => import(`./${name}.js`) as Promise<{ register: (program: Command) => void }>),
+  () => import('./ls.js'),
+  () => import('./status.js'),
+  () => import('./best.js'),
+  () => import('./control.js'),
+  () => import('./logs.js'),
 ];
 
 export async function main(argv: string[]): Promise<void> {

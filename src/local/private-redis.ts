@@ -53,6 +53,7 @@ async function waitForPing(port: number, proc: ChildProcess, timeoutMs: number):
   for (;;) {
     if (proc.exitCode !== null) throw new HypersweepError('REDIS_UNAVAILABLE', `redis-server exited with code ${proc.exitCode} before it was ready`);
     const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined); // refused while the server starts: expected, retried below
     try {
       await probe.connect();
       if ((await probe.ping()) === 'PONG') return;
