@@ -8,11 +8,9 @@
  *
  * Prints a table and a final JSON line. Target: ≤ 1500 ms.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { chromium } from 'playwright-core';
-import { createApp } from '../src/api/create-app.js';
+import { startServer, type RunningServer } from '../src/api/start-server.js';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { seedSweep } from '../test/web/seed-sweep.js';
 
@@ -34,21 +32,18 @@ function median(xs: number[]): number {
 
 const redisServer = await startRedis();
 const redis = redisServer.client();
-let server: Server | undefined;
+let server: RunningServer | undefined;
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
 });
 try {
+  // The real server (API + dashboard); its controller off so the seeded sweep stays as seeded.
+  server = await startServer({ port: 0, host: '127.0.0.1', redisUrl: redisServer.url, controller: false, log: () => {} });
+  const base = `${server.url}/`;
   const seedStart = performance.now();
-  const { sweepId } = await seedSweep(redis, { runs: RUNS, steps: STEPS, seed: 11 });
+  const { sweepId } = await seedSweep(redis, { runs: RUNS, steps: STEPS, seed: 11, api: { url: base } });
   const seedMs = performance.now() - seedStart;
-
-  const app = createApp({ redis, log: () => {} });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
   // The API calls the page makes on first load, timed from Node.
   const timeFetch = async (path: string): Promise<{ ms: number; bytes: number }> => {
@@ -121,6 +116,6 @@ try {
   );
 } finally {
   await browser.close();
-  await new Promise((r) => (server ? server.close(r) : r(null)));
+  await server?.close();
   await redisServer.stop();
 }

@@ -1,16 +1,15 @@
 /**
  * The dashboard in a real browser (Debian's chromium through playwright-core) against the real
- * API (createApp) on a private redis-server, with sweeps filled through the store's domain
- * operations. Screenshots go to test/.artifacts/ and the sweep page to docs/dashboard.png.
+ * server (startServer: API + dashboard; its controller off, so seeded runs stay as seeded) on a
+ * private redis-server. Sweeps are created with POST /api/sweeps and filled through the store's
+ * domain operations. Screenshots go to test/.artifacts/ and the sweep page to docs/dashboard.png.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/api/create-app.js';
+import { startServer, type RunningServer } from '../../src/api/start-server.js';
 import { packageRoot } from '../../src/package-root.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { addLiveRun, addPoints, finishLiveRun, seedSweep, XSS, type SeededSweep } from './seed-sweep.js';
@@ -22,7 +21,7 @@ const TOKEN = 'dashboard-test-token';
 let redisServer: TestRedis;
 let redis: Redis;
 let browser: Browser;
-const servers: Server[] = [];
+const servers: RunningServer[] = [];
 let url = '';
 let tokenUrl = '';
 let big: SeededSweep;
@@ -31,12 +30,9 @@ const problems: string[] = [];
 const dialogs: string[] = [];
 
 async function listen(token?: string): Promise<string> {
-  const app = createApp({ redis, token, log: () => {} });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  const server = await startServer({ port: 0, host: '127.0.0.1', redisUrl: redisServer.url, controller: false, log: () => {}, ...(token ? { token } : {}) });
   servers.push(server);
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return `${server.url}/`;
 }
 
 async function newPage(): Promise<Page> {
@@ -81,8 +77,11 @@ beforeAll(async () => {
   mkdirSync(join(packageRoot, 'docs'), { recursive: true });
   redisServer = await startRedis();
   redis = redisServer.client();
-  [big, hostile] = await Promise.all([seedSweep(redis, { runs: 200, steps: 60, running: 2, seed: 3 }), seedSweep(redis, { runs: 24, steps: 12, hostile: true, seed: 5 })]);
   [url, tokenUrl] = await Promise.all([listen(), listen(TOKEN)]);
+  [big, hostile] = await Promise.all([
+    seedSweep(redis, { runs: 200, steps: 60, running: 2, seed: 3, api: { url } }),
+    seedSweep(redis, { runs: 24, steps: 12, hostile: true, seed: 5, api: { url: tokenUrl, token: TOKEN } }),
+  ]);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
@@ -91,7 +90,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  await Promise.all(servers.map((s) => s.close()));
   await redisServer?.stop();
 });
 

@@ -27,6 +27,8 @@ export interface SeedOptions {
   running?: number;
   /** @defaultValue 1 */
   seed?: number;
+  /** POST the sweep file to this server (`{ url, token? }`) instead of creating it in the store directly. */
+  api?: { url: string; token?: string };
 }
 
 export function sweepYaml(name: string, hostile: boolean): string {
@@ -122,8 +124,7 @@ export async function seedSweep(redis: Redis, options: SeedOptions): Promise<See
   const hostile = options.hostile ?? false;
   const name = options.name ?? (hostile ? `demo ${XSS}` : 'resnet lr sweep');
   const source = sweepYaml(name, hostile);
-  const config = parseSweepConfig(source, { file: 'seed.yaml' });
-  const sweep = await createSweep(redis, { config, source, now: Date.now() - 3_600_000 });
+  const sweep = options.api ? await postSweep(options.api, source) : await createSweep(redis, { config: parseSweepConfig(source, { file: 'seed.yaml' }), source, now: Date.now() - 3_600_000 });
   const rand = rng(options.seed ?? 1);
   const running = options.running ?? 0;
   const runs: SeededRun[] = [];
@@ -167,6 +168,17 @@ export async function seedSweep(redis: Redis, options: SeedOptions): Promise<See
   }
   await rescore(redis, sweep.id, runs.map((r) => r.runId));
   return { sweepId: sweep.id, runs };
+}
+
+/** Create a sweep through the HTTP API, as the CLI does. */
+export async function postSweep(api: { url: string; token?: string }, source: string): Promise<{ id: string }> {
+  const res = await fetch(new URL('api/sweeps', api.url.endsWith('/') ? api.url : `${api.url}/`), {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/yaml', ...(api.token ? { Authorization: `Bearer ${api.token}` } : {}) },
+    body: source,
+  });
+  if (res.status !== 201) throw new Error(`POST /api/sweeps: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { id: string };
 }
 
 /** Recompute runs' scores from their histories (what the controller does after metrics arrive). */
