@@ -194,6 +194,7 @@ export function mountRun(main, { sweepId, runId }, ctx) {
         if (!sweep) sweep = await api(base, { signal });
         const run = await api(`${base}/runs/${encodeURIComponent(runId)}`, { signal });
         await whenEcharts();
+        if (signal.aborted) return;
         if (!built) {
           document.title = `${run.id} · hypersweep`;
           build(run);

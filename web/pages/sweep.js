@@ -34,7 +34,7 @@ export function mountSweep(main, { sweepId }, ctx) {
   let params = [];
   /** @type {Map<string, any>} */
   let runs = new Map();
-  /** metric name → Map runId → points */
+  /** runId → [[step, value], ...] of the metric shown in the curves chart */
   let curves = new Map();
   let metricName = null;
   let metricChoices = [];
@@ -374,9 +374,8 @@ export function mountSweep(main, { sweepId }, ctx) {
   }
 
   /**
-   * First load: the sweep, every run and every curve requested at once; the table, parallel
-   * coordinates, scatter and importance are drawn as soon as the runs are here, while the
-   * (larger) curves are still on their way.
+   * First load: the sweep and every run; the table, parallel coordinates, scatter and importance
+   * are drawn as soon as the runs are here, while the (much larger) curves are on their way.
    */
   async function firstLoad(signal) {
     const [detail, all] = await Promise.all([api(base, { signal }), allRuns(sweepId, signal)]);
@@ -397,6 +396,7 @@ export function mountSweep(main, { sweepId }, ctx) {
     views.best.update(sweep.best, sweep.metric);
     mark('table');
     await whenEcharts();
+    if (signal.aborted) return; // the page was left meanwhile
     drawAnalysis();
     mark('analysis');
     const curveData = await curvesPromise;

@@ -1,5 +1,5 @@
 /** Every sweep: name, method, state, run counts, best value, age. Refreshed every second. */
-import { api } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { fmtAge, fmtNum, fmtSpan } from '../format.js';
 import { poll } from '../poll.js';
@@ -14,7 +14,13 @@ export function mountSweeps(main, _params, ctx) {
 
   const poller = poll(
     async (signal) => {
-      const { sweeps } = await api('sweeps', { signal });
+      let sweeps;
+      try {
+        ({ sweeps } = await api('sweeps', { signal }));
+      } catch (err) {
+        if (first && err instanceof ApiError && err.status !== 401) replaceChildren(main, h('div', { class: 'error-box' }, err.message));
+        throw err;
+      }
       if (first) {
         first = false;
         replaceChildren(
