@@ -91,12 +91,16 @@ export class SweepLeader {
       this.sweepId,
       pending.map((e) => ({ runId: e.record.id, attempt: e.attempt })),
     );
-    const suspects = pending.filter((_, i) => statuses[i] !== 'live').map((entry) => ({ entry, token: entry.token }));
+    const suspects = pending.flatMap((entry, i) => (statuses[i] === 'live' ? [] : [{ entry, token: entry.token, status: statuses[i] }]));
     while (await this.consumeEvents(50));
     if (this.state !== 'running' && this.state !== 'paused') return;
-    for (const { entry, token } of suspects) {
-      if (entry.record.state === 'pending' && entry.token === token) await this.queues.replaceJob(this.sweepId, this.jobOf(entry));
+    const missing: RunJob[] = [];
+    for (const { entry, token, status } of suspects) {
+      if (entry.record.state !== 'pending' || entry.token !== token) continue;
+      if (status === 'missing') missing.push(this.jobOf(entry));
+      else await this.queues.replaceJob(this.sweepId, this.jobOf(entry));
     }
+    for (let i = 0; i < missing.length; i += 1000) await this.queues.enqueue(this.sweepId, missing.slice(i, i + 1000));
   }
 
   /** One round: events, sweep state, leases, proposals. Returns true when there may be more work now. */
