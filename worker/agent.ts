@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { Worker, WaitingError, type Job } from 'bullmq';
 import { QUEUE_PREFIX, runQueueName, type RunJob } from '../src/queue/run-job.js';
 import { keys } from '../src/store/keys.js';
-import { NotFoundError } from '../src/errors.js';
+import { HypersweepError, NotFoundError } from '../src/errors.js';
 import type { AttemptOutcome } from '../src/store/run-events.js';
 import type { AgentLog } from './agent-log.js';
 import type { Slot } from './gpu-slots.js';
@@ -43,6 +43,8 @@ export interface AgentOptions {
   env?: NodeJS.ProcessEnv;
   /** Kill the scripts if this process dies (a sentinel process). @defaultValue true */
   reapOrphans?: boolean;
+  /** How long start() waits for Redis before giving up. @defaultValue 10000 */
+  connectTimeoutMs?: number;
   /** Called after each attempt (benchmarks, tests). */
   onAttempt?: (attempt: RunAttempt, result: AttemptResult) => void;
 }
@@ -51,6 +53,11 @@ export interface AgentOptions {
 const DRAIN_STATES = new Set(['finished', 'stopped', 'done']);
 const KILL_STATES = new Set(['canceled', 'cancelled']);
 const FAILURES: ReadonlySet<AttemptOutcome> = new Set(['failed', 'error', 'timeout']);
+
+/** `rediss://user:secret@host` → `rediss://***@host`. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
 
 export function newAgentId(): string {
   const host = hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40) || 'host';
@@ -110,7 +117,15 @@ export class Agent {
 
   async start(): Promise<void> {
     const { sweepId, log } = this.o;
-    if ((await this.redis.exists(keys.sweep(sweepId))) === 0) throw new NotFoundError(`sweep ${sweepId}`);
+    const waitMs = this.o.connectTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const exists = await Promise.race([
+      this.redis.exists(keys.sweep(sweepId)),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new HypersweepError('REDIS_UNAVAILABLE', `cannot reach Redis at ${redactUrl(this.o.redisUrl)} within ${waitMs / 1000} s`)), waitMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (exists === 0) throw new NotFoundError(`sweep ${sweepId}`);
     if (this.o.reapOrphans !== false) this.reaper = new OrphanReaper();
     await this.register();
     await this.sub.subscribe(keys.agentChannel(this.id));
@@ -149,7 +164,19 @@ export class Agent {
   }
 
   /** Heartbeat: lastSeen and busy slots; the sweep's state; stop requests of our runs (besides pub/sub and renewLease). */
+  private beating = false;
+
   private async beat(): Promise<void> {
+    if (this.beating) return; // Redis slow or away: do not pile heartbeats up
+    this.beating = true;
+    try {
+      await this.beatOnce();
+    } finally {
+      this.beating = false;
+    }
+  }
+
+  private async beatOnce(): Promise<void> {
     const now = Date.now();
     const runIds = [...this.active.keys()];
     try {
@@ -274,21 +301,27 @@ export class Agent {
     for (const a of this.active.values()) a.killNow();
   }
 
+  /** start() failed: disconnect without touching Redis. */
+  abort(): void {
+    this.reaper?.close();
+    this.sub.disconnect();
+    this.redis.disconnect();
+    this.workerConnection?.disconnect();
+  }
+
   /** Stop taking runs, wait for the current ones, deregister, disconnect. Idempotent. */
   shutdown(why: string): Promise<void> {
     this.closing ??= (async () => {
       await this.worker?.close().catch(() => undefined);
       if (this.heartbeat) clearInterval(this.heartbeat);
-      try {
-        await this.redis
-          .multi()
-          .hset(keys.agent(this.id), { state: 'exited', busy: '{}', lastSeen: String(Date.now()) })
-          .pexpire(keys.agent(this.id), 24 * 3600 * 1000)
-          .publish(keys.controllerChannel(), JSON.stringify({ type: 'wake', reason: 'agent-exit', agentId: this.id, sweepId: this.o.sweepId }))
-          .exec();
-      } catch {
-        // Redis away: the agent's lastSeen ages out
-      }
+      const deregister = this.redis
+        .multi()
+        .hset(keys.agent(this.id), { state: 'exited', busy: '{}', lastSeen: String(Date.now()) })
+        .pexpire(keys.agent(this.id), 24 * 3600 * 1000)
+        .publish(keys.controllerChannel(), JSON.stringify({ type: 'wake', reason: 'agent-exit', agentId: this.id, sweepId: this.o.sweepId }))
+        .exec();
+      // Redis away: do not wait for it; the agent's lastSeen ages out.
+      await Promise.race([deregister.catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
       this.reaper?.close();
       this.sub.disconnect();
       this.workerConnection?.disconnect();

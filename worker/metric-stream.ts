@@ -13,6 +13,8 @@ export interface MetricStreamOptions {
   onError: (err: unknown) => void;
   /** @defaultValue 150 */
   batchMs?: number;
+  /** A batch goes out at once when it holds this many rows. @defaultValue 1000 */
+  maxRows?: number;
 }
 
 export class MetricStream {
@@ -37,7 +39,8 @@ export class MetricStream {
     const { _step, ...metrics } = record.row;
     this.rows.push({ _step: _step ?? this.rowCount, ...metrics });
     this.rowCount++;
-    this.timer ??= setTimeout(() => void this.flush(), this.opts.batchMs ?? 150);
+    if (this.rows.length >= (this.opts.maxRows ?? 1000)) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.opts.batchMs ?? 150);
   }
 
   /** Sends what is buffered now; resolves when every batch so far was sent. */

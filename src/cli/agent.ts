@@ -106,7 +106,7 @@ export function register(program: Command): void {
       try {
         await agent.start();
       } catch (err) {
-        await agent.shutdown('start failed');
+        agent.abort();
         throw err;
       }
       process.exitCode = await agent.done;

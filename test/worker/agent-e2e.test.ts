@@ -178,7 +178,8 @@ parameters:
   const t = Date.now();
   await api(`/sweeps/${sweepId}/cancel`, { method: 'POST' });
   expect(await a.exited).toBe(0);
-  expect(Date.now() - t).toBeLessThan(3000);
+  // At once, not after the 30 s SIGTERM grace (the bound is loose for a loaded CI box).
+  expect(Date.now() - t).toBeLessThan(10_000);
   expect(pidAlive(pid)).toBe(false);
   expect(existsSync(join(tmp.dir, 'cc-1.sigterm'))).toBe(false);
   const [r] = await runs(sweepId);

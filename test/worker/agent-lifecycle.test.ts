@@ -157,7 +157,7 @@ print("LAST")
   const live = await waitFor('live output', async () => {
     const t = await c.get(keys.runOutput('out1'));
     return t?.includes('END-OF-BURST') ? t : undefined;
-  }, 10_000);
+  }, 30_000);
   expect(Buffer.byteLength(live)).toBeLessThanOrEqual(64 * 1024);
   expect(live).not.toContain('line 00000 ');
   tmp.file('out-go', '');

@@ -140,3 +140,13 @@ describe('slots', () => {
     expect(() => parseGpuList('0,a')).toThrow(/GPU indices/);
   });
 });
+
+test('MetricStream: a full batch goes out without waiting for the window', async () => {
+  const sent: number[] = [];
+  const m = new MetricStream({ batchMs: 10_000, maxRows: 3, send: async (_seq, rows) => void sent.push(rows.length), onError: () => undefined });
+  for (let i = 0; i < 7; i++) m.push({ row: { a: i } });
+  await new Promise((r) => setTimeout(r, 20));
+  expect(sent).toEqual([3, 3]);
+  await m.flush();
+  expect(sent).toEqual([3, 3, 1]);
+});
