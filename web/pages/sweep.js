@@ -24,6 +24,8 @@ function mark(name) {
 const ACTIVE = new Set(['pending', 'running']);
 /** Run details (final state, curve) fetched per tick at most; the rest wait for the next ticks. */
 const MAX_CURVE_FETCHES = 16;
+/** Parameter charts and importance are redrawn at most this often while only scores move. */
+const ANALYSIS_EVERY_MS = 3000;
 
 export function mountSweep(main, { sweepId }, ctx) {
   const base = `sweeps/${encodeURIComponent(sweepId)}`;
@@ -344,7 +346,13 @@ export function mountSweep(main, { sweepId }, ctx) {
     views.curves.update({ curves, runs, quality: quality(), bestId: sweep.best?.runId ?? null, metric: metricName });
   }
 
+  let analysisDirty = false;
+  let analysisAt = 0;
+  let analysisRunCount = 0;
   function drawAnalysis() {
+    analysisDirty = false;
+    analysisAt = Date.now();
+    analysisRunCount = runs.size;
     const list = [...runs.values()];
     const args = { runs: list, params, metric: sweep.metric, bestId: sweep.best?.runId ?? null };
     views.parallel.update(args);
@@ -431,10 +439,12 @@ export function mountSweep(main, { sweepId }, ctx) {
         renderFilters();
         renderTable();
       }
-      if (changed.length > 0 || bestChanged) {
-        drawCurves();
-        drawAnalysis();
-      }
+      if (changed.length > 0 || bestChanged) drawCurves();
+      // Parallel coordinates, scatter and importance follow every score, but at most every
+      // ANALYSIS_EVERY_MS unless runs were added or the best changed: a live sweep moves each second.
+      analysisDirty ||= changed.length > 0;
+      const added = runs.size !== analysisRunCount;
+      if (analysisDirty && (bestChanged || added || Date.now() - analysisAt >= ANALYSIS_EVERY_MS)) drawAnalysis();
       showError(null);
     },
     1000,

@@ -11,6 +11,7 @@ export function createScatterChart({ onOpen }) {
   const empty = h('div', { class: 'chart-empty' }, 'No run has a score yet.');
   let chart = null;
   let signature = '';
+  let lastLayout = '';
 
   const colorOf = (state) => (state === 'stopped' ? t.stopped : state === 'running' ? t.running : state === 'finished' ? t.accent : t.faint);
 
@@ -25,6 +26,7 @@ export function createScatterChart({ onOpen }) {
       if (params.length === 0) empty.textContent = 'No searched parameters.';
       if (!empty.hidden) {
         chart?.chart.clear();
+        lastLayout = '';
         return;
       }
       const n = Math.max(1, params.length);
@@ -36,6 +38,7 @@ export function createScatterChart({ onOpen }) {
         chart = makeChart(el);
         chart.chart.on('click', (p) => p.data?.[2] && onOpen(p.data[2]));
       } else chart.chart.resize();
+      const layout = `${params.map((p) => p.name).join(',')}|${cols}`;
       const flat = scored.map((r) => flattenConfig(r.config));
       const grids = [];
       const xAxes = [];
@@ -66,11 +69,11 @@ export function createScatterChart({ onOpen }) {
           if (r.id === bestId) best.push(point);
           else (groups[r.state] ?? groups.other).push(point);
         });
+        // A fixed set of series per parameter (ids stable), so live updates merge instead of rebuilding.
         for (const [state, points] of Object.entries(groups)) {
-          if (points.length === 0) continue;
-          series.push({ type: 'scatter', xAxisIndex: i, yAxisIndex: i, symbolSize: 5, data: points, itemStyle: { color: colorOf(state), opacity: 0.7 }, large: true, largeThreshold: 400 });
+          series.push({ id: `${i}:${state}`, type: 'scatter', xAxisIndex: i, yAxisIndex: i, symbolSize: 5, data: points, itemStyle: { color: colorOf(state), opacity: 0.7 }, large: true, largeThreshold: 400 });
         }
-        series.push({ type: 'scatter', xAxisIndex: i, yAxisIndex: i, symbolSize: 11, data: best, itemStyle: { color: t.best, borderColor: t.bg, borderWidth: 1.5 }, z: 5 });
+        series.push({ id: `${i}:best`, type: 'scatter', xAxisIndex: i, yAxisIndex: i, symbolSize: 11, data: best, itemStyle: { color: t.best, borderColor: t.bg, borderWidth: 1.5 }, z: 5 });
       });
       chart.chart.setOption(
         {
@@ -88,8 +91,10 @@ export function createScatterChart({ onOpen }) {
           yAxis: yAxes,
           series,
         },
-        { notMerge: true },
+        // Rebuild only when the layout (parameters, columns) changed; otherwise merge by id.
+        { notMerge: layout !== lastLayout },
       );
+      lastLayout = layout;
     },
     dispose() {
       chart?.dispose();
