@@ -1,5 +1,9 @@
 /** Agent start-up failures are quick and say what is wrong. */
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { defaultInterpreter } from '../../src/cli/agent.js';
 import { Agent, redactUrl } from '../../worker/agent.js';
 import { freePort } from '../helpers/redis-server.js';
 
@@ -17,4 +21,18 @@ test('no Redis at the URL: start() fails within the connect timeout, naming the 
 test('redactUrl', () => {
   expect(redactUrl('rediss://default:pw@redis.example.com:6380/0')).toBe('rediss://***@redis.example.com:6380/0');
   expect(redactUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+});
+
+test('${interpreter} defaults to python3, else python, found on PATH', () => {
+  const only = mkdtempSync(join(tmpdir(), 'hs-interp-'));
+  const both = mkdtempSync(join(tmpdir(), 'hs-interp-'));
+  for (const [dir, name] of [[only, 'python'], [both, 'python'], [both, 'python3']] as const) {
+    writeFileSync(join(dir, name), '#!/bin/sh\n');
+    chmodSync(join(dir, name), 0o755);
+  }
+  expect(defaultInterpreter(only)).toBe('python');
+  expect(defaultInterpreter(`${only}:${both}`)).toBe('python3');
+  expect(defaultInterpreter('/nonexistent-dir')).toBe('python3');
+  rmSync(only, { recursive: true, force: true });
+  rmSync(both, { recursive: true, force: true });
 });
