@@ -357,6 +357,7 @@ export function mountSweep(main, { sweepId }, ctx) {
     const args = { runs: list, params, metric: sweep.metric, bestId: sweep.best?.runId ?? null };
     views.parallel.update(args);
     views.scatter.update(args);
+    views.best.updateTop(list, params, sweep.metric?.goal);
     views.importance.update(list, params);
   }
 

@@ -1,6 +1,6 @@
 /** The best config so far: its value, and the config to copy as YAML or as CLI args. */
 import { copyText, h, replaceChildren } from '../dom.js';
-import { configArgs, configYaml, fmtNum } from '../format.js';
+import { configArgs, configYaml, flattenConfig, fmtNum, valueLabel } from '../format.js';
 
 export function createBestConfig({ sweepId, ctx }) {
   let mode = 'yaml';
@@ -9,7 +9,9 @@ export function createBestConfig({ sweepId, ctx }) {
   const head = h('div', { class: 'best-line' });
   const tabs = h('div', { class: 'tabs', role: 'tablist' });
   const copy = h('button', { class: 'btn', type: 'button', 'data-testid': 'copy-config', onclick: async () => ctx.toast((await copyText(code.textContent)) ? 'Copied' : 'Copy failed: select the text') }, 'Copy');
-  const el = h('section', { class: 'card' }, h('h2', null, 'Best config', h('span', { class: 'right' }, tabs, ' ', copy)), head, code);
+  const top = h('div', { class: 'top-runs', 'data-testid': 'top-runs' });
+  let topSig = '';
+  const el = h('section', { class: 'card' }, h('h2', null, 'Best config', h('span', { class: 'right' }, tabs, ' ', copy)), head, code, top);
 
   function renderTabs() {
     replaceChildren(
@@ -46,6 +48,40 @@ export function createBestConfig({ sweepId, ctx }) {
   render();
   return {
     el,
+    /** The best few runs under the best config: score, run, and the searched parameters. */
+    updateTop(runs, params, goal) {
+      const scored = runs.filter((r) => typeof r.score === 'number' && Number.isFinite(r.score));
+      scored.sort((a, b) => (goal === 'maximize' ? b.score - a.score : a.score - b.score));
+      const best5 = scored.slice(0, 5);
+      const sig = best5.map((r) => `${r.id}:${r.score}`).join(',');
+      if (sig === topSig) return;
+      topSig = sig;
+      if (best5.length < 2) return replaceChildren(top);
+      replaceChildren(
+        top,
+        h('div', { class: 'top-title' }, `Top ${best5.length} runs`),
+        h(
+          'table',
+          { class: 'imp' },
+          h(
+            'tbody',
+            null,
+            best5.map((r, i) => {
+              const flat = flattenConfig(r.config);
+              const text = params.map((p) => `${p.name}=${typeof flat[p.name] === 'number' ? fmtNum(flat[p.name]) : valueLabel(flat[p.name])}`).join('  ');
+              return h(
+                'tr',
+                null,
+                h('td', { class: 'muted' }, String(i + 1)),
+                h('td', { class: i === 0 ? 'is-best' : '' }, fmtNum(r.score)),
+                h('td', { class: 'mono' }, h('a', { href: `#/sweeps/${encodeURIComponent(sweepId)}/runs/${encodeURIComponent(r.id)}` }, r.id.slice(0, 10))),
+                h('td', { class: 'mono small cfg', title: text }, text),
+              );
+            }),
+          ),
+        ),
+      );
+    },
     /** best: `{ runId, value, config }` | null; metric: `{ name, goal }` | null */
     update(next, metric) {
       const key = next ? `${next.runId}|${next.value}` : '';

@@ -86,7 +86,7 @@ export function createParallelChart({ onOpen }) {
               nameTruncate: { maxWidth: 110 },
               axisLine: { lineStyle: { color: t.faint } },
               axisTick: { lineStyle: { color: t.faint } },
-              axisLabel: { color: t.muted, fontSize: 10, hideOverlap: true },
+              axisLabel: { color: t.fg, fontSize: 10, hideOverlap: true, backgroundColor: t.bg, padding: [1, 3], borderRadius: 3, opacity: 0.9 },
               areaSelectStyle: { width: 14, opacity: 0.25 },
             },
           },
