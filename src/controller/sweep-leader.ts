@@ -48,6 +48,8 @@ export class SweepLeader {
   private state: SweepState = 'running';
   private backlogDone = false;
   private lastLeaseCheck = 0;
+  /** The cache missed a change made by someone else: rebuild it from Redis. */
+  private reload = false;
   /** The budget is used up (cap reached or the space exhausted): no more proposals. */
   private exhausted: string | undefined;
 
@@ -106,6 +108,10 @@ export class SweepLeader {
   /** One round: events, sweep state, leases, proposals. Returns true when there may be more work now. */
   async tick(agents: readonly AgentInfo[]): Promise<boolean> {
     this.state = ((await this.redis.hget(keys.sweep(this.sweepId), 'state')) ?? this.state) as SweepState;
+    if (this.reload) {
+      this.reload = false;
+      this.cache = await RunCache.load(this.redis, this.sweepId, this.config.metric?.name);
+    }
     const busy = await this.consumeEvents(20);
     await this.enforceState();
     if (Date.now() - this.lastLeaseCheck >= this.options.leaseCheckMs) await this.watchLeases();
@@ -191,11 +197,13 @@ export class SweepLeader {
     results.forEach((result, i) => {
       const event = events[i]!;
       this.count(result);
-      let entry = this.cache.get(event.runId);
-      if (!entry || (result.status !== 'applied' && result.status !== 'requeued')) return;
-      if (entry.token !== event.token) {
-        // Only possible when this cache missed a change; Redis is the truth: reload the run on the next leadership.
-        this.options.log(`sweep ${this.sweepId}: run ${event.runId} cache out of date`);
+      if (result.status !== 'applied' && result.status !== 'requeued') return;
+      const entry = this.cache.get(event.runId);
+      if (!entry || entry.token !== event.token) {
+        // Redis applied what this cache did not expect (another controller wrote while this one
+        // was cut off): Redis is the truth, so the cache is rebuilt on the next round.
+        this.options.log(`sweep ${this.sweepId}: run ${event.runId} not as cached; reloading the runs`);
+        this.reload = true;
         return;
       }
       touched.add(entry);
@@ -224,7 +232,6 @@ export class SweepLeader {
           if (event.summary) entry.record.summary = event.summary;
           break;
       }
-      entry = undefined;
     });
     const stream = keys.sweepEvents(this.sweepId);
     const after = this.redis.pipeline().xack(stream, EVENTS_GROUP, ...ids);
