@@ -58,21 +58,30 @@ function render() {
   current = page(main, params, ctx);
 }
 
+/** The token form: after a 401 (`message` says why), or when the user asks (message null). */
 function askForToken(message) {
   if (askingToken) return;
   askingToken = true;
   if (current) current.unmount();
   current = null;
-  ctx.setLive('err', 'Not authorised');
+  if (message !== null) ctx.setLive('err', 'Not authorised');
+  else ctx.setLive('off', 'Paused while the token form is open');
   const input = h('input', { type: 'password', name: 'token', placeholder: 'API token', autocomplete: 'current-password', 'aria-label': 'API token' });
+  input.value = message === null ? getToken() : '';
   const had = getToken();
+  const text =
+    message === null
+      ? 'The bearer token sent with every API request. It is kept in this browser only (localStorage).'
+      : had
+        ? `The saved token was refused (${message}). Enter the token the controller was started with.`
+        : 'Enter the token the controller was started with (--token or HYPERSWEEP_TOKEN). It is kept in this browser only.';
   replaceChildren(
     main,
     h(
       'div',
       { class: 'card token-form', 'data-testid': 'token-form' },
-      h('h2', null, 'This controller needs a token'),
-      h('p', { class: 'muted' }, had ? `The saved token was refused (${message}). Enter the token the controller was started with.` : 'Enter the token the controller was started with (hypersweep controller --token, or HYPERSWEEP_TOKEN). It is kept in this browser only.'),
+      h('h2', null, message === null ? 'API token' : 'This controller needs a token'),
+      h('p', { class: 'muted' }, text),
       h(
         'form',
         {
@@ -84,6 +93,8 @@ function askForToken(message) {
         },
         input,
         h('button', { class: 'btn primary', type: 'submit' }, 'Save'),
+        had ? h('button', { class: 'btn', type: 'button', onclick: () => (setToken(''), render()) }, 'Forget') : null,
+        message === null ? h('button', { class: 'btn', type: 'button', onclick: () => render() }, 'Cancel') : null,
       ),
     ),
   );
@@ -93,12 +104,7 @@ function askForToken(message) {
 window.addEventListener('hs:unauthorized', (e) => askForToken(e.detail?.message ?? 'unauthorized'));
 window.addEventListener('hashchange', render);
 
-document.getElementById('token-button').addEventListener('click', () => {
-  const next = window.prompt('API token (empty to forget it):', getToken());
-  if (next === null) return;
-  setToken(next.trim());
-  render();
-});
+document.getElementById('token-button').addEventListener('click', () => askForToken(null));
 
 document.getElementById('theme-button').addEventListener('click', () => {
   const dark = document.documentElement.dataset.scheme !== 'dark';
