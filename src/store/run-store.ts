@@ -11,7 +11,7 @@ import { RUN_STATES, type HistoryRow, type RunState } from '../run-record.js';
 import { runIdFor } from '../space/config-hash.js';
 import type { AttemptOutcome } from './run-events.js';
 import { keys } from './keys.js';
-import { callScript, defineScripts, queueScript, runKeys } from './store-scripts.js';
+import { callScript, defineScripts, queueScript, queueScriptVarKeys, runKeys } from './store-scripts.js';
 
 export interface RunSummary {
   id: string;
@@ -386,15 +386,21 @@ export async function crashRun(
 /** Write runs' scores (field `score` and the sweep's score ZSET); null removes one. */
 export async function writeRunScores(redis: Redis, sweepId: string, scores: ReadonlyArray<{ runId: string; score: number | null }>): Promise<void> {
   if (scores.length === 0) return;
+  defineScripts(redis);
   const p = redis.pipeline();
   queueRunScores(p, sweepId, scores);
   await p.exec();
 }
 
-/** writeRunScores on a pipeline the caller sends. */
+/** writeRunScores on a pipeline the caller sends (one script call for all of them). */
 export function queueRunScores(p: ChainableCommander, sweepId: string, scores: ReadonlyArray<{ runId: string; score: number | null }>): void {
-  for (const { runId, score } of scores) {
-    if (score === null) p.hdel(keys.run(runId), 'score').zrem(keys.sweepScores(sweepId), runId);
-    else p.hset(keys.run(runId), 'score', String(score)).zadd(keys.sweepScores(sweepId), score, runId);
+  for (let i = 0; i < scores.length; i += 1000) {
+    const part = scores.slice(i, i + 1000);
+    queueScriptVarKeys(
+      p,
+      'hsWriteScores',
+      [keys.sweepScores(sweepId), ...part.map((s) => keys.run(s.runId))],
+      part.flatMap(({ runId, score }) => [runId, score === null ? '' : String(score)]),
+    );
   }
 }

@@ -229,6 +229,24 @@ if ARGV[1] == 'finished' or ARGV[1] == 'canceled' then redis.call('HSET', KEYS[1
 return 'ok'
 `;
 
+/**
+ * Runs' scores in one call. KEYS: the sweep's scores ZSET, then each run's hash.
+ * ARGV per run: runId, score ('' removes it).
+ */
+const WRITE_SCORES = `
+for k = 2, #KEYS do
+  local runId, score = ARGV[2 * k - 3], ARGV[2 * k - 2]
+  if score == '' then
+    redis.call('HDEL', KEYS[k], 'score')
+    redis.call('ZREM', KEYS[1], runId)
+  else
+    redis.call('HSET', KEYS[k], 'score', score)
+    redis.call('ZADD', KEYS[1], score, runId)
+  end
+end
+return #KEYS - 1
+`;
+
 /** KEYS: lock. ARGV: owner, ttlMs. → 1 when held (acquired or renewed), 0 otherwise. */
 const HOLD_LOCK = `
 local v = redis.call('GET', KEYS[1])
@@ -252,6 +270,7 @@ const SCRIPTS = {
   hsCrashRun: { lua: CRASH_RUN, numberOfKeys: RUN_KEY_COUNT },
   hsRequestStop: { lua: REQUEST_STOP, numberOfKeys: RUN_KEY_COUNT },
   hsCancelPending: { lua: CANCEL_PENDING, numberOfKeys: RUN_KEY_COUNT },
+  hsWriteScores: { lua: WRITE_SCORES },
   hsSetSweepState: { lua: SET_SWEEP_STATE, numberOfKeys: 1 },
   hsHoldLock: { lua: HOLD_LOCK, numberOfKeys: 1 },
   hsReleaseLock: { lua: RELEASE_LOCK, numberOfKeys: 1 },
