@@ -117,6 +117,32 @@ async function benchIngest(redis: Redis): Promise<{ points: number; perSec: numb
   return { points, perSec: Math.round(points / seconds), cpuBoundPerSec, nodeCpuSec: Math.round(nodeCpuSec * 100) / 100, redisCpuSec: Math.round(redisCpuSecUsed * 100) / 100, stopsRequested: metrics.runsStopped };
 }
 
+async function benchCurves(redis: Redis): Promise<{ runs: number; steps: number; p50: number; p95: number }> {
+  const source = 'method: random\nmetric: {name: loss}\nparameters:\n  x: {min: 0.0, max: 1.0}\n';
+  const sweep = await createSweep(redis, { config: parseSweepConfig(source), source });
+  const RUNS = 2000;
+  const STEPS = 100;
+  const made = await createRuns(redis, Array.from({ length: RUNS }, (_, i) => ({ sweepId: sweep.id, config: { x: i / RUNS }, reason: 'bench' })));
+  const p = redis.pipeline();
+  made.forEach((m, i) => p.rpush(keys.runHistory(m.runId), ...Array.from({ length: STEPS }, (_, s) => JSON.stringify({ _step: s, loss: i / RUNS + 1 / (1 + s), acc: s / STEPS }))));
+  await p.exec();
+  const app = createApp({ redis });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t = performance.now();
+    const body = (await (await fetch(`${url}/api/sweeps/${sweep.id}/curves`)).json()) as { runs: Array<{ points: unknown[] }> };
+    times.push(performance.now() - t);
+    if (body.runs.length !== RUNS || body.runs[0]!.points.length !== STEPS) throw new Error('curves incomplete');
+  }
+  await new Promise((r) => server.close(r));
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return { runs: RUNS, steps: STEPS, p50: r(quantile(times, 0.5)), p95: r(quantile(times, 0.95)) };
+}
+
 async function benchLatency(redis: Redis): Promise<{ runs: number; bestP50: number; bestP95: number; getP50: number; getP95: number; apiBestP50: number; loadLeaderMs: number }> {
   const source = 'method: random\nmetric: {name: loss, goal: minimize}\nparameters:\n  x: {min: 0.0, max: 1.0}\n  y: {values: [a, b, c]}\n';
   const sweep = await createSweep(redis, { config: parseSweepConfig(source), source });
@@ -174,6 +200,7 @@ try {
   const proposals = await benchProposals(redis);
   const ingest = await benchIngest(redis);
   const latency = await benchLatency(redis);
+  const curves = await benchCurves(redis);
   console.log(`controller benchmark (private redis-server, appendfsync everysec; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
   console.log('measure                                              value        target');
   const row = (m: string, v: string, t: string) => console.log(`${m.padEnd(53)}${v.padStart(12)}  ${t}`);
@@ -184,6 +211,7 @@ try {
   row('GET /api/sweeps/:id p50 / p95 ms (100k runs)', `${latency.getP50} / ${latency.getP95}`, '<= 50');
   row('GET /api/sweeps/:id/best p50 ms (100k runs)', String(latency.apiBestP50), '<= 50');
   row('new leader loads 100k runs, ms', String(latency.loadLeaderMs), '');
+  row(`curves p50 / p95 ms (${curves.runs} runs x ${curves.steps} steps)`, `${curves.p50} / ${curves.p95}`, '');
   console.log(
     JSON.stringify({
       bench: 'controller',
@@ -197,6 +225,8 @@ try {
       loadAverage: os.loadavg()[0],
       stopsRequested: ingest.stopsRequested,
       ...latency,
+      curvesP50: curves.p50,
+      curvesP95: curves.p95,
       pass: ingest.perSec >= 20_000 && latency.bestP95 <= 50 && latency.getP95 <= 50,
     }),
   );
