@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/api/start-server.js';
+import { keys } from '../../src/store/keys.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { pidAlive, scratch, spawnAgent, stopAgent, waitFor, processesMentioning, type AgentProcess, type Scratch } from './agent-harness.js';
 
@@ -35,7 +36,7 @@ interface RunView {
   state: string;
   config: Record<string, unknown>;
   history: Array<Record<string, number>>;
-  attempts: Array<{ attempt: number; agentId: string; outcome: string }>;
+  attempts: Array<{ attempt: number; agentId: string; outcome: string; endedAt: number | null }>;
   stopReason?: string | null;
 }
 
@@ -124,6 +125,9 @@ parameters:
   flat: {value: true}
 `);
   agent(sweepId, ['--slots', '1']);
+  const [first] = await waitFor('the run', async () => ((await runs(sweepId)).length > 0 ? runs(sweepId) : undefined), 30_000);
+  // The moment the controller decides: it sets the run's stop field.
+  const decidedAt = await waitFor('the stop decision', async () => ((await c.hget(keys.run(first!.id), 'stop')) ? Date.now() : undefined), 30_000, 10);
   const stopped = await waitFor('the run stopped', async () => {
     const [r] = await runs(sweepId);
     return r && r.state === 'stopped' ? run(r.id) : undefined;
@@ -131,6 +135,8 @@ parameters:
   expect(stopped.stopReason).toBeTruthy();
   expect(existsSync(join(tmp.dir, 'et-1.sigterm'))).toBe(true);
   expect(stopped.attempts.at(-1)!.outcome).toBe('stopped');
+  const endedAt = stopped.attempts.at(-1)!.endedAt!;
+  expect(endedAt - decidedAt).toBeLessThan(2000);
   await api(`/sweeps/${sweepId}/cancel`, { method: 'POST' });
 });
 
