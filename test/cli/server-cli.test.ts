@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/api/start-server.js';
+import { applyRunEvents } from '../../src/store/apply-run-event.js';
 import { createRun, writeRunScores } from '../../src/store/run-store.js';
 import { freePort, startRedis, type TestRedis } from '../helpers/redis-server.js';
 
@@ -59,6 +60,18 @@ test('sweep FILE creates the sweep and prints the agent command; status, best an
   expect(JSON.parse((await cli(['best', id])).stdout)).toEqual({ runId: a.runId, config: { lr: 0.01, net: { layers: 3 } }, value: 0.9 });
   expect((await cli(['best', id, '--format', 'args'])).stdout.trim()).toBe('--lr=0.01 --net.layers=3');
   expect((await cli(['best', id, '--format', 'yaml'])).stdout).toContain('layers: 3');
+
+  await applyRunEvents(
+    c,
+    id,
+    [
+      { type: 'started', runId: b.runId, attempt: 1, token: b.token, agentId: 'x', slot: 's', host: 'h', pid: 1, at: 1 },
+      { type: 'finished', runId: b.runId, attempt: 1, token: b.token, outcome: 'failed', exitCode: 3, signal: null, outputTail: 'epoch 1\nTraceback: boom\n', at: 2 },
+    ],
+    { maxAttempts: 3, retryFailed: false, allowRequeue: true },
+  );
+  expect((await cli(['logs', b.runId])).stdout).toBe('epoch 1\nTraceback: boom\n');
+  expect((await cli(['logs', 'rmissing'])).stderr).toMatch(/run rmissing not found/);
 
   expect((await cli(['pause', id])).stdout).toContain(`sweep ${id}: paused`);
   const again = await cli(['pause', id]);
