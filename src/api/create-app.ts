@@ -77,6 +77,9 @@ export function createApp(options: AppOptions): Express {
 
   const api = express.Router();
   api.use(bearerAuth(options.token));
+  // Ids become parts of Redis keys: anything not shaped like an id is simply not found.
+  api.param('id', (_req, _res, next, id: string) => next(/^s[0-9a-z]{1,40}$/.test(id) ? undefined : new HypersweepError('NOT_FOUND', `sweep ${id.slice(0, 80)} not found`)));
+  api.param('runId', (_req, _res, next, id: string) => next(/^r[0-9a-f]{16}$/.test(id) ? undefined : new HypersweepError('NOT_FOUND', `run ${id.slice(0, 80)} not found`)));
 
   api.get('/server', (_req, res) => {
     res.json({ version: packageVersion, redisUrl: options.redisUrl ? redactUrl(options.redisUrl) : null });

@@ -95,6 +95,8 @@ test('errors are 4xx JSON: invalid sweep file with issues, unknown ids, bad quer
   expect((await call('GET', '/api/sweeps/snope')).body.error.code).toBe('NOT_FOUND');
   expect((await call('GET', '/api/sweeps/snope')).status).toBe(404);
   expect((await call('GET', '/api/runs/rnope')).status).toBe(404);
+  expect((await call('GET', '/api/runs/r0123456789abcdef')).status).toBe(404);
+  expect((await call('GET', `/api/sweeps/${encodeURIComponent('x:runs')}`)).body.error.code).toBe('NOT_FOUND');
   expect((await call('GET', '/api/nothing')).status).toBe(404);
   expect((await call('POST', '/api/sweeps', 'x'.repeat(1_100_000))).status).toBe(413);
   expect((await call('POST', '/api/sweeps', '<xml/>', 'application/xml')).status).toBe(400);
