@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/types.js';
 import type { HistoryRow, RunRecord, RunState } from '../run-record.js';
 import { keys } from '../store/keys.js';
+import { readHistories } from '../store/run-store.js';
 
 export interface CachedRun {
   record: RunRecord;
@@ -87,14 +88,10 @@ export class RunCache {
     for (let start = 0; start < ids.length; start += LOAD_CHUNK) {
       const part = ids.slice(start, start + LOAD_CHUNK);
       const p = redis.pipeline();
-      for (const id of part) {
-        p.hmget(keys.run(id), 'state', 'config', 'attempt', 'token', 'summary', 'stop', 'agentId', 'score');
-        if (metricName) p.lrange(keys.runHistory(id), 0, -1);
-      }
-      const replies = (await p.exec()) ?? [];
-      const step = metricName ? 2 : 1;
+      for (const id of part) p.hmget(keys.run(id), 'state', 'config', 'attempt', 'token', 'summary', 'stop', 'agentId', 'score');
+      const [replies, histories] = await Promise.all([p.exec().then((r) => r ?? []), metricName ? readHistories(redis, part) : Promise.resolve([])]);
       part.forEach((id, i) => {
-        const f = replies[i * step]?.[1] as Array<string | null>;
+        const f = replies[i]?.[1] as Array<string | null>;
         if (!f || f[0] === null) return;
         const attempt = Number(f[2] ?? 1);
         const entry = cache.add(id, JSON.parse(f[1] ?? '{}') as Config, f[3] ?? '');
@@ -104,11 +101,7 @@ export class RunCache {
         entry.stop = f[5] === 'stop' || f[5] === 'cancel' ? f[5] : undefined;
         entry.agentId = f[6] ?? undefined;
         entry.score = f[7] ? Number(f[7]) : null;
-        if (metricName) {
-          const rows = (replies[i * step + 1]?.[1] as string[]) ?? [];
-          const parsed = rows.length ? (JSON.parse(`[${rows.join(',')}]`) as HistoryRow[]) : [];
-          entry.record.history = cache.project(parsed.filter((r) => (r._attempt ?? 1) === attempt));
-        }
+        if (metricName) entry.record.history = cache.project((histories[i] ?? []).filter((r) => (r._attempt ?? 1) === attempt));
       });
     }
     return cache;

@@ -147,6 +147,21 @@ export async function readRunSummaries(redis: Redis, runIds: readonly string[]):
   return out;
 }
 
+/** Whole histories of runs (every attempt's rows), in the order of `runIds`; pipelined LRANGEs. */
+export async function readHistories(redis: Redis, runIds: readonly string[]): Promise<HistoryRow[][]> {
+  const out: HistoryRow[][] = [];
+  const CHUNK = 1000;
+  for (let i = 0; i < runIds.length; i += CHUNK) {
+    const p = redis.pipeline();
+    for (const id of runIds.slice(i, i + CHUNK)) p.lrange(keys.runHistory(id), 0, -1);
+    for (const [err, rows] of (await p.exec()) ?? []) {
+      if (err) throw err;
+      out.push(parseRows(rows as string[]));
+    }
+  }
+  return out;
+}
+
 /** Parse a LIST of compact JSON rows in one go. */
 function parseRows(rows: readonly string[]): HistoryRow[] {
   return rows.length === 0 ? [] : (JSON.parse(`[${rows.join(',')}]`) as HistoryRow[]);
@@ -321,26 +336,21 @@ export interface CurveRun {
   points: Array<[number, number]>;
 }
 
-/** Every run's history of one metric (latest attempt), for charts: one pipeline for all runs. */
+/** Every run's history of one metric (latest attempt), for charts: pipelined LRANGEs. */
 export async function metricCurves(redis: Redis, sweepId: string, metric: string): Promise<CurveRun[]> {
   const ids = await redis.zrange(keys.sweepRuns(sweepId), 0, -1);
+  const p = redis.pipeline();
+  for (const id of ids) p.hget(keys.run(id), 'state');
+  const states = ids.length ? ((await p.exec()) ?? []).map(([, v]) => v as string) : [];
   const out: CurveRun[] = [];
-  const CHUNK = 2000;
-  for (let start = 0; start < ids.length; start += CHUNK) {
-    const part = ids.slice(start, start + CHUNK);
-    const p = redis.pipeline();
-    for (const id of part) p.hget(keys.run(id), 'state').lrange(keys.runHistory(id), 0, -1);
-    const replies = (await p.exec()) ?? [];
-    part.forEach((id, i) => {
-      const rows = parseRows((replies[2 * i + 1]?.[1] as string[]) ?? []);
-      const lastAttempt = rows.reduce((m, r) => Math.max(m, r._attempt ?? 1), 1);
-      const points: Array<[number, number]> = [];
-      for (const row of rows) {
-        const v = row[metric];
-        if ((row._attempt ?? 1) === lastAttempt && typeof v === 'number' && Number.isFinite(v)) points.push([row._step, v]);
-      }
-      out.push({ id, state: replies[2 * i]?.[1] as RunState, points });
-    });
+  for (const [i, rows] of (await readHistories(redis, ids)).entries()) {
+    const lastAttempt = rows.reduce((m, r) => Math.max(m, r._attempt ?? 1), 1);
+    const points: Array<[number, number]> = [];
+    for (const row of rows) {
+      const v = row[metric];
+      if ((row._attempt ?? 1) === lastAttempt && typeof v === 'number' && Number.isFinite(v)) points.push([row._step, v]);
+    }
+    out.push({ id: ids[i]!, state: states[i] as RunState, points });
   }
   return out;
 }
