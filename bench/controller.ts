@@ -71,7 +71,11 @@ async function redisCpuSec(redis: Redis): Promise<number> {
   return get('used_cpu_user_main_thread') + get('used_cpu_sys_main_thread') || get('used_cpu_user') + get('used_cpu_sys');
 }
 
-async function benchIngest(redis: Redis): Promise<{ points: number; perSec: number; cpuBoundPerSec: number; nodeCpuSec: number; redisCpuSec: number; stopsRequested: number }> {
+async function redisMemory(redis: Redis): Promise<number> {
+  return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
+}
+
+async function benchIngest(redis: Redis): Promise<{ points: number; perSec: number; bytesPerPoint: number; cpuBoundPerSec: number; nodeCpuSec: number; redisCpuSec: number; stopsRequested: number }> {
   const source = 'method: random\nmetric: {name: loss}\nearly_terminate: {type: hyperband, min_iter: 3, eta: 3}\nparameters:\n  x: {min: 0.0, max: 1.0}\n';
   const sweep = await createSweep(redis, { config: parseSweepConfig(source), source });
   const RUNS = 1000;
@@ -91,6 +95,7 @@ async function benchIngest(redis: Redis): Promise<{ points: number; perSec: numb
       await p.exec();
     }
   };
+  const memoryBefore = await redisMemory(redis);
   await xadd(created.map((r) => ({ type: 'started', runId: r.runId, attempt: 1, token: r.token, agentId: 'a', slot: 's', host: 'h', pid: 1, at: Date.now() })));
   await leader.consumeEvents(1000);
   // One report per step per run, interleaved as live agents would send them.
@@ -108,13 +113,15 @@ async function benchIngest(redis: Redis): Promise<{ points: number; perSec: numb
   const cpu = process.cpuUsage(cpu0);
   const nodeCpuSec = (cpu.user + cpu.system) / 1e6;
   const redisCpuSecUsed = (await redisCpuSec(redis)) - redisCpu0;
+  // Histories (and what is left of the trimmed events stream) per point logged.
+  const bytesPerPoint = Math.round(((await redisMemory(redis)) - memoryBefore) / events.length);
   const points = events.length;
   if (metrics.eventsApplied - appliedBefore !== points) throw new Error(`applied ${metrics.eventsApplied - appliedBefore} of ${points} events`);
   await queues.close();
   // On a busy machine wall time includes waiting for a core; the CPU each side used bounds what
   // the pipeline can do when it has its cores (controller and Redis run in parallel).
   const cpuBoundPerSec = Math.round(points / Math.max(nodeCpuSec, redisCpuSecUsed));
-  return { points, perSec: Math.round(points / seconds), cpuBoundPerSec, nodeCpuSec: Math.round(nodeCpuSec * 100) / 100, redisCpuSec: Math.round(redisCpuSecUsed * 100) / 100, stopsRequested: metrics.runsStopped };
+  return { points, perSec: Math.round(points / seconds), bytesPerPoint, cpuBoundPerSec, nodeCpuSec: Math.round(nodeCpuSec * 100) / 100, redisCpuSec: Math.round(redisCpuSecUsed * 100) / 100, stopsRequested: metrics.runsStopped };
 }
 
 async function benchCurves(redis: Redis): Promise<{ runs: number; steps: number; p50: number; p95: number }> {
@@ -207,6 +214,7 @@ try {
   row(`proposals + enqueues /s (random, 1000 agents, ${proposals.runs} runs)`, String(proposals.perSec), '');
   row(`metric points ingested /s (hyperband check, ${ingest.points} pts)`, String(ingest.perSec), '>= 20000');
   row(`  same, bounded by CPU used (node ${ingest.nodeCpuSec} s, redis ${ingest.redisCpuSec} s)`, String(ingest.cpuBoundPerSec), '>= 20000');
+  row('Redis bytes per history point (1000 runs x 100 steps)', String(ingest.bytesPerPoint), '');
   row('best p50 / p95 ms (100k runs)', `${latency.bestP50} / ${latency.bestP95}`, '<= 50');
   row('GET /api/sweeps/:id p50 / p95 ms (100k runs)', `${latency.getP50} / ${latency.getP95}`, '<= 50');
   row('GET /api/sweeps/:id/best p50 ms (100k runs)', String(latency.apiBestP50), '<= 50');
@@ -220,6 +228,7 @@ try {
       ingestPointsPerSec: ingest.perSec,
       ingestPoints: ingest.points,
       ingestCpuBoundPerSec: ingest.cpuBoundPerSec,
+      bytesPerPoint: ingest.bytesPerPoint,
       ingestNodeCpuSec: ingest.nodeCpuSec,
       ingestRedisCpuSec: ingest.redisCpuSec,
       loadAverage: os.loadavg()[0],
