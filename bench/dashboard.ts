@@ -80,7 +80,7 @@ try {
   const worst = Math.max(...loads.map((l) => l.ms));
   const pad = (s: string, n: number) => s.padEnd(n);
   const markMedian = (name: string) => Math.round(median(loads.map((l) => l.marks[name] ?? NaN).filter(Number.isFinite)));
-  const phases = { runs: markMedian('runs'), table: markMedian('table'), analysis: markMedian('analysis'), curves: markMedian('curves') };
+  const phases = { runs: markMedian('runs'), table: markMedian('table'), parallel: markMedian('parallel'), scatter: markMedian('scatter'), analysis: markMedian('analysis'), curves: markMedian('curves') };
   const load1 = loadavg()[0]!;
   console.log(`dashboard load: ${RUNS} runs × ${STEPS} steps (seeded in ${(seedMs / 1000).toFixed(1)} s)`);
   console.log(`${pad('measure', 42)}value`);
@@ -91,7 +91,8 @@ try {
   console.log(`${pad('interactive, worst of all loads', 42)}${worst.toFixed(0)} ms`);
   console.log(`${pad('  page marks (median): runs arrived', 42)}${phases.runs} ms`);
   console.log(`${pad('  table drawn', 42)}${phases.table} ms`);
-  console.log(`${pad('  parallel + scatter drawn', 42)}${phases.analysis} ms`);
+  console.log(`${pad('  parallel coordinates drawn', 42)}${phases.parallel} ms`);
+  console.log(`${pad('  score-vs-parameter scatter drawn', 42)}${phases.scatter} ms`);
   console.log(`${pad('  curves arrived and drawn', 42)}${phases.curves} ms`);
   console.log(`${pad('table rows in the DOM (virtualised)', 42)}${loads[0]!.rows}`);
   console.log(`${pad('machine load average (1 min)', 42)}${load1.toFixed(1)}`);

@@ -76,3 +76,24 @@ export async function allRuns(sweepId, signal) {
   }
   return runs;
 }
+
+/** Flat `x0, y0, x1, y1, ...` points from `[[x, y], ...]`. */
+export function flatPoints(pairs) {
+  const flat = new Float64Array(pairs.length * 2);
+  for (let i = 0; i < pairs.length; i++) {
+    flat[2 * i] = pairs[i][0];
+    flat[2 * i + 1] = pairs[i][1];
+  }
+  return flat;
+}
+
+/**
+ * A sweep's curves of one metric (the sweep's own when `metric` is unset):
+ * `{ metric, curves: Map runId → Float64Array x0, y0, x1, y1, ... }`.
+ * (Parsing in a worker was measured: no faster end to end, so it is not done.)
+ */
+export async function fetchCurves(sweepId, metric, signal) {
+  const path = `sweeps/${encodeURIComponent(sweepId)}/curves${metric ? `?metric=${encodeURIComponent(metric)}` : ''}`;
+  const data = await api(path, { signal });
+  return { metric: data.metric, curves: new Map(data.runs.map((r) => [r.id, flatPoints(r.points)])) };
+}

@@ -4,7 +4,7 @@
  * virtualised), and the controls. Polls every second; charts merge updates (setOption) and
  * redraw only when their data changed.
  */
-import { allRuns, api, ApiError } from '../api.js';
+import { allRuns, api, ApiError, fetchCurves } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { flattenConfig, fmtAge, fmtNum, fmtSpan, parametersFromRuns, runDurationMs, searchedParameters, STATE_ORDER, valueLabel } from '../format.js';
 import { poll } from '../poll.js';
@@ -36,7 +36,7 @@ export function mountSweep(main, { sweepId }, ctx) {
   let params = [];
   /** @type {Map<string, any>} */
   let runs = new Map();
-  /** runId → [[step, value], ...] of the metric shown in the curves chart */
+  /** runId → Float64Array `step0, value0, step1, value1, ...` of the metric shown in the curves chart */
   let curves = new Map();
   let metricName = null;
   let metricChoices = [];
@@ -49,8 +49,7 @@ export function mountSweep(main, { sweepId }, ctx) {
 
   async function loadCurves(signal) {
     if (!metricName) return;
-    const data = await api(`${base}/curves?metric=${encodeURIComponent(metricName)}`, { signal });
-    curves = new Map(data.runs.map((r) => [r.id, r.points]));
+    ({ curves } = await fetchCurves(sweepId, metricName, signal));
   }
 
   /** Ended runs whose final summary is not fetched yet, and runs with new points: fetched a few per tick. */
@@ -63,9 +62,9 @@ export function mountSweep(main, { sweepId }, ctx) {
     const points = [];
     for (const row of history) {
       const v = row[metricName];
-      if ((row._attempt ?? 1) === lastAttempt && typeof v === 'number' && Number.isFinite(v)) points.push([row._step, v]);
+      if ((row._attempt ?? 1) === lastAttempt && typeof v === 'number' && Number.isFinite(v)) points.push(row._step, v);
     }
-    return points;
+    return Float64Array.from(points);
   }
 
   /** One run's summary and curve from its detail. */
@@ -356,7 +355,9 @@ export function mountSweep(main, { sweepId }, ctx) {
     const list = [...runs.values()];
     const args = { runs: list, params, metric: sweep.metric, bestId: sweep.best?.runId ?? null };
     views.parallel.update(args);
+    mark('parallel');
     views.scatter.update(args);
+    mark('scatter');
     views.best.updateTop(list, params, sweep.metric?.goal);
     views.importance.update(list, params);
   }
@@ -390,7 +391,7 @@ export function mountSweep(main, { sweepId }, ctx) {
     const [detail, all] = await Promise.all([api(base, { signal }), allRuns(sweepId, signal)]);
     mark('runs');
     // Asked for after the runs: on a busy controller the small requests should not queue behind it.
-    const curvesPromise = api(`${base}/curves`, { signal }).catch((err) => {
+    const curvesPromise = fetchCurves(sweepId, null, signal).catch((err) => {
       if (err?.name === 'AbortError' || (err instanceof ApiError && err.status === 401)) throw err;
       return null; // the sweep has no metric: no curves until one is picked
     });
@@ -410,7 +411,7 @@ export function mountSweep(main, { sweepId }, ctx) {
     mark('analysis');
     const curveData = await curvesPromise;
     metricName = curveData?.metric ?? sweep.metric?.name ?? null;
-    if (curveData) curves = new Map(curveData.runs.map((r) => [r.id, r.points]));
+    if (curveData) curves = curveData.curves;
     replaceChildren(el.metricSelect, metricName ? h('option', { value: metricName, selected: true }, metricName) : null);
     drawCurves();
     mark('curves');

@@ -1,5 +1,5 @@
 /**
- * Metric over step for every run: all runs as one `lines` series (one polyline per run, cheap
+ * Metric over step for every run (curves arrive as flat Float64Arrays `x0, y0, x1, y1, ...`): all runs as one `lines` series (one polyline per run, cheap
  * for thousands), coloured by score rank; the best run drawn on top; stopped runs marked with
  * an × at their last point; running runs in the running colour. Updates merge by series id.
  */
@@ -15,11 +15,32 @@ import { axisStyle, baseOption, makeChart, rampColor, theme, tipLine } from '../
 const MAX_POINTS = 40_000;
 const MIN_PER_RUN = 16;
 
-function thin(points, n) {
-  if (points.length <= n) return points;
+/** Append a flat curve (`x0, y0, ...`, m points) to `out` in echarts' flat lines format, thinned to n points. */
+function pushThinned(out, flat, n) {
+  const m = flat.length / 2;
+  if (m === 1) {
+    // A single point is not a line: repeat it so it still shows as a dot.
+    out.push(2, flat[0], flat[1], flat[0], flat[1]);
+    return;
+  }
+  if (m <= n) {
+    out.push(m);
+    for (let k = 0; k < flat.length; k++) out.push(flat[k]);
+    return;
+  }
+  out.push(n);
+  const stride = (m - 1) / (n - 1);
+  for (let k = 0; k < n; k++) {
+    const i = Math.round(k * stride);
+    out.push(flat[2 * i], flat[2 * i + 1]);
+  }
+}
+
+/** `[[x, y], ...]` of a flat curve (for the few curves drawn as objects). */
+function pairs(flat) {
   const out = [];
-  const stride = (points.length - 1) / (n - 1);
-  for (let k = 0; k < n; k++) out.push(points[Math.round(k * stride)]);
+  for (let k = 0; k < flat.length; k += 2) out.push([flat[k], flat[k + 1]]);
+  if (out.length === 1) out.push(out[0]);
   return out;
 }
 
@@ -101,31 +122,33 @@ export function createCurvesChart({ onOpen }) {
       let yMin = Infinity;
       let yMax = -Infinity;
       let total = 0;
-      for (const points of curves.values()) total += points.length;
+      for (const flat of curves.values()) total += flat.length / 2;
       const perRun = total > MAX_POINTS ? Math.max(MIN_PER_RUN, Math.floor(MAX_POINTS / curves.size)) : Infinity;
-      for (const [id, points] of curves) {
-        if (points.length === 0) continue;
+      for (const [id, flat] of curves) {
+        if (flat.length === 0) continue;
         const run = runs.get(id);
         const state = run?.state ?? 'finished';
-        for (const [x, y] of points) {
+        for (let k = 0; k < flat.length; k += 2) {
+          const x = flat[k];
+          const y = flat[k + 1];
           if (x < xMin) xMin = x;
           if (x > xMax) xMax = x;
           if (y < yMin) yMin = y;
           if (y > yMax) yMax = y;
         }
-        // A single point is not a line: repeat it so it still shows as a dot.
-        const pts = state === 'running' || id === bestId ? points : thin(points, perRun);
-        const coords = pts.length === 1 ? [pts[0], pts[0]] : pts;
-        const last = points[points.length - 1];
-        if (state === 'running' || state === 'pending') running.push({ coords, runId: id, state, last: last[1] });
+        const last = [flat[flat.length - 2], flat[flat.length - 1]];
+        if (state === 'running' || state === 'pending') running.push({ coords: pairs(flat), runId: id, state, last: last[1] });
         else {
+          // Ended runs: echarts' flat format `count, x, y, x, y, ..., count, ...` (no object per run).
           const q = quality.get(id);
-          buckets[q === undefined ? BUCKETS : Math.round(q * (BUCKETS - 1))].push({ coords });
+          pushThinned(buckets[q === undefined ? BUCKETS : Math.round(q * (BUCKETS - 1))], flat, id === bestId ? Infinity : perRun);
         }
         if (state === 'stopped') stopped.push({ value: last, runId: id, reason: run?.stopReason ?? '' });
       }
       empty.hidden = Number.isFinite(xMin);
-      const best = bestId ? (curves.get(bestId) ?? []) : [];
+      const bestFlat = bestId ? curves.get(bestId) : undefined;
+      const best = [];
+      if (bestFlat) for (let k = 0; k < bestFlat.length; k += 2) best.push([bestFlat[k], bestFlat[k + 1]]);
       const sig = `${xMin}|${xMax}|${yMin}|${yMax}|${metric}`;
       const option = {
         tooltip: {
@@ -138,7 +161,7 @@ export function createCurvesChart({ onOpen }) {
         },
         yAxis: {},
         series: [
-          ...buckets.map((data, b) => ({ id: `b${b}`, data })),
+          ...buckets.map((flat, b) => ({ id: `b${b}`, data: Float64Array.from(flat) })),
           { id: 'running', data: running },
           { id: 'best', data: best },
           { id: 'stopped', data: stopped },
