@@ -49,13 +49,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     throw new HypersweepError('BAD_REQUEST', `refusing to listen on ${host} without a token: creating a sweep runs its command on every agent; set HYPERSWEEP_TOKEN or pass --token`);
   }
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
-  redis.on('error', () => {});
+  let lastError: Error | undefined;
+  redis.on('error', (err: Error) => {
+    lastError = err;
+  });
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
     redis.disconnect();
-    throw new HypersweepError('REDIS_UNAVAILABLE', `cannot reach Redis at ${redisUrl}: ${(err as Error).message}`);
+    const why = (lastError as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED' ? 'connection refused' : (lastError ?? (err as Error)).message;
+    throw new HypersweepError('REDIS_UNAVAILABLE', `cannot reach Redis at ${redisUrl} (${why}); start redis-server or pass --redis / REDIS_URL`);
   }
   const metrics = new ServerMetrics();
   const controller = options.controller === false ? undefined : new Controller({ ...options.controllerOptions, redis, metrics, log });

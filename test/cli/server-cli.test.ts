@@ -99,6 +99,10 @@ test('hypersweep server prints its URL, refuses 0.0.0.0 without a token, and exi
   const refused = await cli(['server', '--host', '0.0.0.0', '--port', '0', '--redis', redis.url], { HYPERSWEEP_TOKEN: '' });
   expect(refused.code).toBe(1);
   expect(refused.stderr).toMatch(/refusing to listen on 0\.0\.0\.0 without a token/);
+  const deadPort = await freePort();
+  const noRedis = await cli(['server', '--port', '0', '--redis', `redis://127.0.0.1:${deadPort}`]);
+  expect(noRedis.code).toBe(1);
+  expect(noRedis.stderr.trim()).toBe(`cannot reach Redis at redis://127.0.0.1:${deadPort} (connection refused); start redis-server or pass --redis / REDIS_URL`);
   const port = await freePort();
   const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'server', '--port', String(port), '--redis', redis.url], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HYPERSWEEP_TOKEN: '' } });
   let out = '';
