@@ -62,19 +62,51 @@ export async function api(path, { method = 'GET', body, signal } = {}) {
   return data;
 }
 
-/** Every run of a sweep, following the cursor. */
-export async function allRuns(sweepId, signal) {
-  const runs = [];
-  let cursor = null;
-  for (let page = 0; page < 1000; page++) {
-    const q = new URLSearchParams({ limit: '1000', sort: 'created' });
+/**
+ * Every run of a sweep. The oldest and the newest pages are asked for at once, so one round trip
+ * covers 2,000 runs; past that, the first page's cursor is followed until it meets the newest.
+ * `expected` (the sweep's run count, when known) tells when the two pages already cover all.
+ */
+export async function allRuns(sweepId, signal, expected = Infinity) {
+  const page = (sort, cursor) => {
+    const q = new URLSearchParams({ limit: '1000', sort });
     if (cursor) q.set('cursor', cursor);
-    const data = await api(`sweeps/${encodeURIComponent(sweepId)}/runs?${q}`, { signal });
-    runs.push(...data.runs);
-    cursor = data.next;
-    if (!cursor) break;
+    return api(`sweeps/${encodeURIComponent(sweepId)}/runs?${q}`, { signal });
+  };
+  if (expected <= 1000) {
+    // One page holds them all (follow the cursor anyway, in case runs were added meanwhile).
+    const runs = [];
+    let cursor;
+    for (let n = 0; n < 1000; n++) {
+      const p = await page('created', cursor);
+      runs.push(...p.runs);
+      cursor = p.next;
+      if (!cursor) break;
+    }
+    return runs;
   }
-  return runs;
+  const [first, last] = await Promise.all([page('created'), page('-created')]);
+  const byId = new Map(first.runs.map((r) => [r.id, r]));
+  const seenLast = last.runs.filter((r) => !byId.has(r.id));
+  // The newest page overlaps the oldest one, or both hold every run: done.
+  if (!first.next || !last.next || seenLast.length < last.runs.length || byId.size + seenLast.length >= expected) {
+    for (const r of [...seenLast].reverse()) byId.set(r.id, r);
+    return [...byId.values()];
+  }
+  const lastIds = new Set(last.runs.map((r) => r.id));
+  let cursor = first.next;
+  for (let n = 0; cursor && n < 1000; n++) {
+    const next = await page('created', cursor);
+    let met = false;
+    for (const r of next.runs) {
+      if (lastIds.has(r.id)) met = true;
+      else byId.set(r.id, r);
+    }
+    if (met) break;
+    cursor = next.next;
+  }
+  for (const r of [...last.runs].reverse()) byId.set(r.id, r);
+  return [...byId.values()];
 }
 
 /** Flat `x0, y0, x1, y1, ...` points from `[[x, y], ...]`. */

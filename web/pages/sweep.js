@@ -105,7 +105,7 @@ export function mountSweep(main, { sweepId }, ctx) {
       }
     }
     if (runs.size < counted || stale.size > 4 * MAX_CURVE_FETCHES) {
-      const all = await allRuns(sweepId, signal);
+      const all = await allRuns(sweepId, signal, counted);
       for (const r of all) {
         const prev = runs.get(r.id);
         note(r, prev);
@@ -348,7 +348,7 @@ export function mountSweep(main, { sweepId }, ctx) {
   let analysisDirty = false;
   let analysisAt = 0;
   let analysisRunCount = 0;
-  function drawAnalysis() {
+  function drawAnalysis({ importance = true } = {}) {
     analysisDirty = false;
     analysisAt = Date.now();
     analysisRunCount = runs.size;
@@ -359,7 +359,7 @@ export function mountSweep(main, { sweepId }, ctx) {
     views.scatter.update(args);
     mark('scatter');
     views.best.updateTop(list, params, sweep.metric?.goal);
-    views.importance.update(list, params);
+    if (importance) views.importance.update(list, params);
   }
 
   async function chooseMetrics(signal) {
@@ -384,11 +384,13 @@ export function mountSweep(main, { sweepId }, ctx) {
   }
 
   /**
-   * First load: the sweep and every run; the table, parallel coordinates, scatter and importance
-   * are drawn as soon as the runs are here, while the (much larger) curves are on their way.
+   * First load: the sweep and every run; the table, parallel coordinates and scatter are drawn as
+   * soon as the runs are here, while the (much larger) curves are on their way; the importance
+   * forest (a worker) starts once every chart is drawn, so it does not compete with them.
    */
   async function firstLoad(signal) {
-    const [detail, all] = await Promise.all([api(base, { signal }), allRuns(sweepId, signal)]);
+    const detail = await api(base, { signal });
+    const all = await allRuns(sweepId, signal, Object.values(detail.counts ?? {}).reduce((a, b) => a + b, 0));
     mark('runs');
     // Asked for after the runs: on a busy controller the small requests should not queue behind it.
     const curvesPromise = fetchCurves(sweepId, null, signal).catch((err) => {
@@ -407,7 +409,7 @@ export function mountSweep(main, { sweepId }, ctx) {
     mark('table');
     await whenEcharts();
     if (signal.aborted) return; // the page was left meanwhile
-    drawAnalysis();
+    drawAnalysis({ importance: false }); // the forest waits until the charts are drawn
     mark('analysis');
     const curveData = await curvesPromise;
     metricName = curveData?.metric ?? sweep.metric?.name ?? null;
@@ -416,6 +418,7 @@ export function mountSweep(main, { sweepId }, ctx) {
     drawCurves();
     mark('curves');
     document.body.dataset.ready = 'sweep';
+    views.importance.update([...runs.values()], params);
     // The other metrics a run logged, for the curves' metric picker: not needed to show the page.
     chooseMetrics(signal).catch(() => {});
   }
