@@ -27,13 +27,21 @@ function fromBodyParser(err: unknown): HypersweepError | undefined {
   return undefined;
 }
 
+/** ioredis gave up: Redis is unreachable. */
+function fromRedis(err: unknown): HypersweepError | undefined {
+  const e = err as { name?: unknown; message?: unknown; code?: unknown };
+  const text = `${String(e?.name)} ${String(e?.message)} ${String(e?.code)}`;
+  if (/MaxRetriesPerRequest|ECONNREFUSED|Connection is closed|ECONNRESET/.test(text)) return new HypersweepError('REDIS_UNAVAILABLE', 'Redis is unreachable; try again when it is back');
+  return undefined;
+}
+
 export function errorHandler(log: (message: string) => void = (m) => console.error(m)): ErrorRequestHandler {
   return (err, _req, res, next) => {
     if (res.headersSent) {
       next(err);
       return;
     }
-    const known = err instanceof HypersweepError ? err : fromBodyParser(err);
+    const known = err instanceof HypersweepError ? err : (fromBodyParser(err) ?? fromRedis(err));
     const error = known ?? new HypersweepError('INTERNAL', 'internal error');
     if (!known) log(`hypersweep api: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     const status = STATUS_BY_CODE[error.code] ?? 500;

@@ -61,9 +61,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const why = (lastError as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED' ? 'connection refused' : (lastError ?? (err as Error)).message;
     throw new HypersweepError('REDIS_UNAVAILABLE', `cannot reach Redis at ${redisUrl} (${why}); start redis-server or pass --redis / REDIS_URL`);
   }
+  // The API gets its own connection that gives up quickly while Redis is away (a 503, not a hung
+  // request); the controller's waits for Redis to come back.
+  const apiRedis = redis.duplicate({ maxRetriesPerRequest: 1 });
+  apiRedis.on('error', () => {});
   const metrics = new ServerMetrics();
   const controller = options.controller === false ? undefined : new Controller({ ...options.controllerOptions, redis, metrics, log });
-  const app = createApp({ redis, metrics, log, redisUrl, ...(options.token ? { token: options.token } : {}) });
+  const app = createApp({ redis: apiRedis, metrics, log, redisUrl, ...(options.token ? { token: options.token } : {}) });
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
@@ -72,6 +76,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     });
   } catch (err) {
     redis.disconnect();
+    apiRedis.disconnect();
     throw new HypersweepError('BAD_REQUEST', `cannot listen on ${host}:${port}: ${(err as Error).message}`);
   }
   await controller?.start();
@@ -90,6 +95,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         server.closeAllConnections();
       });
       await redis.quit().catch(() => redis.disconnect());
+      await apiRedis.quit().catch(() => apiRedis.disconnect());
     },
   };
 }

@@ -13,6 +13,7 @@ import { listAgents } from '../store/agent-store.js';
 import { keys } from '../store/keys.js';
 import { holdLeaderLock, releaseLeaderLock } from '../store/leader-lock.js';
 import { SweepLeader } from './sweep-leader.js';
+import { execPipeline } from '../store/exec-pipeline.js';
 
 export interface ControllerOptions {
   /** Commands (a connection the controller may share with the API). */
@@ -155,7 +156,7 @@ export class Controller {
     if (candidates.length === 0) return;
     const p = this.redis.pipeline();
     for (const id of candidates) p.hget(keys.sweep(id), 'state').hmget(keys.sweepCounts(id), 'pending', 'running').exists(keys.sweepLeader(id));
-    const replies = (await p.exec()) ?? [];
+    const replies = await execPipeline(p);
     for (let i = 0; i < candidates.length && this.running; i++) {
       const sweepId = candidates[i]!;
       const state = replies[3 * i]?.[1] as string | null;

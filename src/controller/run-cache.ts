@@ -11,6 +11,7 @@ import type { Config } from '../config/types.js';
 import type { HistoryRow, RunRecord, RunState } from '../run-record.js';
 import { keys } from '../store/keys.js';
 import { readHistories } from '../store/run-store.js';
+import { execPipeline } from '../store/exec-pipeline.js';
 
 export interface CachedRun {
   record: RunRecord;
@@ -89,7 +90,7 @@ export class RunCache {
       const part = ids.slice(start, start + LOAD_CHUNK);
       const p = redis.pipeline();
       for (const id of part) p.hmget(keys.run(id), 'state', 'config', 'attempt', 'token', 'summary', 'stop', 'agentId', 'score');
-      const [replies, histories] = await Promise.all([p.exec().then((r) => r ?? []), metricName ? readHistories(redis, part) : Promise.resolve([])]);
+      const [replies, histories] = await Promise.all([execPipeline(p), metricName ? readHistories(redis, part) : Promise.resolve([])]);
       part.forEach((id, i) => {
         const f = replies[i]?.[1] as Array<string | null>;
         if (!f || f[0] === null) return;

@@ -23,6 +23,7 @@ import { signalAgent, wakeSweep } from '../store/sweep-signals.js';
 import { defineScripts, queueScript, runKeys } from '../store/store-scripts.js';
 import { setSweepState, type SweepState } from '../store/sweep-store.js';
 import { RunCache, type CachedRun } from './run-cache.js';
+import { execPipeline } from '../store/exec-pipeline.js';
 
 /** The consumer group of every sweep's event stream, and its one consumer (the leader of the day). */
 export const EVENTS_GROUP = 'controller';
@@ -263,7 +264,7 @@ export class SweepLeader {
     }
     const p = pipeline ?? this.redis.pipeline();
     queueRunScores(p, this.sweepId, changes);
-    await p.exec();
+    await execPipeline(p);
     if (reached && metric && (this.state === 'running' || this.state === 'paused')) {
       await this.finish(`metric.target reached: run ${reached.record.id} has ${metric.name} ${reached.score} (target ${metric.target})`);
     }
@@ -279,7 +280,7 @@ export class SweepLeader {
     if (decisions.length === 0) return;
     const p = this.redis.pipeline();
     for (const d of decisions) queueScript(p, 'hsRequestStop', runKeys(this.sweepId, d.runId), [d.runId, 'stop', d.reason]);
-    const replies = (await p.exec()) ?? [];
+    const replies = await execPipeline(p);
     const signals = this.redis.pipeline();
     decisions.forEach((d, i) => {
       const entry = this.cache.get(d.runId)!;
@@ -288,7 +289,7 @@ export class SweepLeader {
       this.metrics.runsStopped++;
       if (entry.agentId) signals.publish(keys.agentChannel(entry.agentId), JSON.stringify({ type: 'stop', runId: d.runId }));
     });
-    await signals.exec();
+    await execPipeline(signals);
   }
 
   /** Finished (by stop or target) cancels what has not started; canceled also kills what runs. */
@@ -322,7 +323,7 @@ export class SweepLeader {
     if (running.length === 0) return;
     const p = this.redis.pipeline();
     for (const e of running) p.exists(keys.runLease(e.record.id));
-    const replies = (await p.exec()) ?? [];
+    const replies = await execPipeline(p);
     const lost = running.filter((e, i) => replies[i]?.[1] === 0).map((e) => ({ entry: e, token: e.token }));
     if (lost.length === 0) return;
     while (await this.consumeEvents(50));

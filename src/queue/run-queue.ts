@@ -10,6 +10,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_PREFIX, runJobId, runQueueName, type RunJob } from './run-job.js';
+import { execPipeline } from '../store/exec-pipeline.js';
 
 /** How long finished jobs are kept (their ids stay taken). @defaultValue 7 days */
 export const KEEP_JOBS_SEC = 7 * 24 * 3600;
@@ -59,7 +60,7 @@ export class RunQueues {
       const id = runJobId(runId, attempt);
       p.exists(q.toKey(id)).zscore(q.keys.completed!, id).zscore(q.keys.failed!, id);
     }
-    const replies = (await p.exec()) ?? [];
+    const replies = await execPipeline(p);
     return attempts.map((_, i) => {
       if (replies[3 * i]?.[1] !== 1) return 'missing';
       return replies[3 * i + 1]?.[1] !== null || replies[3 * i + 2]?.[1] !== null ? 'ended' : 'live';

@@ -4,6 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import { keys } from './keys.js';
+import { execPipeline } from './exec-pipeline.js';
 
 export interface AgentInfo {
   id: string;
@@ -34,7 +35,7 @@ export async function listAgents(redis: Redis): Promise<AgentInfo[]> {
   if (ids.length === 0) return [];
   const p = redis.pipeline();
   for (const id of ids) p.hgetall(keys.agent(id));
-  const replies = (await p.exec()) ?? [];
+  const replies = await execPipeline(p);
   const out: AgentInfo[] = [];
   ids.forEach((id, i) => {
     const h = replies[i]?.[1] as Record<string, string> | undefined;

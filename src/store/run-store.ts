@@ -12,6 +12,7 @@ import { runIdFor } from '../space/config-hash.js';
 import type { AttemptOutcome } from './run-events.js';
 import { keys } from './keys.js';
 import { callScript, defineScripts, queueScript, queueScriptVarKeys, runKeys } from './store-scripts.js';
+import { execPipeline } from './exec-pipeline.js';
 
 export interface RunSummary {
   id: string;
@@ -101,7 +102,7 @@ export async function createRuns(redis: Redis, inputs: readonly CreateRunInput[]
     queueScript(p, 'hsCreateRun', runKeys(input.sweepId, runId), [runId, input.sweepId, JSON.stringify(input.config), token, input.reason, input.now ?? Date.now(), input.cap ?? -1]);
     return { runId, token };
   });
-  const replies = (await p.exec()) ?? [];
+  const replies = await execPipeline(p);
   return made.map((m, i) => {
     const [err, reply] = replies[i]!;
     if (err) throw err;
@@ -138,7 +139,7 @@ export async function readRunSummaries(redis: Redis, runIds: readonly string[]):
   if (runIds.length === 0) return [];
   const p = redis.pipeline();
   for (const id of runIds) p.hgetall(keys.run(id)).llen(keys.runHistory(id));
-  const replies = (await p.exec()) ?? [];
+  const replies = await execPipeline(p);
   const out: RunSummary[] = [];
   for (let i = 0; i < runIds.length; i++) {
     const h = replies[2 * i]?.[1] as Record<string, string> | undefined;
@@ -154,7 +155,7 @@ export async function readHistories(redis: Redis, runIds: readonly string[]): Pr
   for (let i = 0; i < runIds.length; i += CHUNK) {
     const p = redis.pipeline();
     for (const id of runIds.slice(i, i + CHUNK)) p.lrange(keys.runHistory(id), 0, -1);
-    for (const [err, rows] of (await p.exec()) ?? []) {
+    for (const [err, rows] of await execPipeline(p)) {
       if (err) throw err;
       out.push(parseRows(rows as string[]));
     }
@@ -183,14 +184,13 @@ export async function getRun(redis: Redis, runId: string, page: HistoryPage = {}
   if (!Number.isInteger(from) || from < 0 || !Number.isInteger(limit) || limit < 0) {
     throw new HypersweepError('BAD_REQUEST', `historyFrom and historyLimit must be non-negative integers (got ${from}, ${limit})`);
   }
-  const [[, h], [, steps], [, rows], [, attempts], [, output]] = ((await redis
+  const [[, h], [, steps], [, rows], [, attempts], [, output]] = (await execPipeline(redis
     .pipeline()
     .hgetall(keys.run(runId))
     .llen(keys.runHistory(runId))
-    .lrange(keys.runHistory(runId), from, from + limit - 1)
+    .lrange(keys.runHistory(runId), limit === 0 ? 1 : from, limit === 0 ? 0 : from + limit - 1)
     .lrange(keys.runAttempts(runId), 0, -1)
-    .get(keys.runOutput(runId))
-    .exec()) ?? []) as Array<[unknown, unknown]> as [[unknown, Record<string, string>], [unknown, number], [unknown, string[]], [unknown, string[]], [unknown, string | null]];
+    .get(keys.runOutput(runId)))) as Array<[unknown, unknown]> as [[unknown, Record<string, string>], [unknown, number], [unknown, string[]], [unknown, string[]], [unknown, string | null]];
   if (!h?.id) throw new NotFoundError(`run ${runId}`);
   return {
     ...toSummary(h, steps),
@@ -288,7 +288,7 @@ export async function listRuns(redis: Redis, sweepId: string, options: ListRunsO
   const ids = [...new Set((await Promise.all(sources.map((k) => redis.zrange(k, 0, -1)))).flat())];
   const p = redis.pipeline();
   for (const id of ids) p.hmget(keys.run(id), 'startedAt', 'endedAt');
-  const times = (await p.exec()) ?? [];
+  const times = await execPipeline(p);
   const now = Date.now();
   const durations = ids.map((id, i) => {
     const [s, e] = (times[i]?.[1] as Array<string | null>) ?? [];
@@ -314,7 +314,7 @@ async function idsByCreation(
     if (descending) p.zrange(key, after === undefined ? '+inf' : `(${after}`, '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, limit + 1, 'WITHSCORES');
     else p.zrange(key, after === undefined ? '-inf' : `(${after}`, '+inf', 'BYSCORE', 'LIMIT', 0, limit + 1, 'WITHSCORES');
   }
-  const replies = (await p.exec()) ?? [];
+  const replies = await execPipeline(p);
   const merged: Array<{ id: string; seq: number }> = [];
   for (const [, reply] of replies) {
     const flat = reply as string[];
@@ -341,7 +341,7 @@ export async function metricCurves(redis: Redis, sweepId: string, metric: string
   const ids = await redis.zrange(keys.sweepRuns(sweepId), 0, -1);
   const p = redis.pipeline();
   for (const id of ids) p.hget(keys.run(id), 'state');
-  const states = ids.length ? ((await p.exec()) ?? []).map(([, v]) => v as string) : [];
+  const states = ids.length ? (await execPipeline(p)).map(([, v]) => v as string) : [];
   const out: CurveRun[] = [];
   for (const [i, rows] of (await readHistories(redis, ids)).entries()) {
     const lastAttempt = rows.reduce((m, r) => Math.max(m, r._attempt ?? 1), 1);
@@ -399,7 +399,7 @@ export async function writeRunScores(redis: Redis, sweepId: string, scores: Read
   defineScripts(redis);
   const p = redis.pipeline();
   queueRunScores(p, sweepId, scores);
-  await p.exec();
+  await execPipeline(p);
 }
 
 /** writeRunScores on a pipeline the caller sends (one script call for all of them). */

@@ -5,6 +5,7 @@
 import type { Redis } from 'ioredis';
 import { listAgents } from './agent-store.js';
 import { keys } from './keys.js';
+import { execPipeline } from './exec-pipeline.js';
 
 /** A message on an agent's channel. */
 export interface AgentSignal {
@@ -21,5 +22,5 @@ export async function wakeSweep(redis: Redis, sweepId: string): Promise<void> {
   const agents = (await listAgents(redis)).filter((a) => a.sweepId === sweepId);
   const p = redis.pipeline().publish(keys.controllerChannel(), JSON.stringify({ type: 'sweep', sweepId }));
   for (const a of agents) p.publish(keys.agentChannel(a.id), JSON.stringify({ type: 'wake' } satisfies AgentSignal));
-  await p.exec();
+  await execPipeline(p);
 }

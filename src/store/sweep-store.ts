@@ -10,6 +10,7 @@ import { RUN_STATES, type RunState } from '../run-record.js';
 import { gridSize } from '../search/grid.js';
 import { keys } from './keys.js';
 import { callScript } from './store-scripts.js';
+import { execPipeline } from './exec-pipeline.js';
 
 export const SWEEP_STATES = ['running', 'paused', 'finished', 'canceled'] as const;
 export type SweepState = (typeof SWEEP_STATES)[number];
@@ -132,7 +133,7 @@ async function readSweeps(redis: Redis, ids: readonly string[], detail: boolean)
   if (ids.length === 0) return [];
   const p = redis.pipeline();
   for (const id of ids) p.hgetall(keys.sweep(id)).hgetall(keys.sweepCounts(id));
-  const replies = (await p.exec()) ?? [];
+  const replies = await execPipeline(p);
   const rows: Array<{ hash: Record<string, string>; counts: Record<string, string>; config: SweepConfig }> = [];
   for (let i = 0; i < ids.length; i++) {
     const hash = replies[2 * i]?.[1] as Record<string, string> | undefined;
@@ -175,7 +176,7 @@ async function bestRuns(redis: Redis, sweeps: ReadonlyArray<{ sweepId: string; m
     if (metric?.goal === 'maximize') p.zrange(keys.sweepScores(sweepId), 0, 0, 'REV', 'WITHSCORES');
     else p.zrange(keys.sweepScores(sweepId), 0, 0, 'WITHSCORES');
   }
-  const tops = sweeps.length ? ((await p.exec()) ?? []) : [];
+  const tops = sweeps.length ? (await execPipeline(p)) : [];
   const out: Array<BestRun | undefined> = sweeps.map(() => undefined);
   const configs = redis.pipeline();
   const wanted: number[] = [];
@@ -186,7 +187,7 @@ async function bestRuns(redis: Redis, sweeps: ReadonlyArray<{ sweepId: string; m
     configs.hget(keys.run(top[0]!), 'config');
   });
   if (wanted.length === 0) return out;
-  const replies = (await configs.exec()) ?? [];
+  const replies = await execPipeline(configs);
   wanted.forEach((i, k) => {
     const top = tops[i]![1] as string[];
     const json = replies[k]?.[1] as string | null;
