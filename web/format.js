@@ -126,13 +126,22 @@ function shellQuote(text) {
   return /^[A-Za-z0-9_.,:/@%+=-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A config as command-line args `--lr=0.01 --model.depth=4`, shell-quoted where needed. */
+/** A value as the agent's `${args}` macro writes it (worker/command-macros.ts formatValue, W&B's Python style). */
+function argValue(value) {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (value === null || value === undefined) return 'None';
+  if (typeof value === 'number') return String(value);
+  return JSON.stringify(value);
+}
+
+/**
+ * A config as the command-line args a run received through `${args}`: `--lr=0.01 --model.depth=4`
+ * (nested parameters dotted), shell-quoted where needed so the line can be pasted into a shell.
+ */
 export function configArgs(config) {
   return Object.entries(flattenConfig(config))
-    .map(([name, value]) => {
-      const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
-      return shellQuote(`--${name}=${text}`);
-    })
+    .map(([name, value]) => shellQuote(`--${name}=${argValue(value)}`))
     .join(' ');
 }
 
