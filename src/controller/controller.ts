@@ -35,6 +35,9 @@ export interface ControllerOptions {
   log?: (message: string) => void;
 }
 
+/** How often the sweeps nobody leads are looked for without a wake (a dead leader's lock expires first anyway). */
+const ADOPT_MS = 1000;
+
 export class Controller {
   readonly id: string;
   readonly metrics: ServerMetrics;
@@ -50,6 +53,8 @@ export class Controller {
   private loopDone: Promise<void> = Promise.resolve();
   private wake: (() => void) | undefined;
   private woken = false;
+  /** When sweeps nobody leads were last looked for (every ADOPT_MS, or at once when woken). */
+  private lastAdopt = 0;
 
   constructor(options: ControllerOptions) {
     this.redis = options.redis;
@@ -85,6 +90,7 @@ export class Controller {
   /** Run a round now instead of after the poll interval. */
   poke(): void {
     this.woken = true;
+    this.lastAdopt = 0;
     this.wake?.();
   }
 
@@ -130,7 +136,10 @@ export class Controller {
 
   /** One round over every sweep. True when some sweep has more work right now. */
   async round(): Promise<boolean> {
-    await this.adoptSweeps();
+    if (Date.now() - this.lastAdopt >= ADOPT_MS) {
+      this.lastAdopt = Date.now();
+      await this.adoptSweeps();
+    }
     const agents = this.leaders.size > 0 ? await listAgents(this.redis) : [];
     let busy = false;
     for (const [sweepId, leader] of this.leaders) {
