@@ -7,13 +7,16 @@
  * 1. The controller creates the run (state `pending`, attempt n, token T) and adds the job
  *    `runJobId(runId, n)` carrying T.
  * 2. An agent slot takes the job and calls `claimAttempt`: one Lua script that checks T is
- *    still the run's token and no lease exists, sets the lease `T|agentId|slot` with a TTL, and
- *    appends the `started` event. Anything else → the job is stale: complete it, run nothing.
+ *    still the run's token, the run is still `pending` and no one holds or has finished this
+ *    attempt, sets the lease `T|agentId|slot` with a TTL, and appends the `started` event.
+ *    Anything else → the job is stale (a redelivered job): complete it, run nothing.
  * 3. While the child runs, the agent calls `renewLease` every `leaseMs / 3` from its own event
  *    loop. It answers whether the lease is still held and whether a stop/cancel was requested
  *    (run field `stop`). Lease lost → the agent kills the child.
- * 4. The agent appends `metrics` events as the script logs, then one `finished` event, and
- *    releases the lease in the same script.
+ * 4. The agent appends `metrics` events as the script logs, then one `finished` event, and in
+ *    the same script turns the lease into the marker `done|T` (kept a day): the attempt can
+ *    never be claimed again, and the lease watch never mistakes it for a lost one while its
+ *    `finished` event waits to be applied.
  * 5. The controller marks a `running` run whose lease key has vanished as `crashed` and queues
  *    attempt n+1 with a new token; any late report of attempt n is refused.
  */
@@ -25,9 +28,10 @@ const CLAIM = `
 local runKey, leaseKey, eventsKey = KEYS[1], KEYS[2], KEYS[3]
 local token, lease, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local current = redis.call('HMGET', runKey, 'token', 'state')
-if current[1] ~= token then return 'stale' end
-if current[2] ~= 'pending' and current[2] ~= 'running' then return 'stale' end
-if redis.call('EXISTS', leaseKey) == 1 then return 'taken' end
+if current[1] ~= token or current[2] ~= 'pending' then return 'stale' end
+local held = redis.call('GET', leaseKey)
+if held == 'done|' .. token then return 'stale' end
+if held and string.sub(held, 1, 5) ~= 'done|' then return 'taken' end
 redis.call('SET', leaseKey, lease, 'PX', ttl)
 redis.call('XADD', eventsKey, '*', unpack(ARGV, 4))
 return 'ok'
@@ -43,11 +47,14 @@ return {1, redis.call('HGET', runKey, 'stop') or ''}
 
 const FINISH = `
 local leaseKey, eventsKey = KEYS[1], KEYS[2]
-local lease = ARGV[1]
-if redis.call('GET', leaseKey) == lease then redis.call('DEL', leaseKey) end
-redis.call('XADD', eventsKey, '*', unpack(ARGV, 2))
+local lease, token, doneMs = ARGV[1], ARGV[2], tonumber(ARGV[3])
+if redis.call('GET', leaseKey) == lease then redis.call('SET', leaseKey, 'done|' .. token, 'PX', doneMs) end
+redis.call('XADD', eventsKey, '*', unpack(ARGV, 4))
 return 'ok'
 `;
+
+/** How long a finished attempt's marker outlives it: until the controller has surely applied its events. */
+const DONE_MARKER_MS = 24 * 3600 * 1000;
 
 function leaseValue(token: string, agentId: string, slot: string): string {
   return `${token}|${agentId}|${slot}`;
@@ -102,5 +109,5 @@ export async function reportEvent(redis: Redis, sweepId: string, event: RunEvent
 /** Step 4, last: append the finished event and release the lease in one step. */
 export async function finishAttempt(redis: Redis, holder: LeaseHolder, event: Omit<FinishedEvent, 'type' | 'runId' | 'attempt' | 'token'>): Promise<void> {
   const full: FinishedEvent = { type: 'finished', runId: holder.runId, attempt: holder.attempt, token: holder.token, ...event };
-  await redis.eval(FINISH, 2, keys.runLease(holder.runId), keys.sweepEvents(holder.sweepId), leaseValue(holder.token, holder.agentId, holder.slot), ...encodeRunEvent(full));
+  await redis.eval(FINISH, 2, keys.runLease(holder.runId), keys.sweepEvents(holder.sweepId), leaseValue(holder.token, holder.agentId, holder.slot), holder.token, String(DONE_MARKER_MS), ...encodeRunEvent(full));
 }

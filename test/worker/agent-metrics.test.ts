@@ -94,7 +94,7 @@ test('metrics from the metrics file, the @hypersweep stdout form and Katib lines
   // Garbled lines were skipped with a warning; the lease is released; the attempt's files are gone.
   expect(agent.stderr()).toMatch(/skipped stdout metric line \(not JSON/);
   expect(agent.stderr()).toMatch(/skipped metrics file line \(not JSON.*garbage line/);
-  expect(await c.exists(keys.runLease('r1'))).toBe(0);
+  expect(await c.get(keys.runLease('r1'))).toBe(`done|${job.token}`); // released: the attempt's done marker, never claimable again
   expect(await c.get(keys.runOutput('r1'))).toContain('bye');
   expect(existsSync(attemptDir)).toBe(false);
   expect(pidAlive(info.pid)).toBe(false);
