@@ -131,6 +131,18 @@ export class SweepLeader {
     return runScore(entry.record, metric) ?? null;
   }
 
+  /** The cached run queued again as `attempt` with a new token (the store already did it in Redis); its job. */
+  private requeued(entry: CachedRun, attempt: number, token: string): RunJob {
+    this.cache.setState(entry, 'pending');
+    entry.attempt = attempt;
+    entry.token = token;
+    entry.record.history = [];
+    delete entry.record.summary;
+    entry.stop = undefined;
+    entry.agentId = undefined;
+    return this.jobOf(entry);
+  }
+
   private jobOf(entry: CachedRun): RunJob {
     const c = this.config;
     return {
@@ -209,14 +221,7 @@ export class SweepLeader {
       }
       touched.add(entry);
       if (result.status === 'requeued') {
-        this.cache.setState(entry, 'pending');
-        entry.attempt = result.attempt;
-        entry.token = result.token;
-        entry.record.history = [];
-        delete entry.record.summary;
-        entry.stop = undefined;
-        entry.agentId = undefined;
-        jobs.push(this.jobOf(entry));
+        jobs.push(this.requeued(entry, result.attempt, result.token));
         return;
       }
       switch (event.type) {
@@ -338,14 +343,7 @@ export class SweepLeader {
       this.metrics.runsCrashed++;
       this.options.log(`sweep ${this.sweepId}: run ${entry.record.id} attempt ${entry.attempt} lost its agent${result.result === 'requeued' ? `; queued as attempt ${result.attempt}` : ''}`);
       if (result.result === 'requeued') {
-        this.cache.setState(entry, 'pending');
-        entry.attempt = result.attempt;
-        entry.token = result.token;
-        entry.record.history = [];
-        delete entry.record.summary;
-        entry.stop = undefined;
-        entry.agentId = undefined;
-        jobs.push(this.jobOf(entry));
+        jobs.push(this.requeued(entry, result.attempt, result.token));
       } else {
         this.cache.setState(entry, 'crashed');
       }
