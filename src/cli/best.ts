@@ -1,19 +1,21 @@
 /** `hypersweep best SWEEP`: the best config so far, as JSON, YAML or command-line arguments. */
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import type { Config, ParamValue } from '../config/types.js';
+import type { Config } from '../config/types.js';
+import { flattenConfig, formatValue } from '../../worker/command-macros.js';
 import { HypersweepError } from '../errors.js';
 import { ApiClient, serverOptions, type ServerOptions } from './api-client.js';
 
-/** `{lr: 0.01, opt: {name: adam}}` → `--lr=0.01 --opt.name=adam` */
-export function configArgs(config: Config, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const [key, value] of Object.entries(config)) {
-    const name = `${prefix}${key}`;
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) out.push(...configArgs(value as Config, `${name}.`));
-    else out.push(`--${name}=${typeof value === 'string' ? value : JSON.stringify(value as ParamValue)}`);
-  }
-  return out;
+/**
+ * `{lr: 0.01, opt: {name: adam}, flag: true}` → `--lr=0.01 --opt.name=adam --flag=True`: exactly
+ * what the agent's `${args}` gave the script, shell-quoted where needed so it can be pasted.
+ */
+export function configArgs(config: Config): string[] {
+  return flattenConfig(config).map(([name, value]) => shellQuote(`--${name}=${formatValue(value)}`));
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 export function register(program: Command): void {

@@ -9,6 +9,7 @@ import type { Config } from '../../src/config/types.js';
 import { parseSweepConfig } from '../../src/config/parse-sweep-config.js';
 import { runScore } from '../../src/metrics/run-score.js';
 import type { HistoryRow } from '../../src/run-record.js';
+import { createRng } from '../../src/space/rng.js';
 import { applyRunEvents, type RequeuePolicy } from '../../src/store/apply-run-event.js';
 import type { RunEvent } from '../../src/store/run-events.js';
 import { keys } from '../../src/store/keys.js';
@@ -69,14 +70,8 @@ parameters:
 }
 
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = createRng('seed-sweep', seed);
+  return () => r.next();
 }
 
 const POLICY: RequeuePolicy = { maxAttempts: 3, retryFailed: false, allowRequeue: true };
