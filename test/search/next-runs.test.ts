@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HypersweepError } from '../../src/errors.js';
 import { nextRuns } from '../../src/search/next-runs.js';
@@ -24,12 +23,4 @@ describe('nextRuns', () => {
     const config = { ...sweep('grid', discreteSpace), method: 'hyperopt' } as unknown as ReturnType<typeof sweep>;
     expect(() => nextRuns(config, [], { seed: 1 })).toThrow(/unknown search method "hyperopt"/);
   });
-
-  it.runIf(!existsSync(new URL('../../src/search/bayes/bayes-search.ts', import.meta.url)))(
-    'says so when bayes falls back to random (until src/search/bayes lands)',
-    () => {
-      const [p] = nextRuns(sweep('bayes', discreteSpace), [], { seed: 1 });
-      expect(p!.reason).toBe('random (bayes not available)');
-    },
-  );
 });

@@ -19,7 +19,7 @@ interface MethodCase {
 const methods: MethodCase[] = [
   { method: 'grid', continuous: false, exhaustsFiniteSpace: true },
   { method: 'random', continuous: true, exhaustsFiniteSpace: true },
-  { method: 'bayes', continuous: true, exhaustsFiniteSpace: false },
+  { method: 'bayes', continuous: true, exhaustsFiniteSpace: true },
 ];
 
 const isMultiple = (v: number, q: number): boolean => Math.abs(v / q - Math.round(v / q)) < 1e-9;
