@@ -198,7 +198,7 @@ function decodeSlot(slot: UnitCubeSlot, u: ArrayLike<number>): ParamValue {
     case 'inv_log_uniform':
     case 'inv_log_uniform_values': {
       const b = valueBounds(spec);
-      return clampTo(Math.exp(ax.lo + t * (ax.hi - ax.lo)), b.min, b.max);
+      return snapToBounds(clampTo(Math.exp(ax.lo + t * (ax.hi - ax.lo)), b.min, b.max), b);
     }
     case 'q_log_uniform':
     case 'q_log_uniform_values': {
@@ -223,6 +223,13 @@ function decodeSlot(slot: UnitCubeSlot, u: ArrayLike<number>): ParamValue {
 /** W&B's q-rounding (quantize.ts), kept inside [lo, hi] when a multiple fits there. */
 function quantize(x: number, q: number, lo?: number, hi?: number): number {
   return quantizeTo(x, q, lo !== undefined && hi !== undefined ? { min: lo, max: hi } : undefined);
+}
+
+/** A bound itself where x is within rounding of it: exp(log(1e-6)) is 1.0000000000000004e-6, which a user would see. */
+function snapToBounds(x: number, b: { min: number; max: number }): number {
+  if (Math.abs(x - b.min) <= 1e-12 * Math.abs(b.min)) return b.min;
+  if (Math.abs(x - b.max) <= 1e-12 * Math.abs(b.max)) return b.max;
+  return x;
 }
 
 /** The value range of a log-scale distribution (the `*_values` bounds as given, not exp(log(x))). */

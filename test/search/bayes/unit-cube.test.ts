@@ -137,3 +137,13 @@ describe('unitCube', () => {
     expect(c.noise as number).toBeCloseTo(1, 5);
   });
 });
+
+it('the corners of the cube decode to the bounds exactly, without exp/log rounding', () => {
+  const cube = unitCube({
+    wd: { distribution: 'log_uniform_values', min: 0.000001, max: 0.01 },
+    inv: { distribution: 'inv_log_uniform_values', min: 0.003, max: 0.3 },
+  });
+  const values = [cube.decode(new Float64Array(cube.dims).fill(0)), cube.decode(new Float64Array(cube.dims).fill(1))];
+  expect(values.map((v) => v.wd).sort((a, b) => (a as number) - (b as number))).toEqual([0.000001, 0.01]);
+  expect(values.map((v) => v.inv).sort((a, b) => (a as number) - (b as number))).toEqual([0.003, 0.3]);
+});
