@@ -37,8 +37,8 @@ def main():
     epochs = int(cfg.get("epochs", 27))
 
     data_rng = random.Random(1234)  # the same data for every run
-    train = spirals(400, 0.04, data_rng)
-    val = spirals(200, 0.04, data_rng)
+    train = spirals(3000, 0.04, data_rng)
+    val = spirals(600, 0.04, data_rng)
 
     rng = random.Random(int(cfg.get("seed", 0)))
     scale1 = math.sqrt(1.0 / 2)
