@@ -6,7 +6,7 @@
 import { inverseSquaredLengthscales, kernelRow, type KernelParams } from './matern52.js';
 import { PackedCholesky } from './packed-cholesky.js';
 
-/** Candidates predicted per block: the block's kernel matrix is n × BLOCK. */
+/** Candidates predicted per block: the block's kernel matrix is BLOCK × n (a candidate per row). */
 const BLOCK = 64;
 const SQRT5 = Math.sqrt(5);
 
@@ -32,7 +32,13 @@ export class GaussianProcess {
     this.y.set(y.subarray(0, n));
     this.chol = chol;
     this.chol.truncate(n);
-    for (let i = this.chol.size; i < n; i++) this.appendFactorRow(i);
+    // every missing row at once: the factorization is blocked (a cold call factors all n)
+    const noise = this.params.noiseVariance;
+    const diag = params.signalVariance + noise;
+    this.chol.appendRows(n - this.chol.size, (row, i) => {
+      kernelRow(this.params, dims, this.x, i * dims, this.x, i, row);
+      row[i] = diag;
+    });
   }
 
   get size(): number {
@@ -84,18 +90,15 @@ export class GaussianProcess {
           }
           const sr = SQRT5 * Math.sqrt(r2);
           const kv = s2 * (1 + sr + (sr * sr) / 3) * Math.exp(-sr);
-          kb[i * w + c] = kv;
+          kb[c * n + i] = kv;
           mu += alpha[i]! * kv;
         }
         mean[c0 + c] = mu;
       }
-      this.chol.solveLowerMany(kb, w);
+      this.chol.solveLowerRows(kb, w, n);
       for (let c = 0; c < w; c++) {
         let q = 0;
-        for (let i = 0; i < n; i++) {
-          const v = kb[i * w + c]!;
-          q += v * v;
-        }
+        for (let i = c * n, e = i + n; i < e; i++) q += kb[i]! * kb[i]!;
         variance[c0 + c] = Math.max(s2 - q, 1e-12 * s2);
       }
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fitKernel, kernelObjective } from '../../../src/search/bayes/fit-kernel.js';
 import { GaussianProcess } from '../../../src/search/bayes/gaussian-process.js';
 import { logH } from '../../../src/search/bayes/log-expected-improvement.js';
+import { kernelRow } from '../../../src/search/bayes/matern52.js';
 import { PackedCholesky } from '../../../src/search/bayes/packed-cholesky.js';
 import { createRng } from '../../../src/space/rng.js';
 
@@ -88,6 +89,47 @@ describe('PackedCholesky', () => {
       let s = 0;
       for (let j = 0; j < n; j++) s += k(i, j) * sol[j]!;
       expect(s).toBeCloseTo(b[i]!, 9);
+    }
+  });
+
+  // n spans several tiles and the batches cut across tile boundaries
+  const n = 150;
+  const dims = 3;
+  const rng = createRng('chol-blocked');
+  const x = Float64Array.from({ length: n * dims }, () => rng.next());
+  const params = { lengthscales: Float64Array.from([0.3, 0.5, 0.8]), signalVariance: 1.3, noiseVariance: 1e-6 };
+  const kernel = (i: number, j: number): number => {
+    const out = new Float64Array(1);
+    kernelRow(params, dims, x, i * dims, x.subarray(j * dims), 1, out);
+    return out[0]! + (i === j ? params.noiseVariance : 0);
+  };
+  const fill = (row: Float64Array, i: number): void => {
+    for (let j = 0; j <= i; j++) row[j] = kernel(i, j);
+  };
+
+  it('factors rows in batches bit for bit as it does one row at a time (the memo relies on it)', () => {
+    const oneByOne = new PackedCholesky(4);
+    for (let i = 0; i < n; i++) oneByOne.append(Float64Array.from({ length: i }, (_, j) => kernel(i, j)), kernel(i, i));
+    for (const batches of [[n], [1, 48, 100, 1], [37, 37, 37, 39], [95, 5, 50]]) {
+      const batched = new PackedCholesky(4);
+      for (const count of batches) batched.appendRows(count, fill);
+      expect(batched.size).toBe(n);
+      for (let i = 0; i < n; i++) expect(Array.from(batched.row(i))).toEqual(Array.from(oneByOne.row(i)));
+    }
+  });
+
+  it('solves many right-hand sides (one per row) as it solves one', () => {
+    const chol = new PackedCholesky();
+    chol.appendRows(n, fill);
+    const m = 7; // four at a time and a rest of three
+    const stride = n + 3;
+    const b = Float64Array.from({ length: m * stride }, () => rng.next() - 0.5);
+    const many = Float64Array.from(b);
+    chol.solveLowerRows(many, m, stride);
+    for (let c = 0; c < m; c++) {
+      const one = b.slice(c * stride, c * stride + n);
+      chol.solveLower(one);
+      for (let i = 0; i < n; i++) expect(many[c * stride + i]!).toBeCloseTo(one[i]!, 8);
     }
   });
 });
