@@ -124,7 +124,7 @@ async function benchIngest(redis: Redis): Promise<{ points: number; perSec: numb
   return { points, perSec: Math.round(points / seconds), bytesPerPoint, cpuBoundPerSec, nodeCpuSec: Math.round(nodeCpuSec * 100) / 100, redisCpuSec: Math.round(redisCpuSecUsed * 100) / 100, stopsRequested: metrics.runsStopped };
 }
 
-async function benchCurves(redis: Redis): Promise<{ runs: number; steps: number; p50: number; p95: number }> {
+async function benchCurves(redis: Redis): Promise<{ runs: number; steps: number; firstMs: number; p50: number; p95: number }> {
   const source = 'method: random\nmetric: {name: loss}\nparameters:\n  x: {min: 0.0, max: 1.0}\n';
   const sweep = await createSweep(redis, { config: parseSweepConfig(source), source });
   const RUNS = 2000;
@@ -147,7 +147,9 @@ async function benchCurves(redis: Redis): Promise<{ runs: number; steps: number;
   }
   await new Promise((r) => server.close(r));
   const r = (x: number) => Math.round(x * 10) / 10;
-  return { runs: RUNS, steps: STEPS, p50: r(quantile(times, 0.5)), p95: r(quantile(times, 0.95)) };
+  // The first call reads every history (the API process's curve cache is cold); the rest are warm.
+  const [first, ...warm] = times;
+  return { runs: RUNS, steps: STEPS, firstMs: r(first!), p50: r(quantile(warm, 0.5)), p95: r(quantile(warm, 0.95)) };
 }
 
 async function benchLatency(redis: Redis): Promise<{ runs: number; bestP50: number; bestP95: number; getP50: number; getP95: number; apiBestP50: number; loadLeaderMs: number }> {
@@ -204,6 +206,10 @@ try {
     console.log(JSON.stringify(await benchIngest(redis)));
     process.exit(0);
   }
+  if (only === 'curves') {
+    console.log(JSON.stringify({ bench: 'controller-curves', loadAverage: os.loadavg()[0], ...(await benchCurves(redis)) }));
+    process.exit(0);
+  }
   const proposals = await benchProposals(redis);
   const ingest = await benchIngest(redis);
   const latency = await benchLatency(redis);
@@ -219,7 +225,8 @@ try {
   row('GET /api/sweeps/:id p50 / p95 ms (100k runs)', `${latency.getP50} / ${latency.getP95}`, '<= 50');
   row('GET /api/sweeps/:id/best p50 ms (100k runs)', String(latency.apiBestP50), '<= 50');
   row('new leader loads 100k runs, ms', String(latency.loadLeaderMs), '');
-  row(`curves p50 / p95 ms (${curves.runs} runs x ${curves.steps} steps)`, `${curves.p50} / ${curves.p95}`, '');
+  row(`curves first call ms (${curves.runs} runs x ${curves.steps} steps)`, String(curves.firstMs), '');
+  row(`curves p50 / p95 ms, later calls`, `${curves.p50} / ${curves.p95}`, '');
   console.log(
     JSON.stringify({
       bench: 'controller',
@@ -234,6 +241,7 @@ try {
       loadAverage: os.loadavg()[0],
       stopsRequested: ingest.stopsRequested,
       ...latency,
+      curvesFirstMs: curves.firstMs,
       curvesP50: curves.p50,
       curvesP95: curves.p95,
       pass: ingest.perSec >= 20_000 && latency.bestP95 <= 50 && latency.getP95 <= 50,

@@ -70,6 +70,11 @@ try {
     const rows = await page.locator('.vt-row').count();
     // The page's own marks (ms since navigation): runs arrived, table drawn, analysis charts drawn, curves drawn.
     const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('hs:')).map((m) => [m.name.slice(3), Math.round(m.startTime)])));
+    // When the curves response was requested and fully received (resource timing, same clock as the marks).
+    Object.assign(marks, await page.evaluate(() => {
+      const r = performance.getEntriesByType('resource').find((e) => /\/api\/sweeps\/[^/]+\/curves/.test(e.name)) as PerformanceResourceTiming | undefined;
+      return r ? { curvesRequested: Math.round(r.startTime), curvesReceived: Math.round(r.responseEnd) } : {};
+    }));
     loads.push({ ms, rows, marks });
     await page.close();
   }
@@ -82,7 +87,7 @@ try {
   const all = median(loads.map((l) => l.ms));
   const pad = (s: string, n: number) => s.padEnd(n);
   const markMedian = (name: string) => Math.round(median(loads.map((l) => l.marks[name] ?? NaN).filter(Number.isFinite)));
-  const phases = { runs: markMedian('runs'), table: markMedian('table'), parallel: markMedian('parallel'), scatter: markMedian('scatter'), analysis: markMedian('analysis'), curves: markMedian('curves') };
+  const phases = { runs: markMedian('runs'), table: markMedian('table'), parallel: markMedian('parallel'), scatter: markMedian('scatter'), analysis: markMedian('analysis'), curvesRequested: markMedian('curvesRequested'), curvesReceived: markMedian('curvesReceived'), curves: markMedian('curves') };
   const load1 = loadavg()[0]!;
   console.log(`dashboard load: ${RUNS} runs × ${STEPS} steps (seeded in ${(seedMs / 1000).toFixed(1)} s)`);
   console.log(`${pad('measure', 42)}value`);
@@ -96,6 +101,7 @@ try {
   console.log(`${pad('  table drawn', 42)}${phases.table} ms`);
   console.log(`${pad('  parallel coordinates drawn', 42)}${phases.parallel} ms`);
   console.log(`${pad('  score-vs-parameter scatter drawn', 42)}${phases.scatter} ms`);
+  console.log(`${pad('  curves requested / received', 42)}${phases.curvesRequested} / ${phases.curvesReceived} ms`);
   console.log(`${pad('  curves arrived and drawn', 42)}${phases.curves} ms`);
   console.log(`${pad('table rows in the DOM (virtualised)', 42)}${loads[0]!.rows}`);
   console.log(`${pad('machine load average (1 min)', 42)}${load1.toFixed(1)}`);

@@ -9,9 +9,10 @@ import { HypersweepError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import { RUN_STATES, type RunState } from '../run-record.js';
 import { listAgents } from '../store/agent-store.js';
+import { CurveCache } from '../store/curve-cache.js';
 import { wakeSweep } from '../store/sweep-signals.js';
 import { keys } from '../store/keys.js';
-import { getRun, listRuns, metricCurves, RUN_SORTS, runSweepId, type RunSort } from '../store/run-store.js';
+import { getRun, listRuns, RUN_SORTS, runSweepId, type RunSort } from '../store/run-store.js';
 import { bestRun, createSweep, getSweep, getSweepConfig, getSweepSummary, listSweeps, setSweepState, SWEEP_TRANSITIONS } from '../store/sweep-store.js';
 import { bearerAuth } from './bearer-auth.js';
 import { dashboardRouter } from './dashboard.js';
@@ -28,6 +29,8 @@ export interface AppOptions {
   redisUrl?: string;
   /** Where unexpected errors are logged. @defaultValue console.error */
   log?: (message: string) => void;
+  /** Most bytes of curve points kept between GET .../curves calls (see CurveCache); 0: none. @defaultValue 64 MiB */
+  curveCacheBytes?: number;
 }
 
 /** Content types POST /api/sweeps reads as the sweep file text. */
@@ -137,11 +140,16 @@ export function createApp(options: AppOptions): Express {
     res.json(await runDetail(req, req.params.runId));
   });
 
+  // Points already read stay in this process; each call reads only rows logged since (CurveCache).
+  // The body is assembled as text: the same JSON as res.json({ metric, runs }) without building
+  // and serialising ~10^5 small arrays per call.
+  const curveCache = new CurveCache({ maxBytes: options.curveCacheBytes });
   api.get('/sweeps/:id/curves', async (req, res) => {
     const config = await getSweepConfig(redis, req.params.id);
     const metric = one(req.query.metric, 'metric') || config.metric?.name;
     if (!metric) throw new HypersweepError('BAD_REQUEST', 'the sweep has no metric; pass ?metric=NAME');
-    res.json({ metric, runs: await metricCurves(redis, req.params.id, metric) });
+    const runs = await curveCache.runsJson(redis, req.params.id, metric);
+    res.type('json').send(`{"metric":${JSON.stringify(metric)},"runs":${runs}}`);
   });
 
   api.get('/sweeps/:id/best', async (req, res) => {

@@ -46,6 +46,12 @@ export interface AttemptRecord {
 }
 
 export interface RunDetail extends RunSummary {
+  /**
+   * The agent's (or the controller's) words about how the run ended: the finished event's
+   * message (`timed out after 600 s; killed by SIGKILL`, `exit code 1`) or `agent lost (lease
+   * expired)`; null while none was written.
+   */
+  message: string | null;
   history: HistoryRow[];
   attempts: AttemptRecord[];
   /** The last 64 KB of output of the latest attempt that ended. */
@@ -194,6 +200,7 @@ export async function getRun(redis: Redis, runId: string, page: HistoryPage = {}
   if (!h?.id) throw new NotFoundError(`run ${runId}`);
   return {
     ...toSummary(h, steps),
+    message: h.message || null,
     history: limit === 0 ? [] : parseRows(rows),
     attempts: attempts.map((a) => JSON.parse(a) as AttemptRecord),
     output: output ?? '',
@@ -336,7 +343,10 @@ export interface CurveRun {
   points: Array<[number, number]>;
 }
 
-/** Every run's history of one metric (latest attempt), for charts: pipelined LRANGEs. */
+/**
+ * Every run's history of one metric (latest attempt), for charts: pipelined LRANGEs of every row.
+ * The API serves the same answer through CurveCache (curve-cache.ts), which reads only new rows.
+ */
 export async function metricCurves(redis: Redis, sweepId: string, metric: string): Promise<CurveRun[]> {
   const ids = await redis.zrange(keys.sweepRuns(sweepId), 0, -1);
   const p = redis.pipeline();

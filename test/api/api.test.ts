@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import { createApp } from '../../src/api/create-app.js';
 import { applyRunEvents } from '../../src/store/apply-run-event.js';
-import { createRun, writeRunScores } from '../../src/store/run-store.js';
+import { crashRun, createRun, writeRunScores } from '../../src/store/run-store.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 
 let redis: TestRedis;
@@ -84,6 +84,74 @@ test('POST /api/sweeps creates a sweep from YAML; list, detail, runs, best, curv
   expect((await call('GET', `/api/sweeps/${json.body.id}/best`)).status).toBe(404);
   expect((await call('GET', `/api/sweeps/${id}/curves`)).body).toEqual({ metric: 'loss', runs: [{ id: runId, state: 'running', points: [[0, 0.5], [1, 0.25]] }] });
   expect((await call('GET', `/api/sweeps/${id}`)).body.best).toEqual({ runId, value: 0.25, config: { lr: 0.1, layers: 1 } });
+  expect(detail.body.message).toBeNull();
+});
+
+test('curves stay right across calls (new points, end, retry); the run detail carries its message', async () => {
+  const id = (await call('POST', '/api/sweeps', YAML)).body.id as string;
+  const policy = { maxAttempts: 3, retryFailed: false, allowRequeue: true };
+  const a = await createRun(c, { sweepId: id, config: { lr: 0.1, layers: 2 }, reason: 'grid 2/6' });
+  const b = await createRun(c, { sweepId: id, config: { lr: 0.01, layers: 2 }, reason: 'grid 5/6' });
+  await applyRunEvents(
+    c,
+    id,
+    [
+      { type: 'started', runId: a.runId, attempt: 1, token: a.token, agentId: 'a1', slot: 'gpu0', host: 'h', pid: 1, at: 5 },
+      { type: 'metrics', runId: a.runId, attempt: 1, token: a.token, seq: 1, rows: [{ _step: 0, loss: 0.5, acc: 0.1 }] },
+      { type: 'started', runId: b.runId, attempt: 1, token: b.token, agentId: 'a1', slot: 'gpu1', host: 'h', pid: 2, at: 5 },
+      { type: 'metrics', runId: b.runId, attempt: 1, token: b.token, seq: 1, rows: [{ _step: 0, loss: 0.9 }, { _step: 1, loss: 0.8 }] },
+    ],
+    policy,
+  );
+  const curves = async (metric?: string) => {
+    const res = await fetch(`${base}/api/sweeps/${id}/curves${metric ? `?metric=${metric}` : ''}`, { headers: auth });
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    return (await res.json()) as { metric: string; runs: Array<{ id: string; state: string; points: number[][] }> };
+  };
+  expect(await curves()).toEqual({
+    metric: 'loss',
+    runs: [
+      { id: a.runId, state: 'running', points: [[0, 0.5]] },
+      { id: b.runId, state: 'running', points: [[0, 0.9], [1, 0.8]] },
+    ],
+  });
+  expect((await curves('acc')).runs.map((r) => r.points)).toEqual([[[0, 0.1]], []]);
+
+  // a logs more and times out (its message); b's agent is lost: re-queued, attempt 2 logs afresh.
+  await applyRunEvents(
+    c,
+    id,
+    [
+      { type: 'metrics', runId: a.runId, attempt: 1, token: a.token, seq: 2, rows: [{ _step: 1, loss: 0.4 }] },
+      { type: 'finished', runId: a.runId, attempt: 1, token: a.token, outcome: 'failed', exitCode: null, signal: 'SIGKILL', message: 'timed out after 600 s; killed by SIGKILL', outputTail: '', at: 9 },
+    ],
+    policy,
+  );
+  const retry = await crashRun(c, id, b.runId, b.token, { maxAttempts: 3, allowRequeue: true });
+  expect(retry.result).toBe('requeued');
+  const token2 = (retry as { token: string }).token;
+  await applyRunEvents(
+    c,
+    id,
+    [
+      { type: 'started', runId: b.runId, attempt: 2, token: token2, agentId: 'a2', slot: 'gpu0', host: 'h', pid: 3, at: 10 },
+      { type: 'metrics', runId: b.runId, attempt: 2, token: token2, seq: 1, rows: [{ _step: 0, loss: 0.7 }] },
+    ],
+    policy,
+  );
+  expect((await curves()).runs).toEqual([
+    { id: a.runId, state: 'failed', points: [[0, 0.5], [1, 0.4]] },
+    { id: b.runId, state: 'running', points: [[0, 0.7]] },
+  ]);
+  expect((await curves()).runs[0]!.points).toEqual([[0, 0.5], [1, 0.4]]);
+
+  const ended = await call('GET', `/api/sweeps/${id}/runs/${a.runId}`);
+  expect(ended.body).toMatchObject({ state: 'failed', message: 'timed out after 600 s; killed by SIGKILL' });
+  expect((await call('GET', `/api/runs/${a.runId}`)).body.message).toBe('timed out after 600 s; killed by SIGKILL');
+  expect((await call('GET', `/api/runs/${b.runId}`)).body).toMatchObject({ state: 'running', attempt: 2, message: null });
+  // Lost again with no attempts left to retry: the controller's words.
+  expect((await crashRun(c, id, b.runId, token2, { maxAttempts: 1, allowRequeue: true })).result).toBe('crashed');
+  expect((await call('GET', `/api/sweeps/${id}/runs/${b.runId}`)).body).toMatchObject({ state: 'crashed', message: 'agent lost (lease expired)' });
 });
 
 test('errors are 4xx JSON: invalid sweep file with issues, unknown ids, bad query, too large, illegal transition', async () => {

@@ -95,7 +95,9 @@ export function mountRun(main, { sweepId, runId }, ctx) {
         title = 'Waiting for an agent';
     }
     if (!detail && last?.outcome && last.outcome !== run.state) detail = `last attempt: ${last.outcome}`;
-    return h('div', { class: `why ${run.state}` }, h('b', null, title), detail ? h('div', null, detail) : null, run.reason ? h('div', { class: 'muted small' }, `proposed by: ${run.reason}`) : null);
+    // The agent's own words (`timed out after 600 s; killed by SIGKILL`, `agent lost (lease expired)`), as text.
+    const message = run.message ? h('div', { class: 'muted', 'data-testid': 'run-message' }, run.message) : null;
+    return h('div', { class: `why ${run.state}` }, h('b', null, title), detail ? h('div', null, detail) : null, message, run.reason ? h('div', { class: 'muted small' }, `proposed by: ${run.reason}`) : null);
   }
 
   function render(run) {
@@ -122,6 +124,7 @@ export function mountRun(main, { sweepId, runId }, ctx) {
       ['duration', dur === null ? '—' : fmtSpan(dur)],
       ['exit code', run.exitCode === null || run.exitCode === undefined ? '—' : String(run.exitCode)],
       ['stop reason', run.stopReason ?? '—'],
+      ...(run.message ? [['message', run.message]] : []),
       ['proposed by', run.reason || '—'],
     ];
     replaceChildren(el.meta, kv.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
