@@ -10,9 +10,7 @@ import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { startServer, type RunningServer } from '../api/start-server.js';
 import { loadSweepFile } from '../config/load-sweep-file.js';
-import { HypersweepError } from '../errors.js';
-import { getSweepSummary, setSweepState, type SweepSummary } from '../store/sweep-store.js';
-import { createSweep } from '../store/sweep-store.js';
+import { createSweep, getSweepSummary, setSweepState, type SweepSummary } from '../store/sweep-store.js';
 import { Agent } from '../../worker/agent.js';
 import { createAgentLog } from '../../worker/agent-log.js';
 import { planSlots, queryGpus } from '../../worker/gpu-slots.js';
@@ -73,7 +71,7 @@ async function startServerOnFreePort(redisUrl: string, port: number, log: (m: st
   try {
     return await startServer({ port, redisUrl, log });
   } catch (err) {
-    if (err instanceof HypersweepError && /cannot listen/.test(err.message) && port !== 0) return await startServer({ port: 0, redisUrl, log });
+    if (port !== 0 && (err as { cause?: NodeJS.ErrnoException }).cause?.code === 'EADDRINUSE') return await startServer({ port: 0, redisUrl, log });
     throw err;
   }
 }

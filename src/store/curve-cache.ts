@@ -54,7 +54,7 @@ interface Entry {
 const EMPTY: Entry = { rows: 0, attempt: null, state: null, lastAttempt: 1, body: '' };
 const TERMINAL = new Set<string | null>(TERMINAL_RUN_STATES);
 
-/** Fold new rows into an entry (the same rule as metricCurves: rows of the highest attempt, finite values). */
+/** Fold new rows into an entry (rows of the highest attempt, finite values). */
 function fold(prev: Entry, attempt: string | null, state: string | null, rows: readonly string[], metric: string): Entry {
   if (rows.length === 0) return prev.attempt === attempt && prev.state === state ? prev : { ...prev, attempt, state };
   let lastAttempt = prev.lastAttempt;
@@ -102,7 +102,7 @@ export class CurveCache {
 
   /**
    * The JSON text of the `runs` array of GET /api/sweeps/:id/curves: `[{"id","state","points"}]`
-   * for every run of the sweep in creation order, the same as `JSON.stringify(metricCurves(...))`.
+   * for every run of the sweep in creation order: the same answer as reading every row of every run afresh.
    */
   async runsJson(redis: Redis, sweepId: string, metric: string): Promise<string> {
     const ids = await redis.zrange(keys.sweepRuns(sweepId), 0, -1);

@@ -336,35 +336,6 @@ async function pageByCreation(redis: Redis, sources: readonly string[], descendi
   return { runs: await readRunSummaries(redis, items.map((x) => x.id)), next: more ? `c${items[items.length - 1]!.seq}` : null };
 }
 
-export interface CurveRun {
-  id: string;
-  state: RunState;
-  /** [step, value] of the run's latest attempt. */
-  points: Array<[number, number]>;
-}
-
-/**
- * Every run's history of one metric (latest attempt), for charts: pipelined LRANGEs of every row.
- * The API serves the same answer through CurveCache (curve-cache.ts), which reads only new rows.
- */
-export async function metricCurves(redis: Redis, sweepId: string, metric: string): Promise<CurveRun[]> {
-  const ids = await redis.zrange(keys.sweepRuns(sweepId), 0, -1);
-  const p = redis.pipeline();
-  for (const id of ids) p.hget(keys.run(id), 'state');
-  const states = ids.length ? (await execPipeline(p)).map(([, v]) => v as string) : [];
-  const out: CurveRun[] = [];
-  for (const [i, rows] of (await readHistories(redis, ids)).entries()) {
-    const lastAttempt = rows.reduce((m, r) => Math.max(m, r._attempt ?? 1), 1);
-    const points: Array<[number, number]> = [];
-    for (const row of rows) {
-      const v = row[metric];
-      if ((row._attempt ?? 1) === lastAttempt && typeof v === 'number' && Number.isFinite(v)) points.push([row._step, v]);
-    }
-    out.push({ id: ids[i]!, state: states[i] as RunState, points });
-  }
-  return out;
-}
-
 /**
  * Ask the agent of a running (or just claimed) run to stop it: `stop` (early termination, sweep
  * stop: SIGTERM with grace) or `cancel` (kill now). True when newly requested.

@@ -4,7 +4,8 @@ import { parseSweepConfig } from '../../src/config/parse-sweep-config.js';
 import { applyRunEvents, type RequeuePolicy } from '../../src/store/apply-run-event.js';
 import { CurveCache, ENTRY_OVERHEAD_BYTES } from '../../src/store/curve-cache.js';
 import { keys } from '../../src/store/keys.js';
-import { createRun, crashRun, metricCurves } from '../../src/store/run-store.js';
+import { createRun, crashRun, readHistories } from '../../src/store/run-store.js';
+import { execPipeline } from '../../src/store/exec-pipeline.js';
 import { createSweep } from '../../src/store/sweep-store.js';
 import type { HistoryRow } from '../../src/run-record.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
@@ -46,9 +47,26 @@ async function finish(sweepId: string, run: Made, attempt = 1): Promise<void> {
   await applyRunEvents(c, sweepId, [{ type: 'finished', runId: run.runId, attempt, token: run.token, outcome: 'finished', exitCode: 0, signal: null, outputTail: '', at: 2 }], policy);
 }
 
-/** The uncached answer, serialised as the API did before the cache. */
+/** The straightforward reading (every row of every run, latest attempt, finite values), as the API served it before the cache. */
+async function metricCurves(sweepId: string, metric: string): Promise<Array<{ id: string; state: string; points: Array<[number, number]> }>> {
+  const ids = await c.zrange(keys.sweepRuns(sweepId), 0, -1);
+  const p = c.pipeline();
+  for (const id of ids) p.hget(keys.run(id), 'state');
+  const states = ids.length ? (await execPipeline(p)).map(([, v]) => v as string) : [];
+  return (await readHistories(c, ids)).map((rows, i) => {
+    const lastAttempt = rows.reduce((m, r) => Math.max(m, r._attempt ?? 1), 1);
+    const points: Array<[number, number]> = [];
+    for (const row of rows) {
+      const v = row[metric];
+      if ((row._attempt ?? 1) === lastAttempt && typeof v === 'number' && Number.isFinite(v)) points.push([row._step, v]);
+    }
+    return { id: ids[i]!, state: states[i]!, points };
+  });
+}
+
+/** The uncached answer, serialised. */
 async function truth(sweepId: string, metric = 'loss'): Promise<string> {
-  return JSON.stringify(await metricCurves(c, sweepId, metric));
+  return JSON.stringify(await metricCurves(sweepId, metric));
 }
 
 async function lrangeCalls(): Promise<number> {
