@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadSweepFile } from '../config/load-sweep-file.js';
+import { formatConfigIssue } from '../errors.js';
 import type { SweepDetail } from '../store/sweep-store.js';
 import { ApiClient, serverOptions, type ServerOptions } from './api-client.js';
 
@@ -13,7 +14,7 @@ export function register(program: Command): void {
       .argument('<file>', 'sweep file (YAML, or JSON for .json)')
       .option('--json', 'print {"id": ...} only'),
   ).action(async (file: string, opts: ServerOptions & { json?: boolean }) => {
-    loadSweepFile(file, { onWarning: (w) => console.error(`warning: ${file}${w.line ? `:${w.line}:${w.column ?? 1}` : ''} ${w.path ? `${w.path}: ` : ''}${w.message}`) });
+    loadSweepFile(file, { onWarning: (w) => console.error(`warning: ${formatConfigIssue(file, w)}`) });
     const client = new ApiClient(opts);
     const type = /\.json$/i.test(file) ? 'application/json' : 'text/yaml';
     const sweep = await client.post<SweepDetail>('/api/sweeps', readFileSync(file, 'utf8'), type);

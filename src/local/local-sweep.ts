@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { startServer, type RunningServer } from '../api/start-server.js';
 import { loadSweepFile } from '../config/load-sweep-file.js';
+import { formatConfigIssue } from '../errors.js';
 import { createSweep, getSweepSummary, setSweepState, type SweepSummary } from '../store/sweep-store.js';
 import { Agent } from '../../worker/agent.js';
 import { createAgentLog } from '../../worker/agent-log.js';
@@ -38,11 +39,8 @@ export interface LocalSweepOptions {
   tty?: boolean;
   /** Warnings and errors of the agent and controller. @defaultValue stderr; every line also goes to `<stateDir>/agent.log` */
   log?: (line: string) => void;
-  /** Resolves when the user asks to stop (Ctrl-C); a second resolve-worthy call kills at once. */
+  /** Where Ctrl-C reaches the sweep: the handler gets 1 for the first interrupt (preempt runs, stop cleanly), 2+ after (kill now). */
   interrupts?: { onInterrupt(handler: (count: number) => void): void };
-  /** Agent lease and grace, for tests. */
-  leaseMs?: number;
-  graceSec?: number;
 }
 
 export interface LocalSweepResult {
@@ -81,7 +79,7 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
   const tty = options.tty ?? Boolean(process.stdout.isTTY);
   const file = resolve(options.file);
   const source = readFileSync(file, 'utf8');
-  const config = loadSweepFile(options.file, { onWarning: (w) => process.stderr.write(`warning: ${options.file}${w.line ? `:${w.line}:${w.column ?? 1}` : ''} ${w.path ? `${w.path}: ` : ''}${w.message}\n`) });
+  const config = loadSweepFile(options.file, { onWarning: (w) => process.stderr.write(`warning: ${formatConfigIssue(options.file, w)}\n`) });
   const stateDir = resolve(options.stateDir ?? '.hypersweep');
   mkdirSync(stateDir, { recursive: true });
   // The full log goes to a file; the terminal keeps the progress bar and what needs a look.
@@ -136,8 +134,6 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
       slots,
       log: createAgentLog(logLine),
       interpreter: process.env.HYPERSWEEP_INTERPRETER ?? 'python3',
-      leaseMs: options.leaseMs,
-      graceSec: options.graceSec,
     });
 
     let interrupted = 0;
