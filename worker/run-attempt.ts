@@ -23,6 +23,7 @@ import type { OrphanReaper } from './orphan-reaper.js';
 import { OutputTail } from './output-tail.js';
 import type { Slot } from './gpu-slots.js';
 import { spawnGroup, type GroupExit, type ProcessGroup } from './process-group.js';
+import { addWandbEnv } from './wandb-env.js';
 
 /** Why the agent ended a script; the first reason wins, except that `cancel`/`lost` escalate. */
 export type KillReason = 'stop' | 'cancel' | 'preempt' | 'timeout' | 'lost';
@@ -210,13 +211,7 @@ export class RunAttempt {
         HYPERSWEEP_PARAMS_FILE: paramsFile,
         HYPERSWEEP_METRICS_FILE: metricsFile,
       };
-      // wandb.init() reads WANDB_SWEEP_ID/WANDB_RUN_ID to attach the run to a sweep and run on the
-      // W&B server, where our ids do not exist: set them only when W&B is offline or disabled, so a
-      // script's own wandb logging keeps working online and groups by our ids offline.
-      if (/^(offline|disabled|dryrun)$/.test(this.s.env.WANDB_MODE ?? '')) {
-        env.WANDB_SWEEP_ID = this.job.sweepId;
-        env.WANDB_RUN_ID = this.job.runId;
-      }
+      await addWandbEnv(env, { job: this.job, dir, interpreter: this.s.interpreter, cwd: this.s.cwd });
       fileTail.start();
       try {
         this.group = await spawnGroup(argv, { cwd: this.s.cwd, env });

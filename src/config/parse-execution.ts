@@ -2,7 +2,8 @@
 import type { ExecutionSpec } from './types.js';
 import type { NodeReader, Val } from './node-reader.js';
 
-const KEYS = ['max_attempts', 'retry_failed', 'run_timeout_sec', 'stdout_metrics', 'seed'] as const;
+const KEYS = ['max_attempts', 'retry_failed', 'run_timeout_sec', 'stdout_metrics', 'seed', 'wandb'] as const;
+const WANDB_MODES = ['auto', 'standin'] as const;
 
 export const DEFAULT_EXECUTION: ExecutionSpec = { max_attempts: 3, retry_failed: false, stdout_metrics: false };
 
@@ -36,6 +37,11 @@ export function parseExecution(r: NodeReader, val: Val): ExecutionSpec | undefin
         const n = r.integer(e, 'seed');
         if (n !== undefined && n < 0) r.sink.error(e.at, e.path, `seed must be >= 0, but got ${r.describe(e)}`);
         else if (n !== undefined) out.seed = n;
+        break;
+      }
+      case 'wandb': {
+        const mode = r.oneOf(e, WANDB_MODES, 'wandb');
+        if (mode !== undefined) out.wandb = mode;
         break;
       }
     }

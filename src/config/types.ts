@@ -124,6 +124,12 @@ export interface ExecutionSpec {
   stdout_metrics: boolean;
   /** Seed of the search (random, bayes). Unset: derived from the sweep id. */
   seed?: number;
+  /**
+   * Which `wandb` a script imports under an agent. `auto`: the real package when the run's
+   * interpreter can import it (its logs mirrored into hypersweep), else hypersweep's stand-in;
+   * `standin`: always the stand-in. @defaultValue 'auto'
+   */
+  wandb?: 'auto' | 'standin';
 }
 
 export interface SweepConfig {

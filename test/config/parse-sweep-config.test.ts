@@ -127,7 +127,7 @@ command: ['\${env}', python, '\${program}', --lr, 1e-3, --flag, true, '\${args}'
 metric: {name: acc, goal: maximize, target: 0.99, summary: last, impute: best, impute_while_running: latest}
 parameters:
   x: {value: 1}
-hypersweep: {max_attempts: 5, retry_failed: true, run_timeout_sec: 60.5, stdout_metrics: true, seed: 7}
+hypersweep: {max_attempts: 5, retry_failed: true, run_timeout_sec: 60.5, stdout_metrics: true, seed: 7, wandb: standin}
 `);
     expect(config).toMatchObject({
       name: 's',
@@ -139,7 +139,7 @@ hypersweep: {max_attempts: 5, retry_failed: true, run_timeout_sec: 60.5, stdout_
       run_cap: 12,
       command: ['${env}', 'python', '${program}', '--lr', '1e-3', '--flag', 'true', '${args}'],
       metric: { name: 'acc', goal: 'maximize', target: 0.99, summary: 'last', impute: 'best', impute_while_running: 'latest' },
-      execution: { max_attempts: 5, retry_failed: true, run_timeout_sec: 60.5, stdout_metrics: true, seed: 7 },
+      execution: { max_attempts: 5, retry_failed: true, run_timeout_sec: 60.5, stdout_metrics: true, seed: 7, wandb: 'standin' },
     });
   });
 

@@ -1,0 +1,72 @@
+/**
+ * What a training script written for W&B needs from the agent, added to the child's environment.
+ *
+ * - Always: the params file `wandb agent` writes for `wandb.init()` (WANDB_SWEEP_PARAM_PATH:
+ *   `wandb_version: 1`, then `name: {value: v}` per parameter), in the attempt's folder.
+ * - The run's interpreter can import the real `wandb` (and the sweep did not ask for the stand-in):
+ *   python/wandb_hook goes on PYTHONPATH; its sitecustomize mirrors every `Run.log` and summary
+ *   update of the real package into hypersweep, and the script keeps logging to W&B as before.
+ * - Otherwise (or `hypersweep: {wandb: standin}`): python/wandb_standin goes first on PYTHONPATH,
+ *   a pure-Python `wandb` that sends what the script logs to hypersweep only.
+ * - WANDB_SWEEP_ID / WANDB_RUN_ID only when W&B is offline or disabled: online, wandb.init() would
+ *   attach the run to a sweep and run of the W&B server, where our ids do not exist.
+ */
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { stringify } from 'yaml';
+import type { Config } from '../src/config/types.js';
+import { packageRoot } from '../src/package-root.js';
+import type { RunJob } from '../src/queue/run-job.js';
+
+/** Where the stand-in package and the import hook live. */
+export const WANDB_STANDIN_DIR = join(packageRoot, 'python', 'wandb_standin');
+export const WANDB_HOOK_DIR = join(packageRoot, 'python', 'wandb_hook');
+
+/** The text of W&B's sweep params file for `config` (what `wandb agent` writes, YAML). */
+export function wandbParamsYaml(config: Config): string {
+  const params = Object.fromEntries(Object.entries(config).map(([name, value]) => [name, { value }]));
+  return Object.keys(params).length === 0 ? 'wandb_version: 1\n' : `wandb_version: 1\n\n${stringify(params)}`;
+}
+
+const probes = new Map<string, Promise<boolean>>();
+const PROBE = 'import importlib.util, sys; sys.exit(0 if importlib.util.find_spec("wandb") else 3)';
+
+/**
+ * Whether `interpreter` can import a `wandb` package with this environment, asked once per
+ * (interpreter, PYTHONPATH, cwd) and agent. An interpreter that cannot be started counts as no.
+ */
+export function canImportWandb(interpreter: string, env: NodeJS.ProcessEnv, cwd: string): Promise<boolean> {
+  const key = [interpreter, env.PYTHONPATH ?? '', cwd].join('\0');
+  let probe = probes.get(key);
+  if (!probe) {
+    probe = new Promise<boolean>((resolve) => {
+      execFile(interpreter, ['-c', PROBE], { env, cwd, timeout: 30_000, windowsHide: true }, (err) => resolve(err === null));
+    });
+    probes.set(key, probe);
+  }
+  return probe;
+}
+
+export interface WandbEnvContext {
+  job: RunJob;
+  /** The attempt's own folder (removed when the attempt ends). */
+  dir: string;
+  interpreter: string;
+  cwd: string;
+}
+
+/** Adds the W&B part to `env` (the child's environment, PYTHONPATH already set) and writes its params file. */
+export async function addWandbEnv(env: NodeJS.ProcessEnv, ctx: WandbEnvContext): Promise<void> {
+  const paramsPath = join(ctx.dir, 'wandb-sweep-params.yaml');
+  const [realWandb] = await Promise.all([
+    ctx.job.execution?.wandb === 'standin' ? false : canImportWandb(ctx.interpreter, env, ctx.cwd),
+    writeFile(paramsPath, wandbParamsYaml(ctx.job.config)),
+  ]);
+  env.WANDB_SWEEP_PARAM_PATH = paramsPath;
+  env.PYTHONPATH = [realWandb ? WANDB_HOOK_DIR : WANDB_STANDIN_DIR, env.PYTHONPATH].filter(Boolean).join(delimiter);
+  if (/^(offline|disabled|dryrun)$/.test(env.WANDB_MODE ?? '')) {
+    env.WANDB_SWEEP_ID = ctx.job.sweepId;
+    env.WANDB_RUN_ID = ctx.job.runId;
+  }
+}
