@@ -35,7 +35,7 @@ function trace(fn: TestFunction, method: SweepConfig['method'], seed: number): {
   let ms = 0;
   for (let t = 0; t < fn.budget; t++) {
     const start = performance.now();
-    const [proposal] = nextRuns(config, runs, { count: 1, seed });
+    const [proposal] = nextRuns(config, runs, { count: 1, seed }).proposals;
     ms += performance.now() - start;
     if (!proposal) throw new Error(`${method} returned no proposal on ${fn.name} at run ${t}`);
     const value = fn.evaluate(proposal.config);

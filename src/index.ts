@@ -6,7 +6,7 @@ export type { RunRecord, RunState, HistoryRow, Proposal, StopDecision } from './
 export { HypersweepError, ConfigError, type ConfigIssue, type ErrorCode } from './errors.js';
 export { canonicalJson, configHash, runIdFor } from './space/config-hash.js';
 export { nextRuns } from './search/next-runs.js';
-export type { NextRunsOptions } from './search/search-method.js';
+export type { NextRunsOptions, SearchOutcome } from './search/search-method.js';
 export { runScore } from './metrics/run-score.js';
 export { parseSweepConfig, checkSweepConfig, type SweepCheck, type ParseSweepOptions } from './config/parse-sweep-config.js';
 export { loadSweepFile, checkSweepFile } from './config/load-sweep-file.js';

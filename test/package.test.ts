@@ -12,7 +12,7 @@ test("import { parseSweepConfig, nextRuns, stopRuns } from 'hypersweep' works fr
   const script = `
     import { parseSweepConfig, nextRuns, stopRuns } from 'hypersweep';
     const config = parseSweepConfig('method: grid\\nmetric: {name: loss}\\nparameters:\\n  x: {values: [1, 2]}\\n', { file: 'x.yaml' });
-    console.log(JSON.stringify({ proposals: nextRuns(config, [], { count: 5, seed: 1 }), stops: stopRuns(config, []) }));
+    console.log(JSON.stringify({ proposals: nextRuns(config, [], { count: 5, seed: 1 }).proposals, stops: stopRuns(config, []) }));
   `;
   const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })) as { proposals: Array<{ config: unknown; reason: string }>; stops: unknown[] };
   expect(out.proposals.map((p) => p.config)).toEqual([{ x: 1 }, { x: 2 }]);

@@ -1,6 +1,7 @@
 /**
  * `hypersweep suggest FILE [--runs RUNS.json] [--count N] [--seed S]`: what the search would
- * propose next, offline. Prints a JSON array of `{ config, reason }` (`[]` when a grid is used up).
+ * propose next, offline. Prints a JSON array of `{ config, reason }`; when it is empty, says on
+ * stderr whether the search waits (nothing new now) or the space is exhausted.
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
@@ -20,7 +21,9 @@ export function register(program: Command): void {
       const config = loadSweepFile(file);
       const runs = opts.runs === undefined ? [] : readRunsFile(opts.runs);
       const seed = opts.seed ?? config.execution.seed ?? 0;
-      console.log(JSON.stringify(nextRuns(config, runs, { count: opts.count, seed }), null, 2));
+      const outcome = nextRuns(config, runs, { count: opts.count, seed });
+      console.log(JSON.stringify(outcome.proposals, null, 2));
+      if (outcome.kind !== 'proposals') console.error(`${outcome.kind}: ${outcome.reason}`);
     });
 }
 

@@ -374,7 +374,8 @@ export class SweepLeader {
     if (want <= 0) return;
     const started = performance.now();
     const count = this.total === undefined ? want : Math.min(want, Math.max(0, this.total - this.cache.size));
-    const proposals = count > 0 ? nextRuns(this.config, this.cache.records, { count, seed: this.seed }) : [];
+    const outcome = count > 0 ? nextRuns(this.config, this.cache.records, { count, seed: this.seed }) : undefined;
+    const proposals = outcome?.proposals ?? [];
     const results = await createRuns(
       this.redis,
       proposals.map((p) => ({ sweepId: this.sweepId, config: p.config, reason: p.reason, ...(this.total !== undefined ? { cap: this.total } : {}) })),
@@ -391,7 +392,7 @@ export class SweepLeader {
     await this.queues.enqueue(this.sweepId, jobs);
     this.metrics.observeProposalLatency(performance.now() - started);
     if (this.total !== undefined && this.cache.size >= this.total) this.exhausted = this.exhaustedReason('cap');
-    else if (proposals.length < count) this.exhausted = this.exhaustedReason('space');
+    else if (outcome?.kind === 'exhausted') this.exhausted = this.exhaustedReason('space'); // on `wait`, ask again next tick
   }
 
   private async finish(reason: string): Promise<void> {

@@ -4,7 +4,7 @@
  * Order: parameters in file order, nested parameters flattened depth-first, the last
  * parameter varying fastest (like nested for-loops written in file order). A point that any
  * existing run has (whatever its state) is never proposed again; points are compared by their
- * canonical form (3e6 == 3000000). Exhausted: []. Reason: `grid 7/24` (1-based index / total).
+ * canonical form (3e6 == 3000000). Never waits: when no point is left it says `exhausted`. Reason: `grid 7/24` (1-based index / total).
  */
 import type { ParamValue, SweepConfig } from '../config/types.js';
 import { HypersweepError } from '../errors.js';
@@ -12,7 +12,7 @@ import type { Proposal } from '../run-record.js';
 import { configFromLeaves, flattenSpace, type SpaceLeaf } from '../space/flatten-space.js';
 import { gridValues } from '../space/grid-values.js';
 import { pointKey } from '../space/point-key.js';
-import type { SearchMethod } from './search-method.js';
+import { exhaustedOutcome, proposalsOutcome, type SearchMethod } from './search-method.js';
 
 export const gridSearch: SearchMethod = (config, runs, options) => {
   const leaves = flattenSpace(config.parameters);
@@ -20,7 +20,7 @@ export const gridSearch: SearchMethod = (config, runs, options) => {
   const total = axes.reduce((n, values) => n * BigInt(values.length), 1n);
   const seen = new Set(runs.map((run) => pointKey(run.config, leaves)));
   const proposals: Proposal[] = [];
-  if (total === 0n) return proposals;
+  if (total === 0n) return exhaustedOutcome('grid: the grid has no points');
   // Walk the index space with a mixed-radix counter (last axis fastest); at most
   // |seen| + count points are visited, whatever the size of the product.
   const digits = axes.map(() => 0);
@@ -36,7 +36,7 @@ export const gridSearch: SearchMethod = (config, runs, options) => {
       digits[i] = 0;
     }
   }
-  return proposals;
+  return proposals.length > 0 ? proposalsOutcome(proposals) : exhaustedOutcome(`grid: all ${total} points are taken`);
 };
 
 /** The number of points in the grid of a sweep. */

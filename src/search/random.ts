@@ -4,7 +4,8 @@
  * Never proposes a point an existing run has (any state) or one already in the same batch:
  * a duplicate draw is redrawn up to MAX_DRAWS_PER_PROPOSAL times; when that fails and the
  * space is finite (every parameter discrete) and small enough, a free point is chosen
- * uniformly among those left, so a finite space is used up exactly and then gives [].
+ * uniformly among those left, so a finite space is used up exactly and then says `exhausted`
+ * (nothing-new.ts; a large space whose draws all hit taken points says `wait`).
  * Reason: `random`.
  */
 import type { Config, ParamValue, ParameterSpace } from '../config/types.js';
@@ -14,7 +15,8 @@ import { gridValues } from '../space/grid-values.js';
 import { pointKey } from '../space/point-key.js';
 import { createRng, type Rng } from '../space/rng.js';
 import { sampleConfig } from '../space/sample-config.js';
-import type { SearchMethod } from './search-method.js';
+import { nothingNew } from './nothing-new.js';
+import { proposalsOutcome, type SearchMethod } from './search-method.js';
 
 /** Draws tried per proposal before falling back to enumerating the free points (or giving up). */
 export const MAX_DRAWS_PER_PROPOSAL = 100;
@@ -44,7 +46,7 @@ export const randomSearch: SearchMethod = (config, runs, options) => {
     if (!proposal) break; // exhausted (finite space), or nothing new found in a huge one
     proposals.push(proposal);
   }
-  return proposals;
+  return proposals.length > 0 ? proposalsOutcome(proposals) : nothingNew(config.parameters, runs, 'random');
 };
 
 /** The points of a finite, small space not in `seen`; undefined when the space is infinite or too large. */

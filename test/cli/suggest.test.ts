@@ -57,6 +57,13 @@ describe('hypersweep suggest', () => {
     expect(await suggest(gridFile, '--runs', file('all.json', JSON.stringify(all)))).toEqual([]);
   });
 
+  it('says on stderr why there is nothing: exhausted (the grid is used up)', async () => {
+    const all = [0.1, 3e6].flatMap((lr) => [1, 2].map((layers) => ({ config: { lr, opt: { layers } } })));
+    expect(await suggest(gridFile, '--runs', file('all2.json', JSON.stringify(all)))).toEqual([]);
+    expect(err).toEqual(['exhausted: grid: all 4 points are taken']);
+    expect(process.exitCode).toBeUndefined();
+  });
+
   it('is deterministic under --seed and varies with it', async () => {
     const a = await suggest(randomFile, '--count', '2', '--seed', '5');
     out = [];

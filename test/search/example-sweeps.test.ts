@@ -14,7 +14,7 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
 describe.each(files)('example sweep %s', (name) => {
   it('gives distinct proposals with a value for every parameter, discrete ones from their grid values', () => {
     const config = loadSweepFile(dir + name);
-    const proposals = nextRuns(config, [], { count: 5, seed: 1 });
+    const proposals = nextRuns(config, [], { count: 5, seed: 1 }).proposals;
     expect(proposals.length).toBeGreaterThan(0);
     expect(new Set(proposals.map((p) => canonicalJson(p.config))).size).toBe(proposals.length);
     for (const p of proposals) {

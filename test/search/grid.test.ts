@@ -18,7 +18,7 @@ const space: ParameterSpace = {
 
 describe('grid search', () => {
   it('walks parameters in file order, nested depth-first, last varying fastest', () => {
-    const proposals = gridSearch(sweep('grid', space), [], { count: 100, seed: 0 });
+    const proposals = gridSearch(sweep('grid', space), [], { count: 100, seed: 0 }).proposals;
     expect(proposals.map((p) => [p.config.a, (p.config.nested as { b: number }).b, p.config.d])).toEqual([
       ['x', 1, 0], ['x', 1, 0.5], ['x', 1, 1],
       ['x', 2, 0], ['x', 2, 0.5], ['x', 2, 1],
@@ -35,28 +35,28 @@ describe('grid search', () => {
       { d: 0.5, nested: { c: true, b: 1 }, a: 'x' }, // other key order
       { a: 'x', nested: { b: 1, c: true }, d: 1, extra: 'ignored' }, // keys outside the space don't matter
     ]);
-    const [next] = gridSearch(sweep('grid', space), runs, { count: 1, seed: 0 });
+    const [next] = gridSearch(sweep('grid', space), runs, { count: 1, seed: 0 }).proposals;
     expect(next).toEqual({ config: { a: 'x', nested: { b: 2, c: true }, d: 0 }, reason: 'grid 4/12' });
   });
 
   it('treats 3e6 and 3000000 as the same point', () => {
     const s: ParameterSpace = { steps: { distribution: 'categorical', values: [3e6, 1e3] } };
-    const proposals = gridSearch(sweep('grid', s), runsOf([{ steps: 3000000 }]), { count: 5, seed: 0 });
+    const proposals = gridSearch(sweep('grid', s), runsOf([{ steps: 3000000 }]), { count: 5, seed: 0 }).proposals;
     expect(proposals).toEqual([{ config: { steps: 1000 }, reason: 'grid 2/2' }]);
   });
 
   it('does not count a run that differs in a nested value or lacks a parameter as the point', () => {
     const runs = runsOf([{ a: 'x', nested: { b: 1, c: false }, d: 0 }, { a: 'x', d: 0 }]);
-    const [next] = gridSearch(sweep('grid', space), runs, { count: 1, seed: 0 });
+    const [next] = gridSearch(sweep('grid', space), runs, { count: 1, seed: 0 }).proposals;
     expect(next!.reason).toBe('grid 1/12');
   });
 
   it('returns [] when exhausted, and the same proposals whatever the seed', () => {
     const config = sweep('grid', discreteSpace);
-    const all = gridSearch(config, [], { count: 1000, seed: 1 });
+    const all = gridSearch(config, [], { count: 1000, seed: 1 }).proposals;
     expect(all).toHaveLength(discreteSize);
-    expect(gridSearch(config, [], { count: 1000, seed: 2 })).toEqual(all);
-    expect(gridSearch(config, runsOf(all.map((p) => p.config)), { count: 1, seed: 1 })).toEqual([]);
+    expect(gridSearch(config, [], { count: 1000, seed: 2 }).proposals).toEqual(all);
+    expect(gridSearch(config, runsOf(all.map((p) => p.config)), { count: 1, seed: 1 }).proposals).toEqual([]);
   });
 
   it('walks a huge product without materialising it', () => {
@@ -65,7 +65,7 @@ describe('grid search', () => {
     const config = sweep('grid', wide);
     expect(gridSize(config)).toBe(10n ** 30n);
     const started = performance.now();
-    const proposals = gridSearch(config, [], { count: 3, seed: 0 });
+    const proposals = gridSearch(config, [], { count: 3, seed: 0 }).proposals;
     expect(performance.now() - started).toBeLessThan(1000);
     expect(proposals.map((p) => p.reason)).toEqual([1, 2, 3].map((i) => `grid ${i}/${10n ** 30n}`));
     expect(proposals[2]!.config.p29).toBe(2);
@@ -76,7 +76,7 @@ describe('grid search', () => {
     expect(gridSize(sweep('grid', discreteSpace))).toBe(BigInt(discreteSize));
     expect(gridSize(sweep('grid', space))).toBe(12n);
     expect(gridSize(sweep('grid', {}))).toBe(1n);
-    expect(gridSearch(sweep('grid', {}), [], { count: 2, seed: 0 })).toEqual([{ config: {}, reason: 'grid 1/1' }]);
+    expect(gridSearch(sweep('grid', {}), [], { count: 2, seed: 0 }).proposals).toEqual([{ config: {}, reason: 'grid 1/1' }]);
   });
 
   it('refuses a continuous parameter, naming it', () => {

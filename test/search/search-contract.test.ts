@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Config, ParamValue, ParameterSpace, SweepConfig } from '../../src/config/types.js';
+import type { RunRecord } from '../../src/run-record.js';
 import { nextRuns } from '../../src/search/next-runs.js';
+import { nothingNew } from '../../src/search/nothing-new.js';
 import { canonicalJson } from '../../src/space/config-hash.js';
 import { continuousSpace, discreteSize, discreteSpace, runsOf, sweep } from './sweep-fixtures.js';
 
@@ -12,7 +14,7 @@ interface MethodCase {
   method: SweepConfig['method'];
   /** Searches continuous distributions (grid does not). */
   continuous: boolean;
-  /** Uses up a finite space exactly, then returns []. */
+  /** Uses up a finite space exactly, then says `exhausted`. */
   exhaustsFiniteSpace: boolean;
 }
 
@@ -72,7 +74,7 @@ function expectContinuousConfig(config: Config): void {
 function drive(config: SweepConfig, limit: number, seed = 7): Config[] {
   const configs: Config[] = [];
   for (let i = 0; i < limit; i++) {
-    const proposals = nextRuns(config, runsOf(configs), { count: 1, seed });
+    const proposals = nextRuns(config, runsOf(configs), { count: 1, seed }).proposals;
     if (proposals.length === 0) break;
     expect(proposals).toHaveLength(1);
     configs.push(proposals[0]!.config);
@@ -86,7 +88,7 @@ describe.each(methods)('search contract: $method', (m) => {
   const discrete = sweep(m.method, discreteSpace);
 
   it('proposes discrete values of the right type, within bounds, nested as objects', () => {
-    const proposals = nextRuns(discrete, runsOf([]), { count: 8, seed: 1 });
+    const proposals = nextRuns(discrete, runsOf([]), { count: 8, seed: 1 }).proposals;
     expect(proposals).toHaveLength(8);
     for (const p of proposals) {
       expectDiscreteConfig(p.config);
@@ -96,9 +98,9 @@ describe.each(methods)('search contract: $method', (m) => {
 
   it.runIf(m.continuous)('proposes continuous values within bounds, of the right type', () => {
     const config = sweep(m.method, continuousSpace);
-    const history = runsOf(nextRuns(sweep('random', continuousSpace), [], { count: 6, seed: 3 }).map((p) => p.config));
+    const history = runsOf(nextRuns(sweep('random', continuousSpace), [], { count: 6, seed: 3 }).proposals.map((p) => p.config));
     for (const runs of [[], history]) {
-      const proposals = nextRuns(config, runs, { count: 10, seed: 2 });
+      const proposals = nextRuns(config, runs, { count: 10, seed: 2 }).proposals;
       expect(proposals).toHaveLength(10);
       for (const p of proposals) expectContinuousConfig(p.config);
     }
@@ -107,15 +109,15 @@ describe.each(methods)('search contract: $method', (m) => {
   it('is deterministic under a seed', () => {
     const space: ParameterSpace = m.continuous ? continuousSpace : discreteSpace;
     const config = sweep(m.method, space);
-    const runs = runsOf(nextRuns(sweep(m.continuous ? 'random' : 'grid', space), [], { count: 5, seed: 9 }).map((p) => p.config));
-    const a = nextRuns(config, runs, { count: 4, seed: 42 });
-    const b = nextRuns(structuredClone(config), structuredClone(runs), { count: 4, seed: 42 });
+    const runs = runsOf(nextRuns(sweep(m.continuous ? 'random' : 'grid', space), [], { count: 5, seed: 9 }).proposals.map((p) => p.config));
+    const a = nextRuns(config, runs, { count: 4, seed: 42 }).proposals;
+    const b = nextRuns(structuredClone(config), structuredClone(runs), { count: 4, seed: 42 }).proposals;
     expect(b).toEqual(a);
   });
 
   it('returns distinct proposals for count > 1, none equal to an existing run (any state)', () => {
     const existing = drive(sweep('grid', discreteSpace), 21); // 21 runs: 3 in each of the 7 states
-    const proposals = nextRuns(discrete, runsOf(existing), { count: 12, seed: 5 });
+    const proposals = nextRuns(discrete, runsOf(existing), { count: 12, seed: 5 }).proposals;
     expect(proposals).toHaveLength(12);
     const proposed = keys(proposals.map((p) => p.config));
     expect(new Set(proposed).size).toBe(12);
@@ -128,12 +130,12 @@ describe.each(methods)('search contract: $method', (m) => {
     expect(all).toHaveLength(discreteSize);
     expect(new Set(keys(all)).size).toBe(discreteSize);
     for (const c of all) expectDiscreteConfig(c);
-    expect(nextRuns(discrete, runsOf(all), { count: 3, seed: 7 })).toEqual([]);
+    expect(nextRuns(discrete, runsOf(all), { count: 3, seed: 7 }).proposals).toEqual([]);
   });
 
   it.runIf(m.exhaustsFiniteSpace)('returns only what is left when count exceeds it', () => {
-    const first = nextRuns(discrete, [], { count: discreteSize - 2, seed: 11 });
-    const rest = nextRuns(discrete, runsOf(first.map((p) => p.config)), { count: 10, seed: 11 });
+    const first = nextRuns(discrete, [], { count: discreteSize - 2, seed: 11 }).proposals;
+    const rest = nextRuns(discrete, runsOf(first.map((p) => p.config)), { count: 10, seed: 11 }).proposals;
     expect(rest).toHaveLength(2);
     expect(new Set(keys([...first, ...rest].map((p) => p.config))).size).toBe(discreteSize);
   });
@@ -145,9 +147,74 @@ describe.each(methods)('search contract: $method', (m) => {
     };
     const runs = runsOf([{ opt: { b: 2, a: 1 }, steps: 3000000 }]);
     for (let seed = 0; seed < 5; seed++) {
-      const proposals = nextRuns(sweep(m.method, space), runs, { count: 1, seed });
+      const proposals = nextRuns(sweep(m.method, space), runs, { count: 1, seed }).proposals;
       if (m.exhaustsFiniteSpace) expect(proposals).toEqual([{ config: { steps: 1000, opt: { a: 1, b: 2 } }, reason: expect.any(String) }]);
       for (const p of proposals) expect(p.config.steps).not.toBe(3000000);
     }
+  });
+});
+
+describe.each(methods)('search outcomes: $method', (m) => {
+  const discrete = sweep(m.method, discreteSpace);
+
+  it('says proposals while points are left, exhausted once the finite space is used up', () => {
+    const configs: Config[] = [];
+    for (let i = 0; i < discreteSize; i++) {
+      const outcome = nextRuns(discrete, runsOf(configs), { count: 1, seed: 3 });
+      expect(outcome.kind).toBe('proposals');
+      configs.push(outcome.proposals[0]!.config);
+    }
+    const done = nextRuns(discrete, runsOf(configs), { count: 2, seed: 3 });
+    expect(done).toEqual({ kind: 'exhausted', proposals: [], reason: expect.stringMatching(new RegExp(`^${m.method}: all ${discreteSize} (points|configs)`)) });
+  });
+
+  it('says exhausted for a large finite space (beyond any candidate budget) only when every point is taken', () => {
+    const space: ParameterSpace = { x: { distribution: 'int_uniform', min: 1, max: 5000 } };
+    const all = Array.from({ length: 5000 }, (_, i) => ({ x: i + 1 }));
+    const pending = (configs: Config[]): RunRecord[] => configs.map((config, i) => ({ id: `r${i}`, state: 'pending', config, history: [] }));
+    expect(nextRuns(sweep(m.method, space), pending(all), { count: 1, seed: 1 }).kind).toBe('exhausted');
+    const outcome = nextRuns(sweep(m.method, space), pending(all.filter((c) => c.x !== 1234)), { count: 1, seed: 1 });
+    expect(outcome.kind).not.toBe('exhausted');
+    for (const p of outcome.proposals) expect(p.config).toEqual({ x: 1234 });
+  });
+
+  it.runIf(m.continuous)('never says exhausted for a continuous space', () => {
+    const config = sweep(m.method, { x: { distribution: 'uniform', min: 0, max: 1 } });
+    const runs = runsOf(nextRuns(sweep('random', config.parameters), [], { count: 20, seed: 4 }).proposals.map((p) => p.config));
+    expect(nextRuns(config, runs, { count: 3, seed: 4 }).kind).toBe('proposals');
+  });
+});
+
+describe('wait, not exhausted, when a method finds nothing new in a space that is not used up', () => {
+  it('bayes above its candidate budget: 624 of 625 grid points scored, the free one not among its candidates', () => {
+    const space: ParameterSpace = { x: { distribution: 'int_uniform', min: 1, max: 25 }, y: { distribution: 'int_uniform', min: 1, max: 25 } };
+    const runs: RunRecord[] = [];
+    for (let x = 1; x <= 25; x++) {
+      for (let y = 1; y <= 25; y++) {
+        if (x !== 7 || y !== 19) runs.push({ id: `r${x}-${y}`, state: 'finished', config: { x, y }, history: [{ _step: 0, loss: (x - 10) ** 2 + (y - 3) ** 2 }] });
+      }
+    }
+    const outcome = nextRuns(sweep('bayes', space), runs, { count: 1, seed: 0 });
+    expect(outcome).toEqual({ kind: 'wait', proposals: [], reason: expect.stringMatching(/^bayes: found no config that no run has yet; the space is not used up/) });
+    const full = [...runs, { id: 'last', state: 'finished' as const, config: { x: 7, y: 19 }, history: [{ _step: 0, loss: 265 }] }];
+    expect(nextRuns(sweep('bayes', space), full, { count: 1, seed: 0 }).kind).toBe('exhausted');
+  });
+
+  it('bayes initial design: its quasi-random tries miss the one free point of a 5000-point line', () => {
+    const space: ParameterSpace = { x: { distribution: 'int_uniform', min: 1, max: 5000 } };
+    const runs: RunRecord[] = Array.from({ length: 5000 }, (_, i) => ({ id: `r${i}`, state: 'pending' as const, config: { x: i + 1 }, history: [] })).filter((r) => r.config.x !== 1234);
+    expect(nextRuns(sweep('bayes', space), runs, { count: 1, seed: 2 }).kind).toBe('wait');
+    // random lists the free points of a finite space when its draws fail, so it finds it
+    expect(nextRuns(sweep('random', space), runs, { count: 1, seed: 2 }).proposals).toEqual([{ config: { x: 1234 }, reason: 'random' }]);
+  });
+
+  it('nothingNew: infinite, too large to list, partly taken, or taken by off-space values means wait', () => {
+    const taken = (configs: Config[]): RunRecord[] => configs.map((config, i) => ({ id: `r${i}`, state: 'finished', config, history: [] }));
+    expect(nothingNew({ x: { distribution: 'uniform', min: 0, max: 1 } }, [], 'm').kind).toBe('wait');
+    expect(nothingNew({ x: { distribution: 'int_uniform', min: 0, max: 2_000_000 } }, [], 'm').kind).toBe('wait');
+    const small: ParameterSpace = { x: { distribution: 'categorical', values: [1, 2] }, c: { distribution: 'constant', value: 'k' } };
+    expect(nothingNew(small, taken([{ x: 1, c: 'k' }]), 'm').kind).toBe('wait');
+    expect(nothingNew(small, taken([{ x: 1, c: 'k' }, { x: 3, c: 'k' }]), 'm').kind).toBe('wait');
+    expect(nothingNew(small, taken([{ x: 1, c: 'k' }, { x: 2.0, c: 'k', extra: true }]), 'm')).toEqual({ kind: 'exhausted', proposals: [], reason: 'm: all 2 configs of the space are taken' });
   });
 });

@@ -10,7 +10,8 @@ import type { Proposal, RunRecord } from '../../run-record.js';
 import { canonicalJson } from '../../space/config-hash.js';
 import { createRng } from '../../space/rng.js';
 import { unitCube, type UnitCube } from '../../space/unit-cube.js';
-import type { NextRunsOptions, SearchMethod } from '../search-method.js';
+import { nothingNew } from '../nothing-new.js';
+import { proposalsOutcome, type NextRunsOptions, type SearchMethod } from '../search-method.js';
 import { memoizedFactor, memoizedFit } from './bayes-memo.js';
 import { collectObservations, type Observations } from './bayes-observations.js';
 import { GaussianProcess } from './gaussian-process.js';
@@ -25,6 +26,11 @@ const REFIT_GROWTH = 1.25;
 const ACQUISITION_FLOPS = 1.2e7;
 
 export const bayesSearch: SearchMethod = (config, runs, options) => {
+  const proposals = bayesProposals(config, runs, options);
+  return proposals.length > 0 ? proposalsOutcome(proposals) : nothingNew(config.parameters, runs, 'bayes');
+};
+
+function bayesProposals(config: SweepConfig, runs: readonly RunRecord[], options: Required<NextRunsOptions>): Proposal[] {
   const cube = unitCube(config.parameters);
   const taken = new Set(runs.map((r) => canonicalJson(r.config)));
   if (cube.dims === 0) {
@@ -37,7 +43,7 @@ export const bayesSearch: SearchMethod = (config, runs, options) => {
   const needed = Math.max(2, cube.slots.length + 1);
   if (obs.scored < needed) return initialDesign(cube, runs, options, taken, () => `bayes: initial design, ${obs.scored}/${needed} runs scored`);
   return modelProposals(cube, obs, runs, options, taken);
-};
+}
 
 function initialDesign(
   cube: UnitCube,

@@ -32,7 +32,7 @@ const xStar = Array.from({ length: 100001 }, (_, i) => i / 100000).reduce((a, b)
 function optimize(config: SweepConfig, f: (c: Config) => number, budget: number, seed = 1): RunRecord[] {
   const runs: RunRecord[] = [];
   for (let t = 0; t < budget; t++) {
-    const [p] = bayesSearch(config, runs, { count: 1, seed });
+    const [p] = bayesSearch(config, runs, { count: 1, seed }).proposals;
     expect(p).toBeDefined();
     runs.push(run(t, p!.config, 'finished', f(p!.config)));
   }
@@ -54,34 +54,34 @@ describe('bayesSearch', () => {
 
   it('states the initial design, then the EI and the run count', () => {
     const space: ParameterSpace = { x: line.x!, y: { distribution: 'uniform', min: -1, max: 1 } };
-    const first = bayesSearch(sweep(space), [], { count: 1, seed: 3 });
+    const first = bayesSearch(sweep(space), [], { count: 1, seed: 3 }).proposals;
     expect(first[0]!.reason).toBe('bayes: initial design, 0/3 runs scored');
     const runs = [0.1, 0.5, 0.9].map((x, i) => run(i, { x, y: x - 0.5 }, 'finished', x));
-    const [p] = bayesSearch(sweep(space), runs, { count: 1, seed: 3 });
+    const [p] = bayesSearch(sweep(space), runs, { count: 1, seed: 3 }).proposals;
     expect(p!.reason).toMatch(/^bayes: EI [0-9.e+-]+ after 3 runs$/);
   });
 
   it('is deterministic under a seed and differs across seeds', () => {
     const runs = optimize(sweep(line), (c) => f1(c.x as number), 8, 4);
-    const a = bayesSearch(sweep(line), runs, { count: 3, seed: 10 });
-    const b = bayesSearch(sweep(line), structuredClone(runs), { count: 3, seed: 10 });
+    const a = bayesSearch(sweep(line), runs, { count: 3, seed: 10 }).proposals;
+    const b = bayesSearch(sweep(line), structuredClone(runs), { count: 3, seed: 10 }).proposals;
     expect(b).toEqual(a);
-    const c = bayesSearch(sweep(line), runs, { count: 3, seed: 11 });
+    const c = bayesSearch(sweep(line), runs, { count: 3, seed: 11 }).proposals;
     expect(c).not.toEqual(a);
   });
 
   it('gives the same proposals whatever its memo holds (outputs are a function of the inputs)', async () => {
     const runs = optimize(sweep(line), (c) => f1(c.x as number), 9, 5);
-    const warm = bayesSearch(sweep(line), runs, { count: 2, seed: 6 }); // memo extended from 8 runs to 9
+    const warm = bayesSearch(sweep(line), runs, { count: 2, seed: 6 }).proposals; // memo extended from 8 runs to 9
     vi.resetModules();
     const fresh = await import('../../../src/search/bayes/bayes-search.js');
     expect(fresh.bayesSearch).not.toBe(bayesSearch);
-    expect(fresh.bayesSearch(sweep(line), runs, { count: 2, seed: 6 })).toEqual(warm);
+    expect(fresh.bayesSearch(sweep(line), runs, { count: 2, seed: 6 }).proposals).toEqual(warm);
   });
 
   it('gives parallel agents distinct proposals (count 4), away from existing runs', () => {
     const runs = optimize(sweep(line), (c) => f1(c.x as number), 8, 7);
-    const proposals = bayesSearch(sweep(line), runs, { count: 4, seed: 7 });
+    const proposals = bayesSearch(sweep(line), runs, { count: 4, seed: 7 }).proposals;
     expect(proposals).toHaveLength(4);
     const xs = proposals.map((p) => p.config.x as number).sort((a, b) => a - b);
     expect(new Set(xs.map(String)).size).toBe(4);
@@ -94,9 +94,9 @@ describe('bayesSearch', () => {
 
   it('treats running runs as fantasies: a proposal moves away from a point being run', () => {
     const finished = optimize(sweep(line), (c) => f1(c.x as number), 5, 8);
-    const [alone] = bayesSearch(sweep(line), finished, { count: 1, seed: 8 });
+    const [alone] = bayesSearch(sweep(line), finished, { count: 1, seed: 8 }).proposals;
     const withRunning = [...finished, run(99, alone!.config, 'running')];
-    const [next] = bayesSearch(sweep(line), withRunning, { count: 1, seed: 8 });
+    const [next] = bayesSearch(sweep(line), withRunning, { count: 1, seed: 8 }).proposals;
     expect(canonicalJson(next!.config)).not.toBe(canonicalJson(alone!.config));
     expect(Math.abs((next!.config.x as number) - (alone!.config.x as number))).toBeGreaterThan(0.01);
     expect(next!.reason).toContain('1 running');
@@ -109,12 +109,12 @@ describe('bayesSearch', () => {
     };
     const runs: RunRecord[] = [];
     for (let t = 0; t < 9; t++) {
-      const [p] = bayesSearch(sweep(space), runs, { count: 1, seed: 1 });
+      const [p] = bayesSearch(sweep(space), runs, { count: 1, seed: 1 }).proposals;
       expect(p).toBeDefined();
       expect(runs.map((r) => canonicalJson(r.config))).not.toContain(canonicalJson(p!.config));
       runs.push(run(t, p!.config, 'finished', (p!.config.b as number) + (p!.config.a === 'q' ? 0 : 1)));
     }
-    expect(bayesSearch(sweep(space), runs, { count: 2, seed: 1 })).toEqual([]);
+    expect(bayesSearch(sweep(space), runs, { count: 2, seed: 1 }).proposals).toEqual([]);
   });
 
   it('decodes valid values for int, q, log, categorical and nested parameters once the model is on', () => {
@@ -128,7 +128,7 @@ describe('bayesSearch', () => {
     const f = (c: Config): number =>
       (Math.log10(c.lr as number) + 3) ** 2 + ((c.layers as number) - 3) ** 2 / 4 + (c.opt === 'adam' ? 0 : 0.5) + Math.abs(((c.net as Config).width as number) - 32) / 32;
     const runs = optimize(sweep(space), f, 12, 9);
-    const proposals = bayesSearch(sweep(space), runs, { count: 4, seed: 9 });
+    const proposals = bayesSearch(sweep(space), runs, { count: 4, seed: 9 }).proposals;
     expect(proposals).toHaveLength(4);
     for (const { config: c } of [...proposals, ...runs]) {
       expect(c.lr).toBeGreaterThanOrEqual(1e-5);
@@ -146,8 +146,8 @@ describe('bayesSearch', () => {
 
   it('proposes the single config of an all-constant space once', () => {
     const space: ParameterSpace = { a: { distribution: 'constant', value: 1 } };
-    expect(bayesSearch(sweep(space), [], { count: 2, seed: 1 })).toEqual([{ config: { a: 1 }, reason: 'bayes: the space has a single config' }]);
-    expect(bayesSearch(sweep(space), [run(0, { a: 1 }, 'finished', 1)], { count: 1, seed: 1 })).toEqual([]);
+    expect(bayesSearch(sweep(space), [], { count: 2, seed: 1 }).proposals).toEqual([{ config: { a: 1 }, reason: 'bayes: the space has a single config' }]);
+    expect(bayesSearch(sweep(space), [run(0, { a: 1 }, 'finished', 1)], { count: 1, seed: 1 }).proposals).toEqual([]);
   });
 });
 
@@ -181,7 +181,7 @@ describe('collectObservations', () => {
 
   it('says in the reason that failed runs were imputed', () => {
     const runs = [run(0, { x: 0.1 }, 'finished', 2), run(1, { x: 0.5 }, 'finished', 1), run(2, { x: 0.9 }, 'failed')];
-    const [p] = bayesSearch(sweep(line), runs, { count: 1, seed: 1 });
+    const [p] = bayesSearch(sweep(line), runs, { count: 1, seed: 1 }).proposals;
     expect(p!.reason).toContain('1 failed imputed worst');
   });
 });
