@@ -10,13 +10,15 @@ import { delimiter, join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { RunJob } from '../src/queue/run-job.js';
 import type { HistoryRow } from '../src/run-record.js';
-import { claimAttempt, finishAttempt, renewLease, reportEvent, type ClaimResult, type LeaseHolder } from '../src/store/attempt-lease.js';
+import { claimAttempt, finishAttempt, reportEvent, type ClaimResult, type LeaseHolder } from '../src/store/attempt-lease.js';
 import { keys } from '../src/store/keys.js';
 import { packageRoot } from '../src/package-root.js';
 import type { AttemptOutcome } from '../src/store/run-events.js';
 import type { AgentLog } from './agent-log.js';
 import { CommandError, expandCommand } from './command-macros.js';
 import { LineSplitter, parseKatibLine, parseMetricJson, STDOUT_PREFIX, type MetricRecord } from './metric-lines.js';
+import { monotonicMs } from './lease-deadline.js';
+import { LeaseKeeper } from './lease-keeper.js';
 import { MetricStream } from './metric-stream.js';
 import { MetricsFileTail } from './metrics-file-tail.js';
 import type { OrphanReaper } from './orphan-reaper.js';
@@ -35,7 +37,7 @@ export interface AttemptSettings {
   agentId: string;
   host: string;
   log: AgentLog;
-  /** Lease TTL; renewed every leaseMs / 3. */
+  /** Lease TTL; renewed every leaseMs / 4; the script dies by leaseMs − leaseMs / 5 after the last confirmed renewal was sent. */
   leaseMs: number;
   /** SIGTERM → SIGKILL delay for stop, timeout and preempt. */
   graceMs: number;
@@ -85,6 +87,8 @@ export class RunAttempt {
   private skipped = 0;
   /** Set when the script has been started; for tests and `busy`. */
   childPid: number | undefined;
+  /** Renewed until the finished event is written, so a script that exited 0 is never taken for lost meanwhile. */
+  private lease: LeaseKeeper | undefined;
 
   constructor(
     readonly job: RunJob,
@@ -141,6 +145,7 @@ export class RunAttempt {
       await Promise.all([writeFile(join(dir, 'params.json'), JSON.stringify(this.job.config)), writeFile(join(dir, 'metrics.jsonl'), '')]);
       return dir;
     })();
+    const claimSentAt = monotonicMs();
     const [claim, dir] = await Promise.all([claimAttempt(redis, this.holder, this.s.leaseMs, { host: this.s.host, pid: process.pid, at: Date.now() }), prepared]);
     if (claim !== 'ok') {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
@@ -156,22 +161,19 @@ export class RunAttempt {
     });
     const take = (record: MetricRecord) => metrics.push(record);
 
-    // Lease: renewed from our own event loop; a stop request rides on the answer.
-    let lastRenewOk = Date.now();
-    let renewing = false;
-    const renew = setInterval(() => {
-      if (Date.now() - lastRenewOk > this.s.leaseMs) this.kill('lost');
-      if (renewing) return;
-      renewing = true;
-      renewLease(redis, this.holder, this.s.leaseMs)
-        .then((status) => {
-          if (!status.held) return this.kill('lost');
-          lastRenewOk = Date.now();
-          if (status.stop) this.kill(status.stop);
-        })
-        .catch((err) => this.s.log.warn(`${this.label}: lease renewal failed: ${(err as Error).message}`))
-        .finally(() => (renewing = false));
-    }, Math.max(10, Math.floor(this.s.leaseMs / 3)));
+    // Lease: renewed from our own event loop, its deadline also held by the sentinel; a stop request rides on the answer.
+    const lease = new LeaseKeeper({
+      redis,
+      holder: this.holder,
+      leaseMs: this.s.leaseMs,
+      claimSentAt,
+      reaper: this.s.reaper,
+      onLost: () => this.kill('lost'),
+      onStop: (kind) => this.kill(kind),
+      warn: (message) => this.s.log.warn(`${this.label}: ${message}`),
+    });
+    lease.start();
+    this.lease = lease;
 
     let published = 0;
     const publishOutput = async () => {
@@ -222,7 +224,7 @@ export class RunAttempt {
       const startLatencyMs = performance.now() - t0;
       const group = this.group;
       this.childPid = group.pid;
-      this.s.reaper?.watch(group.pid);
+      lease.attach(group.pid);
       this.s.log.info(`${this.label}: started pid ${group.pid}: ${argv.join(' ').slice(0, 200)}`);
       const early = this.reason;
       if (early) {
@@ -256,10 +258,12 @@ export class RunAttempt {
       const exitedAt = performance.timeOrigin + performance.now();
       // The leader is gone; anything it left in its group goes too.
       group.signal('SIGKILL');
-      this.s.reaper?.forget(group.pid);
       // Pipes held by nothing now; wait briefly for their last bytes.
       await Promise.race([Promise.all([stdoutDone, stderrDone]), new Promise((r) => setTimeout(r, 500))]);
       stdoutLines.end();
+      // Killed by the sentinel at the lease deadline (the agent may have been frozen meanwhile).
+      if (lease.lost && exit.code !== 0) this.reason ??= 'lost';
+      lease.detach();
 
       const outcome: AttemptOutcome = this.reason ? OUTCOME_OF[this.reason] : exit.code === 0 ? 'finished' : 'failed';
       const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
@@ -271,12 +275,14 @@ export class RunAttempt {
         result = { outcome: OUTCOME_OF[err.reason], exitCode: null, signal: null, message: `not started: ${err.reason} requested first` };
         return await this.wrapUp(result, dir, fileTail, metrics, publishOutput);
       }
-      if (!(err instanceof CommandError)) throw err;
+      if (!(err instanceof CommandError)) {
+        lease.stop();
+        throw err;
+      }
       this.s.log.error(`${this.label}: ${err.message}`);
       this.output.push(`hypersweep: ${err.message}\n`);
       result = { outcome: 'error', exitCode: null, signal: null, message: err.message };
     } finally {
-      clearInterval(renew);
       clearInterval(outputTimer);
       if (timeoutTimer) clearTimeout(timeoutTimer);
       if (this.killTimer) clearTimeout(this.killTimer);
@@ -294,6 +300,7 @@ export class RunAttempt {
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     // One round trip: the SET and the finished event are pipelined on the same connection.
     await Promise.all([publishOutput().catch(() => undefined), this.finish({ ...result, summary })]);
+    this.lease?.stop();
     this.s.log.info(`${this.label}: ${result.outcome}${result.message ? ` (${result.message})` : ''}, ${metrics.count} metric row(s)`);
     return result;
   }

@@ -20,7 +20,8 @@ export function register(program: Command): void {
     .option('--leader-ttl-ms <ms>', 'TTL of the per-sweep leader lock', int, 5000)
     .option('--poll-ms <ms>', 'idle time between control rounds', int, 200)
     .option('--agent-live-ms <ms>', 'an agent counts as live when seen within this', int, 15_000)
-    .action(async (opts: { port: number; host: string; redis?: string; token?: string; leaseCheckMs: number; leaderTtlMs: number; pollMs: number; agentLiveMs: number }) => {
+    .option('--requeue-margin-ms <ms>', "how long a run's lease must have been gone before the run is queued again", int, 2000)
+    .action(async (opts: { port: number; host: string; redis?: string; token?: string; leaseCheckMs: number; leaderTtlMs: number; pollMs: number; agentLiveMs: number; requeueMarginMs: number }) => {
       const redisUrl = opts.redis ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
       const token = opts.token ?? process.env.HYPERSWEEP_TOKEN ?? undefined;
       const server = await startServer({
@@ -28,7 +29,7 @@ export function register(program: Command): void {
         host: opts.host,
         redisUrl,
         ...(token ? { token } : {}),
-        controllerOptions: { leaseCheckMs: opts.leaseCheckMs, leaderTtlMs: opts.leaderTtlMs, pollMs: opts.pollMs, agentLiveMs: opts.agentLiveMs },
+        controllerOptions: { leaseCheckMs: opts.leaseCheckMs, leaderTtlMs: opts.leaderTtlMs, pollMs: opts.pollMs, agentLiveMs: opts.agentLiveMs, requeueMarginMs: opts.requeueMarginMs },
       });
       console.log(`hypersweep server listening on ${server.url} (redis ${redisUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')})`);
       let stopping = false;

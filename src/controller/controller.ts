@@ -29,6 +29,8 @@ export interface ControllerOptions {
   leaseCheckMs?: number;
   /** An agent counts as live when seen within this. @defaultValue 15000 */
   agentLiveMs?: number;
+  /** How long a run's lease must have been gone before it is re-queued (covers the lost agent's kill). @defaultValue 2000 */
+  requeueMarginMs?: number;
   /** Events per read. @defaultValue 1000 */
   eventBatch?: number;
   /** @defaultValue console.error */
@@ -66,6 +68,7 @@ export class Controller {
       leaderTtlMs: options.leaderTtlMs ?? 5000,
       leaseCheckMs: options.leaseCheckMs ?? 1000,
       agentLiveMs: options.agentLiveMs ?? 15_000,
+      requeueMarginMs: options.requeueMarginMs ?? 2000,
       eventBatch: options.eventBatch ?? 1000,
       log: options.log ?? ((m) => console.error(m)),
     };
@@ -180,6 +183,7 @@ export class Controller {
         eventBatch: this.opts.eventBatch,
         leaseCheckMs: this.opts.leaseCheckMs,
         agentLiveMs: this.opts.agentLiveMs,
+        requeueMarginMs: this.opts.requeueMarginMs,
         log: this.opts.log,
       });
       try {

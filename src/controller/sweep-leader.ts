@@ -36,6 +36,12 @@ export interface LeaderOptions {
   leaseCheckMs: number;
   /** An agent is live when seen within this. @defaultValue 15000 */
   agentLiveMs: number;
+  /**
+   * A running run is re-queued only once its lease has been gone from Redis this long (by this
+   * process's monotonic clock), so the lost agent's sentinel has surely killed the script (its
+   * deadline comes a fifth of the lease before Redis expires it). @defaultValue 2000
+   */
+  requeueMarginMs?: number;
   log: (message: string) => void;
 }
 
@@ -49,6 +55,8 @@ export class SweepLeader {
   private state: SweepState = 'running';
   private backlogDone = false;
   private lastLeaseCheck = 0;
+  /** Running runs whose lease was seen gone: run id → (token, when first seen gone, performance.now()). */
+  private readonly leaseGone = new Map<string, { token: string; since: number }>();
   /** The cache missed a change made by someone else: rebuild it from Redis. */
   private reload = false;
   /** The budget is used up (cap reached or the space exhausted): no more proposals. */
@@ -329,7 +337,20 @@ export class SweepLeader {
     const p = this.redis.pipeline();
     for (const e of running) p.exists(keys.runLease(e.record.id));
     const replies = await execPipeline(p);
-    const lost = running.filter((e, i) => replies[i]?.[1] === 0).map((e) => ({ entry: e, token: e.token }));
+    // A lease seen gone counts only after the margin, measured from when it was first seen gone.
+    const now = performance.now();
+    const margin = this.options.requeueMarginMs ?? 2000;
+    const lost: Array<{ entry: CachedRun; token: string }> = [];
+    const gone = new Map<string, { token: string; since: number }>();
+    running.forEach((e, i) => {
+      if (replies[i]?.[1] !== 0) return;
+      const seen = this.leaseGone.get(e.record.id);
+      const since = seen && seen.token === e.token ? seen.since : now;
+      gone.set(e.record.id, { token: e.token, since });
+      if (now - since >= margin) lost.push({ entry: e, token: e.token });
+    });
+    this.leaseGone.clear();
+    for (const [id, g] of gone) this.leaseGone.set(id, g);
     if (lost.length === 0) return;
     while (await this.consumeEvents(50));
     const jobs: RunJob[] = [];
