@@ -9,10 +9,10 @@
  * ln s² ~ N(0, 1); ln noise ~ N(−6, 2²). Outputs are expected standardized.
  */
 import type { Rng } from '../../space/rng.js';
-import type { KernelParams } from './matern52.js';
+import { matern52, matern52Slope, type KernelParams } from './matern52.js';
 import { minimizeLbfgs } from './minimize-lbfgs.js';
+import { PackedCholesky } from './packed-cholesky.js';
 
-const SQRT5 = Math.sqrt(5);
 const LOG_2PI = Math.log(2 * Math.PI);
 /** Bounds of the log-parameters; outside them the objective is infeasible. */
 const LOG_LENGTHSCALE = [Math.log(0.004), Math.log(1e3)] as const;
@@ -51,8 +51,9 @@ export function kernelObjective(x: Float64Array, y: Float64Array, n: number, dim
       }
     }
   }
-  const k = new Float64Array(n * n);
+  const chol = new PackedCholesky(n);
   const kinv = new Float64Array(n * n);
+  const scratch = new Float64Array(n * n);
   const alpha = new Float64Array(n);
   const corr = new Float64Array(pairs);
   const dcorr = new Float64Array(pairs); // (5/3)(1+√5r)e^(−√5r), the lengthscale-derivative factor
@@ -69,31 +70,31 @@ export function kernelObjective(x: Float64Array, y: Float64Array, n: number, dim
     if (logS < LOG_SIGNAL[0] || logS > LOG_SIGNAL[1] || logN < LOG_NOISE[0] || logN > LOG_NOISE[1]) return Infinity;
     const s2 = Math.exp(logS);
     const noise = Math.exp(logN);
-    for (let i = 0, p = 0; i < n; i++) {
-      k[i * n + i] = s2 + noise + JITTER;
-      for (let j = i + 1; j < n; j++, p++) {
-        let r2 = 0;
-        const o = p * dims;
-        for (let d = 0; d < dims; d++) r2 += diff2[o + d]! * invL2[d]!;
-        const sr = SQRT5 * Math.sqrt(r2);
-        const e = Math.exp(-sr);
-        const c = (1 + sr + (sr * sr) / 3) * e;
-        corr[p] = c;
-        dcorr[p] = (5 / 3) * (1 + sr) * e;
-        k[i * n + j] = k[j * n + i] = s2 * c;
-      }
+    for (let p = 0; p < pairs; p++) {
+      let r2 = 0;
+      const o = p * dims;
+      for (let d = 0; d < dims; d++) r2 += diff2[o + d]! * invL2[d]!;
+      const r = Math.sqrt(r2);
+      corr[p] = matern52(r);
+      dcorr[p] = matern52Slope(r);
     }
-    if (!choleskyInPlace(k, n)) return Infinity;
-    let logDet = 0;
-    for (let i = 0; i < n; i++) logDet += Math.log(k[i * n + i]!);
+    // row i of K below the diagonal: pairs (j, i) for j < i, at index j·n − j(j+1)/2 + i − j − 1
+    chol.truncate(0);
+    chol.clampedPivots = 0;
+    chol.appendRows(n, (row, i) => {
+      for (let j = 0; j < i; j++) row[j] = s2 * corr[j * n - (j * (j + 1)) / 2 + i - j - 1]!;
+      row[i] = s2 + noise + JITTER;
+    });
+    if (chol.clampedPivots > 0) return Infinity; // K is not (numerically) positive definite
+    const logDet = 0.5 * chol.logDeterminant();
     // alpha = K⁻¹ y
     for (let i = 0; i < n; i++) alpha[i] = y[i]!;
-    solveLowerDense(k, n, alpha);
-    solveUpperDense(k, n, alpha);
+    chol.solveLower(alpha);
+    chol.solveUpper(alpha);
     let yAlpha = 0;
     for (let i = 0; i < n; i++) yAlpha += y[i]! * alpha[i]!;
     const nll = 0.5 * yAlpha + logDet + 0.5 * n * LOG_2PI;
-    inverseFromCholesky(k, n, kinv);
+    chol.inverse(kinv, scratch);
 
     // W = ααᵀ − K⁻¹; gradient of nll wrt θ is −½ tr(W ∂K/∂θ)
     let trDiag = 0;
@@ -156,63 +157,4 @@ export function fitKernel(x: Float64Array, y: Float64Array, n: number, dims: num
     signalVariance: Math.exp(theta[dims]!),
     noiseVariance: Math.exp(theta[dims + 1]!) + JITTER,
   };
-}
-
-/** In-place lower Cholesky of a dense symmetric n×n matrix; false when not positive definite. */
-function choleskyInPlace(a: Float64Array, n: number): boolean {
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    for (let j = 0; j <= i; j++) {
-      const rj = j * n;
-      let s = a[ri + j]!;
-      for (let k = 0; k < j; k++) s -= a[ri + k]! * a[rj + k]!;
-      if (i === j) {
-        if (!(s > 0)) return false;
-        a[ri + i] = Math.sqrt(s);
-      } else {
-        a[ri + j] = s / a[rj + j]!;
-      }
-    }
-  }
-  return true;
-}
-
-function solveLowerDense(l: Float64Array, n: number, b: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    const ri = i * n;
-    for (let j = 0; j < i; j++) s -= l[ri + j]! * b[j]!;
-    b[i] = s / l[ri + i]!;
-  }
-}
-
-function solveUpperDense(l: Float64Array, n: number, b: Float64Array): void {
-  for (let i = n - 1; i >= 0; i--) {
-    let s = b[i]!;
-    for (let j = i + 1; j < n; j++) s -= l[j * n + i]! * b[j]!;
-    b[i] = s / l[i * n + i]!;
-  }
-}
-
-/** K⁻¹ = L⁻ᵀ L⁻¹ from the lower factor (lower triangle of `l`), written in full to `out`. */
-function inverseFromCholesky(l: Float64Array, n: number, out: Float64Array): void {
-  // M = L⁻¹ (lower), stored row-major in out temporarily is awkward; use a separate buffer
-  const m = new Float64Array(n * n);
-  for (let c = 0; c < n; c++) {
-    m[c * n + c] = 1 / l[c * n + c]!;
-    for (let i = c + 1; i < n; i++) {
-      let s = 0;
-      const ri = i * n;
-      for (let k = c; k < i; k++) s -= l[ri + k]! * m[k * n + c]!;
-      m[ri + c] = s / l[ri + i]!;
-    }
-  }
-  // out_ij = Σ_{k ≥ max(i,j)} M_ki M_kj
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      for (let k = i; k < n; k++) s += m[k * n + i]! * m[k * n + j]!;
-      out[i * n + j] = out[j * n + i] = s;
-    }
-  }
 }

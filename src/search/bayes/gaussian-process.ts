@@ -3,12 +3,11 @@
  * time (observations, then fantasies for pending runs and earlier proposals of a batch).
  * Zero prior mean: outputs are standardized before they come here.
  */
-import { inverseSquaredLengthscales, kernelRow, type KernelParams } from './matern52.js';
+import { inverseSquaredLengthscales, kernelRow, matern52, type KernelParams } from './matern52.js';
 import { PackedCholesky } from './packed-cholesky.js';
 
 /** Candidates predicted per block: the block's kernel matrix is BLOCK × n (a candidate per row). */
 const BLOCK = 64;
-const SQRT5 = Math.sqrt(5);
 
 export class GaussianProcess {
   readonly dims: number;
@@ -88,8 +87,7 @@ export class GaussianProcess {
             const t = x[xo + d]! - candidates[co + d]!;
             r2 += t * t * inv[d]!;
           }
-          const sr = SQRT5 * Math.sqrt(r2);
-          const kv = s2 * (1 + sr + (sr * sr) / 3) * Math.exp(-sr);
+          const kv = s2 * matern52(Math.sqrt(r2));
           kb[c * n + i] = kv;
           mu += alpha[i]! * kv;
         }

@@ -21,6 +21,15 @@ export function matern52(r: number): number {
   return (1 + sr + (sr * sr) / 3) * Math.exp(-sr);
 }
 
+/**
+ * (5/3)(1 + √5 r) e^(−√5 r): the factor of the correlation's derivative by a log-lengthscale,
+ * ∂k/∂ln ℓ_d = s² · matern52Slope(r) · (x_d − x'_d)² / ℓ_d².
+ */
+export function matern52Slope(r: number): number {
+  const sr = SQRT5 * r;
+  return (5 / 3) * (1 + sr) * Math.exp(-sr);
+}
+
 /** k(a_i, b_j) for rows i of `a` (offset in rows) and j of `b`, written to out[j] for j < nb. */
 export function kernelRow(
   params: KernelParams,

@@ -7,6 +7,7 @@
  */
 import type { Config } from '../../config/types.js';
 import { canonicalJson } from '../../space/config-hash.js';
+import { sampleStandardNormal } from '../../space/random-variates.js';
 import type { Rng } from '../../space/rng.js';
 import type { UnitCube } from '../../space/unit-cube.js';
 import type { GaussianProcess } from './gaussian-process.js';
@@ -46,7 +47,7 @@ export function maximizeLogEi(input: AcquisitionInput): AcquisitionResult | unde
   const dims = cube.dims;
   const seen = new Map<string, Candidate>();
   let budget = Math.max(16, input.evaluations);
-  const gauss = gaussian(rng);
+  const gauss = (): number => sampleStandardNormal(rng);
 
   const project = (u: Float64Array): { point: Float64Array; config: Config; key: string } => {
     const config = cube.decode(u);
@@ -146,13 +147,4 @@ export function maximizeLogEi(input: AcquisitionInput): AcquisitionResult | unde
     return undefined;
   }
   return { config: winner.config, key: winner.key, point: winner.point, logEi: winner.logEi };
-}
-
-/** Standard normal draws by Box–Muller. */
-function gaussian(rng: Rng): () => number {
-  return () => {
-    const u = 1 - rng.next();
-    const v = rng.next();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  };
 }

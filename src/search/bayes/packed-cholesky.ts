@@ -7,6 +7,8 @@
 export class PackedCholesky {
   /** Rows in use. */
   size = 0;
+  /** Pivots that were not positive (numerically dependent rows) and got a tiny jitter instead. */
+  clampedPivots = 0;
   private data: Float64Array;
   private capacity: number;
 
@@ -53,8 +55,33 @@ export class PackedCholesky {
     this.ensure(r1);
     const d = this.data;
     for (let i = r0; i < r1; i++) fill(d.subarray((i * (i + 1)) / 2, ((i + 1) * (i + 2)) / 2), i);
-    for (let ia = r0; ia < r1; ia += TILE) factorRowBlock(d, ia, Math.min(ia + TILE, r1));
+    for (let ia = r0; ia < r1; ia += TILE) this.clampedPivots += factorRowBlock(d, ia, Math.min(ia + TILE, r1));
     this.size = r1;
+  }
+
+  /** ln det(L Lᵀ) = 2 Σ ln L_ii. */
+  logDeterminant(): number {
+    let s = 0;
+    for (let i = 0; i < this.size; i++) s += Math.log(this.data[(i * (i + 3)) / 2]!);
+    return 2 * s;
+  }
+
+  /**
+   * (L Lᵀ)⁻¹ written in full (row-major, size × size) to `out`, with `scratch` of the same size:
+   * scratch row r = L⁻¹ e_r (zero before r), then entry (i, j) = Σ_{k ≥ max(i,j)} of their product.
+   */
+  inverse(out: Float64Array, scratch: Float64Array): void {
+    const n = this.size;
+    scratch.fill(0, 0, n * n);
+    for (let r = 0; r < n; r++) scratch[r * n + r] = 1;
+    this.solveLowerRows(scratch, n, n);
+    for (let i = 0; i < n; i++) {
+      for (let j = i; j < n; j++) {
+        let s = 0;
+        for (let k = j, oi = i * n, oj = j * n; k < n; k++) s += scratch[oi + k]! * scratch[oj + k]!;
+        out[i * n + j] = out[j * n + i] = s;
+      }
+    }
   }
 
   /** Solves L x = b in place (first `size` entries). */
@@ -171,7 +198,8 @@ const TILE = 48;
  * as a tile product (2×2 register blocks, each sum sequential), then the partial chunk [ja, j)
  * and the division, in column order, with each row's pivot taken when its column comes up.
  */
-function factorRowBlock(d: Float64Array, ia: number, ib: number): void {
+function factorRowBlock(d: Float64Array, ia: number, ib: number): number {
+  let clamped = 0;
   for (let ja = 0; ja < ib; ja += TILE) {
     const jb = Math.min(ja + TILE, ib);
     for (let ka = 0; ka < ja; ka += TILE) {
@@ -261,6 +289,7 @@ function factorRowBlock(d: Float64Array, ia: number, ib: number): void {
         for (let k = 0; k < j; k++) ss += d[oj + k]! * d[oj + k]!;
         const diag = d[oj + j]!;
         const pivot = diag - ss;
+        if (!(pivot > 1e-10 * diag)) clamped++;
         d[oj + j] = Math.sqrt(pivot > 1e-10 * diag ? pivot : 1e-10 * diag + 1e-12);
       }
       const ljj = d[oj + j]!;
@@ -293,6 +322,7 @@ function factorRowBlock(d: Float64Array, ia: number, ib: number): void {
       }
     }
   }
+  return clamped;
 }
 
 /** Σ_{k∈[ka,ke)} d[ao+k]·d[bo+k], summed in order. */

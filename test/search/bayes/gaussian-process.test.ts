@@ -132,6 +132,31 @@ describe('PackedCholesky', () => {
       for (let i = 0; i < n; i++) expect(many[c * stride + i]!).toBeCloseTo(one[i]!, 8);
     }
   });
+
+  it('inverts K and gives its log determinant (the kernel fit uses both)', () => {
+    const m = 60; // more than one tile
+    const chol = new PackedCholesky();
+    chol.appendRows(m, fill);
+    const inv = new Float64Array(m * m);
+    chol.inverse(inv, new Float64Array(m * m));
+    for (const [i, j] of [[0, 0], [3, 17], [59, 59], [40, 2]] as const) {
+      let s = 0;
+      for (let t = 0; t < m; t++) s += kernel(i, t) * inv[t * m + j]!;
+      expect(s).toBeCloseTo(i === j ? 1 : 0, 6);
+    }
+    // det of a 2×2 block by hand: the first two rows of K
+    const two = new PackedCholesky();
+    two.appendRows(2, fill);
+    expect(two.logDeterminant()).toBeCloseTo(Math.log(kernel(0, 0) * kernel(1, 1) - kernel(0, 1) ** 2), 10);
+    expect(chol.clampedPivots).toBe(0);
+  });
+
+  it('counts the pivots it had to jitter on a singular matrix', () => {
+    const chol = new PackedCholesky();
+    chol.append(new Float64Array(0), 1);
+    chol.append(Float64Array.of(1), 1); // the same point twice, no noise
+    expect(chol.clampedPivots).toBe(1);
+  });
 });
 
 describe('logH (log EI for a unit normal)', () => {
