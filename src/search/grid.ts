@@ -3,8 +3,11 @@
  *
  * Order: parameters in file order, nested parameters flattened depth-first, the last
  * parameter varying fastest (like nested for-loops written in file order). A point that any
- * existing run has (whatever its state) is never proposed again; points are compared by their
- * canonical form (3e6 == 3000000). Never waits: when no point is left it says `exhausted`. Reason: `grid 7/24` (1-based index / total).
+ * existing run has (whatever its state) is never proposed again. As in W&B's grid_search.py, a
+ * run matches a point on the grid's varying parameters only (every one but `value:` constants),
+ * each compared by its canonical form (3e6 == 3000000): a run that differs in a constant, or
+ * carries extra keys beside a nested parameter's, still takes its point; one that lacks a
+ * varying parameter takes none. q_uniform axes are W&B's (grid-values.ts). Never waits: when no point is left it says `exhausted`. Reason: `grid 7/24` (1-based index / total).
  */
 import type { ParamValue, SweepConfig } from '../config/types.js';
 import { HypersweepError } from '../errors.js';
@@ -18,7 +21,8 @@ export const gridSearch: SearchMethod = (config, runs, options) => {
   const leaves = flattenSpace(config.parameters);
   const axes = gridAxes(leaves);
   const total = axes.reduce((n, values) => n * BigInt(values.length), 1n);
-  const seen = new Set(runs.map((run) => pointKey(run.config, leaves)));
+  const varying = leaves.filter((leaf) => leaf.spec.distribution !== 'constant');
+  const seen = new Set(runs.map((run) => pointKey(run.config, varying)));
   const proposals: Proposal[] = [];
   if (total === 0n) return exhaustedOutcome('grid: the grid has no points');
   // Walk the index space with a mixed-radix counter (last axis fastest); at most
@@ -26,7 +30,7 @@ export const gridSearch: SearchMethod = (config, runs, options) => {
   const digits = axes.map(() => 0);
   for (let index = 1n; index <= total && proposals.length < options.count; index++) {
     const point = configFromLeaves(config.parameters, digits.map((d, i) => axes[i]![d] as ParamValue));
-    const key = pointKey(point, leaves);
+    const key = pointKey(point, varying);
     if (!seen.has(key)) {
       seen.add(key);
       proposals.push({ config: point, reason: `grid ${index}/${total}` });

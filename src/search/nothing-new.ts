@@ -3,11 +3,11 @@
  * finite and every one of its points is taken by a run (any state), else `wait` — a large space
  * can defeat a method's draws or candidate budget while free points remain.
  */
-import type { ParamValue, ParameterSpace } from '../config/types.js';
+import type { ParameterSpace } from '../config/types.js';
 import type { RunRecord } from '../run-record.js';
 import { canonicalJson } from '../space/config-hash.js';
 import { flattenSpace, valueAtPath } from '../space/flatten-space.js';
-import { gridValues } from '../space/grid-values.js';
+import { listedValues } from '../space/finite-values.js';
 import { pointKey } from '../space/point-key.js';
 import { exhaustedOutcome, waitOutcome, type SearchOutcome } from './search-method.js';
 
@@ -17,7 +17,7 @@ export function nothingNew(space: ParameterSpace, runs: readonly RunRecord[], me
   const allowed: Array<Set<string>> = [];
   let total = 1n;
   for (const leaf of leaves) {
-    const values = finiteValues(leaf.spec);
+    const values = listedValues(leaf.spec);
     if (!values) return waitOutcome(wait);
     allowed.push(new Set(values.map((v) => canonicalJson(v))));
     total *= BigInt(values.length);
@@ -32,12 +32,4 @@ export function nothingNew(space: ParameterSpace, runs: readonly RunRecord[], me
   }
   if (BigInt(taken.size) < total) return waitOutcome(wait);
   return exhaustedOutcome(`${method}: all ${total} configs of the space are taken`);
-}
-
-function finiteValues(spec: Parameters<typeof gridValues>[0]): ParamValue[] | undefined {
-  try {
-    return gridValues(spec);
-  } catch {
-    return undefined; // too many values to list: as good as infinite here
-  }
 }

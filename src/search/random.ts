@@ -11,7 +11,7 @@
 import type { Config, ParamValue, ParameterSpace } from '../config/types.js';
 import type { Proposal } from '../run-record.js';
 import { configFromLeaves, flattenSpace, type SpaceLeaf } from '../space/flatten-space.js';
-import { gridValues } from '../space/grid-values.js';
+import { listedValues } from '../space/finite-values.js';
 import { pointKey } from '../space/point-key.js';
 import { createRng, type Rng } from '../space/rng.js';
 import { sampleConfig } from '../space/sample-config.js';
@@ -56,7 +56,7 @@ function freePoints(space: ParameterSpace, leaves: readonly SpaceLeaf[], seen: R
   const axes: ParamValue[][] = [];
   let total = 1;
   for (const leaf of leaves) {
-    const values = finiteValues(leaf);
+    const values = listedValues(leaf.spec);
     if (!values) return undefined;
     axes.push(values);
     total *= values.length;
@@ -86,12 +86,4 @@ function takeFreePoint(free: FreePoints, seen: Set<string>, rng: Rng): Proposal 
   const chosen = left[Math.floor(rng.next() * left.length)]!;
   seen.add(chosen.key);
   return { config: chosen.config, reason: 'random' };
-}
-
-function finiteValues(leaf: SpaceLeaf): ParamValue[] | undefined {
-  try {
-    return gridValues(leaf.spec);
-  } catch {
-    return undefined; // too many values to enumerate: treat as infinite
-  }
 }

@@ -1,54 +1,21 @@
 /**
- * The values a parameter takes in a grid: the finite support of its distribution, or
- * undefined for a continuous one.
+ * The values a parameter takes in a grid (one axis of the grid): its finite support
+ * (finite-values.ts), except `q_uniform`, which follows W&B's grid_search.py:
+ * `np.arange(min, max, q)`, i.e. min, min+q, min+2q, … strictly below max — max itself is not
+ * a point, and a min that is not a multiple of q gives points sampling never gives. The float
+ * noise of `min + k·q` is removed (15 significant digits), as quantize.ts does for sampling.
+ * Continuous distributions: undefined.
  */
 import type { ParamValue } from '../config/types.js';
-import { HypersweepError } from '../errors.js';
 import type { LeafSpec } from './flatten-space.js';
-import { multipleOf, multiplesRange } from './quantize.js';
+import { finiteValues, integerRange } from './finite-values.js';
+import { withoutFloatNoise } from './quantize.js';
 
-/** Most values one parameter may expand to; a finer q is a mistake, not a grid. */
-export const MAX_GRID_VALUES_PER_PARAMETER = 1_000_000;
-
-/**
- * Categorical: its values (probabilities ignored). Constant: its value. int_uniform: min..max.
- * q_uniform, q_log_uniform(_values), q_beta: the multiples of q inside the bounds, ascending —
- * exactly the values sampling can produce (W&B's grid uses `arange(min, max, q)`, which drops
- * max and, for a min that is not a multiple of q, yields values sampling never gives).
- * Every other distribution is continuous or unbounded: undefined.
- * @throws HypersweepError (CONFIG_INVALID) when a parameter would expand to more than MAX_GRID_VALUES_PER_PARAMETER values.
- */
+/** @throws HypersweepError (CONFIG_INVALID) when a parameter would expand to too many values. */
 export function gridValues(spec: LeafSpec): ParamValue[] | undefined {
-  switch (spec.distribution) {
-    case 'constant':
-      return [spec.value];
-    case 'categorical':
-      return [...spec.values];
-    case 'int_uniform':
-      return integerRange(Math.ceil(spec.min), Math.floor(spec.max), (k) => k);
-    case 'q_uniform':
-    case 'q_log_uniform_values':
-      return qValues(spec.min, spec.max, spec.q);
-    case 'q_log_uniform':
-      return qValues(Math.exp(spec.min), Math.exp(spec.max), spec.q);
-    case 'q_beta':
-      return qValues(0, 1, spec.q);
-    default:
-      return undefined;
-  }
+  if (spec.distribution !== 'q_uniform') return finiteValues(spec);
+  const { min, q } = spec;
+  const count = Math.ceil((spec.max - min) / q); // numpy's length of arange
+  return integerRange(0, count - 1, (k) => withoutFloatNoise(min + k * q));
 }
 
-function qValues(min: number, max: number, q: number): number[] {
-  const { lo, hi } = multiplesRange(min, max, q);
-  return integerRange(lo, hi, (k) => multipleOf(k, q));
-}
-
-function integerRange(lo: number, hi: number, value: (k: number) => number): number[] {
-  const count = hi - lo + 1;
-  if (count > MAX_GRID_VALUES_PER_PARAMETER) {
-    throw new HypersweepError('CONFIG_INVALID', `expands to ${count} grid values (most ${MAX_GRID_VALUES_PER_PARAMETER}); use a larger q or fewer values`);
-  }
-  const out: number[] = [];
-  for (let k = lo; k <= hi; k++) out.push(value(k));
-  return out;
-}

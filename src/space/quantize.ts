@@ -12,7 +12,12 @@ export function roundHalfEven(x: number): number {
 /** `k * q` without float noise (15 significant digits), an exact integer when q is one. */
 export function multipleOf(k: number, q: number): number {
   const v = k * q;
-  if (Number.isInteger(q)) return v;
+  return Number.isInteger(q) ? v : withoutFloatNoise(v);
+}
+
+/** A computed float rounded to 15 significant digits (`0.1 * 3` reads `0.3`); integers as they are; never -0. */
+export function withoutFloatNoise(v: number): number {
+  if (Number.isInteger(v)) return v === 0 ? 0 : v;
   const clean = Number(v.toPrecision(15));
   return Object.is(clean, -0) ? 0 : clean;
 }

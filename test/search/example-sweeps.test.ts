@@ -6,13 +6,13 @@ import { loadSweepFile } from '../../src/config/load-sweep-file.js';
 import { nextRuns } from '../../src/search/next-runs.js';
 import { canonicalJson } from '../../src/space/config-hash.js';
 import { flattenSpace, valueAtPath } from '../../src/space/flatten-space.js';
-import { gridValues } from '../../src/space/grid-values.js';
+import { finiteValues } from '../../src/space/finite-values.js';
 
 const dir = fileURLToPath(new URL('../../sweeps/', import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
 
 describe.each(files)('example sweep %s', (name) => {
-  it('gives distinct proposals with a value for every parameter, discrete ones from their grid values', () => {
+  it('gives distinct proposals with a value for every parameter, discrete ones from their finite support', () => {
     const config = loadSweepFile(dir + name);
     const proposals = nextRuns(config, [], { count: 5, seed: 1 }).proposals;
     expect(proposals.length).toBeGreaterThan(0);
@@ -21,7 +21,7 @@ describe.each(files)('example sweep %s', (name) => {
       for (const leaf of flattenSpace(config.parameters)) {
         const value = valueAtPath(p.config, leaf.path);
         expect(value, leaf.path.join('.')).toBeDefined();
-        const allowed = gridValues(leaf.spec);
+        const allowed = finiteValues(leaf.spec);
         if (allowed) expect(allowed.map((v) => canonicalJson(v)), leaf.path.join('.')).toContain(canonicalJson(value!));
       }
     }

@@ -13,7 +13,7 @@ const space: ParameterSpace = {
       c: { distribution: 'constant', value: true },
     },
   },
-  d: { distribution: 'q_uniform', min: 0, max: 1, q: 0.5 },
+  d: { distribution: 'q_uniform', min: 0, max: 1.5, q: 0.5 }, // W&B's grid: 0, 0.5, 1 (below max)
 };
 
 describe('grid search', () => {
@@ -45,10 +45,35 @@ describe('grid search', () => {
     expect(proposals).toEqual([{ config: { steps: 1000 }, reason: 'grid 2/2' }]);
   });
 
-  it('does not count a run that differs in a nested value or lacks a parameter as the point', () => {
-    const runs = runsOf([{ a: 'x', nested: { b: 1, c: false }, d: 0 }, { a: 'x', d: 0 }]);
+  it('does not count a run that differs in a varying nested value or lacks a parameter as the point', () => {
+    const runs = runsOf([{ a: 'x', nested: { b: 2, c: true }, d: 0.5 }, { a: 'x', d: 0 }]);
     const [next] = gridSearch(sweep('grid', space), runs, { count: 1, seed: 0 }).proposals;
     expect(next!.reason).toBe('grid 1/12');
+  });
+
+  // W&B's grid_search.py hashes, per run, only the values of the grid's categorical parameters
+  // (int_uniform and q_uniform turned into categoricals; `value:` constants are not among them),
+  // each read at its nested path, so the rest of a run's config plays no part in the match.
+  it('matches a run on the varying parameters only, as W&B: a differing constant or extra nested keys still take the point', () => {
+    const runs = runsOf([
+      { a: 'x', nested: { b: 1, c: false }, d: 0 }, // differs in the constant nested.c
+      { a: 'x', nested: { b: 1, c: true, extra: [1, 2] }, d: 0.5 }, // an extra key inside the nested dict
+    ]);
+    const proposals = gridSearch(sweep('grid', space), runs, { count: 2, seed: 0 }).proposals;
+    expect(proposals).toEqual([
+      { config: { a: 'x', nested: { b: 1, c: true }, d: 1 }, reason: 'grid 3/12' },
+      { config: { a: 'x', nested: { b: 2, c: true }, d: 0 }, reason: 'grid 4/12' },
+    ]);
+    // a categorical whose values are dicts compares the whole dict, as W&B's yaml_hash does
+    const dicts: ParameterSpace = { opt: { distribution: 'categorical', values: [{ lr: 1 }, { lr: 2 }] } };
+    expect(gridSearch(sweep('grid', dicts), runsOf([{ opt: { lr: 1, momentum: 0 } }]), { count: 1, seed: 0 }).proposals[0]!.reason).toBe('grid 1/2');
+  });
+
+  it('walks W&B\'s q_uniform points: min, min+q, … below max', () => {
+    const s: ParameterSpace = { batch: { distribution: 'q_uniform', min: 32, max: 128, q: 32 }, w: { distribution: 'q_uniform', min: 0.1, max: 0.5, q: 0.1 } };
+    const proposals = gridSearch(sweep('grid', s), [], { count: 100, seed: 0 }).proposals;
+    expect(proposals.map((p) => [p.config.batch, p.config.w])).toEqual([32, 64, 96].flatMap((b) => [0.1, 0.2, 0.3, 0.4].map((w) => [b, w])));
+    expect(gridSize(sweep('grid', s))).toBe(12n);
   });
 
   it('returns [] when exhausted, and the same proposals whatever the seed', () => {

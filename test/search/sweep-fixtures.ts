@@ -33,7 +33,8 @@ export const discreteSpace: ParameterSpace = {
   schedule: {
     distribution: 'nested',
     parameters: {
-      warmup: { distribution: 'q_uniform', min: 0, max: 1, q: 0.25 },
+      // max 1.2: grid (W&B's arange, below max) and sampling both give 0, 0.25, …, 1
+      warmup: { distribution: 'q_uniform', min: 0, max: 1.2, q: 0.25 },
       kind: { distribution: 'constant', value: 'cosine' },
     },
   },

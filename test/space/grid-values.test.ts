@@ -1,31 +1,42 @@
+/**
+ * A grid's axes. q_uniform follows W&B's grid_search.py, which turns it into the categorical
+ * `np.arange(min, max, q).tolist()`; the expected lists below are numpy's output (numpy 1.24),
+ * with the float noise of min + k·q removed (numpy: 0.30000000000000004, here 0.3).
+ */
 import { describe, expect, it } from 'vitest';
 import { HypersweepError } from '../../src/errors.js';
+import { finiteValues } from '../../src/space/finite-values.js';
+import type { LeafSpec } from '../../src/space/flatten-space.js';
 import { gridValues } from '../../src/space/grid-values.js';
 
 describe('gridValues', () => {
-  it('lists categorical values, a constant, and an inclusive int range', () => {
-    expect(gridValues({ distribution: 'categorical', values: ['a', 2], probabilities: [0.9, 0.1] })).toEqual(['a', 2]);
-    expect(gridValues({ distribution: 'constant', value: [1, 2] })).toEqual([[1, 2]]);
-    expect(gridValues({ distribution: 'int_uniform', min: 3, max: 6 })).toEqual([3, 4, 5, 6]);
+  it('q_uniform: min, min+q, min+2q, … strictly below max, as np.arange', () => {
+    expect(gridValues({ distribution: 'q_uniform', min: 0, max: 1, q: 0.25 })).toEqual([0, 0.25, 0.5, 0.75]);
+    expect(gridValues({ distribution: 'q_uniform', min: 32, max: 128, q: 32 })).toEqual([32, 64, 96]);
+    expect(gridValues({ distribution: 'q_uniform', min: 8, max: 64, q: 16 })).toEqual([8, 24, 40, 56]);
+    expect(gridValues({ distribution: 'q_uniform', min: 0.1, max: 0.5, q: 0.1 })).toEqual([0.1, 0.2, 0.3, 0.4]);
+    expect(gridValues({ distribution: 'q_uniform', min: 0.1, max: 0.7, q: 0.2 })).toEqual([0.1, 0.3, 0.5]);
+    expect(gridValues({ distribution: 'q_uniform', min: 1, max: 2, q: 0.1 })).toEqual([1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9]);
+    expect(gridValues({ distribution: 'q_uniform', min: 0.5, max: 2.5, q: 0.5 })).toEqual([0.5, 1, 1.5, 2]);
+    expect(gridValues({ distribution: 'q_uniform', min: 1, max: 1, q: 1 })).toEqual([]);
   });
 
-  it('expands q distributions to the multiples of q inside their bounds', () => {
-    expect(gridValues({ distribution: 'q_uniform', min: 0, max: 1, q: 0.25 })).toEqual([0, 0.25, 0.5, 0.75, 1]);
-    expect(gridValues({ distribution: 'q_uniform', min: 0.1, max: 0.5, q: 0.1 })).toEqual([0.1, 0.2, 0.3, 0.4, 0.5]);
-    expect(gridValues({ distribution: 'q_uniform', min: 8, max: 64, q: 16 })).toEqual([16, 32, 48, 64]);
-    expect(gridValues({ distribution: 'q_log_uniform_values', min: 32, max: 128, q: 32 })).toEqual([32, 64, 96, 128]);
-    expect(gridValues({ distribution: 'q_log_uniform', min: 0, max: Math.log(4), q: 1 })).toEqual([1, 2, 3, 4]);
-    expect(gridValues({ distribution: 'q_beta', a: 1, b: 1, q: 0.5 })).toEqual([0, 0.5, 1]);
+  it('every other distribution: its finite support', () => {
+    const specs: LeafSpec[] = [
+      { distribution: 'categorical', values: ['a', 2] },
+      { distribution: 'constant', value: 3 },
+      { distribution: 'int_uniform', min: 3, max: 6 },
+      { distribution: 'q_log_uniform_values', min: 32, max: 128, q: 32 },
+      { distribution: 'q_beta', a: 1, b: 1, q: 0.5 },
+      { distribution: 'uniform', min: 0, max: 1 },
+    ];
+    for (const spec of specs) {
+      expect(gridValues(spec)).toEqual(finiteValues(spec));
+    }
   });
 
-  it('is undefined for continuous or unbounded distributions', () => {
-    expect(gridValues({ distribution: 'uniform', min: 0, max: 1 })).toBeUndefined();
-    expect(gridValues({ distribution: 'log_uniform_values', min: 1e-3, max: 1 })).toBeUndefined();
-    expect(gridValues({ distribution: 'q_normal', mu: 0, sigma: 1, q: 1 })).toBeUndefined();
-    expect(gridValues({ distribution: 'beta', a: 1, b: 1 })).toBeUndefined();
-  });
-
-  it('refuses an expansion into millions of values', () => {
-    expect(() => gridValues({ distribution: 'int_uniform', min: 0, max: 1e7 })).toThrow(HypersweepError);
+  it('refuses a q_uniform axis of millions of points', () => {
+    expect(() => gridValues({ distribution: 'q_uniform', min: 0, max: 1, q: 1e-7 })).toThrow(HypersweepError);
+    expect(() => gridValues({ distribution: 'q_uniform', min: 0, max: 1, q: 1e-7 })).toThrow(/expands to 10000000 grid values/);
   });
 });
