@@ -9,6 +9,7 @@
  *   `${args_append_hydra}` `+k=v` · `${args_override_hydra}` `++k=v`. These stand alone as one
  *   template element and expand to zero or more argv elements.
  * - `${args_json}` the config as one JSON argument; `${args_json_file}` the path of a file holding it.
+ * - `${num_gpus}` the GPUs the run's slot gives it (`torchrun --nproc_per_node=${num_gpus}`); 0 on a CPU slot.
  * - `${envvar:NAME}` the variable's value; an unset variable is an error (W&B silently passes the name).
  * - `${name}` or `${a.b}` inside any element: that parameter's value (`--lr=${lr}`).
  *
@@ -33,6 +34,8 @@ export interface CommandContext {
   paramsFile: string;
   /** Variables `${envvar:NAME}` reads. */
   env: Readonly<Record<string, string | undefined>>;
+  /** GPUs of the run's slot (`${num_gpus}`). @defaultValue 0 */
+  numGpus?: number;
   /** `process.platform`; `${env}` is dropped on win32. @defaultValue process.platform */
   platform?: NodeJS.Platform;
 }
@@ -133,6 +136,8 @@ function scalarMacro(name: string, ctx: CommandContext, windows: boolean): strin
       return JSON.stringify(ctx.config);
     case 'args_json_file':
       return ctx.paramsFile;
+    case 'num_gpus':
+      return String(ctx.numGpus ?? 0);
   }
   const value = lookupParam(ctx.config, name);
   return value === undefined ? undefined : formatValue(value);

@@ -1,19 +1,20 @@
 /**
- * An agent's slots: one per GPU, or one CPU slot when the box has none.
+ * What an agent knows about its GPUs: the slot shape runs execute on, the GPUs nvidia-smi lists,
+ * and GPU ids as users and schedulers write them. Planning slots from these is worker/slot-plan.ts.
  *
  * - GPUs come from `nvidia-smi --query-gpu=index,uuid,name,memory.total --format=csv,noheader`,
- *   narrowed by `--gpus 0,1,3` or, failing that, by the agent's own CUDA_VISIBLE_DEVICES (when it is
- *   a list of indices). A GPU slot's runs get CUDA_VISIBLE_DEVICES=<index> and
- *   CUDA_DEVICE_ORDER=PCI_BUS_ID, so CUDA numbers GPUs as nvidia-smi does.
- * - `--slots N` gives N CPU slots; no nvidia-smi, or no GPU, gives one. A CPU slot leaves
- *   CUDA_VISIBLE_DEVICES as the agent has it (unset or not): the runs share whatever the agent
- *   sees, which is what `--slots 2` on a one-GPU box asks for.
+ *   in nvidia-smi's order (PCI bus order, which CUDA follows under CUDA_DEVICE_ORDER=PCI_BUS_ID).
+ * - A GPU id is an index (`3`) or a UUID (`GPU-5d0c…`, or `MIG-…`), the two notations
+ *   CUDA_VISIBLE_DEVICES takes; Slurm writes indices, Kubernetes' device plugin UUIDs.
  */
 import { execFile } from 'node:child_process';
+import { HypersweepError } from '../src/errors.js';
 
 export interface Slot {
-  /** `gpu0`, `gpu3`, `cpu0`: shown in the agent hash and lease. */
+  /** `gpu0`, `gpu0+1` (a run on two GPUs), `gpu0#1` (the second share of GPU 0), `cpu0`: shown in the agent hash and lease. */
   name: string;
+  /** GPU ids a run on this slot sees, in the notation of the agent's grant; none for a CPU slot. */
+  gpus?: string[];
   /** Variables a run on this slot gets (empty for a CPU slot). */
   env: Record<string, string>;
 }
@@ -49,46 +50,34 @@ export async function queryGpus(timeoutMs = 10_000): Promise<{ gpus: GpuInfo[]; 
   });
 }
 
-/** `0,1,3` → [0, 1, 3]; throws on anything else. */
-export function parseGpuList(text: string): number[] {
+/** An index (`3`) or a GPU/MIG UUID (`GPU-5d0c…`): the forms CUDA_VISIBLE_DEVICES accepts. */
+export const GPU_ID = /^(\d+|(GPU|MIG)-[0-9A-Za-z/-]+)$/;
+
+/** `0,1,3` or `GPU-aaa,GPU-bbb` → the ids, deduplicated, in order; throws on anything else. */
+export function parseGpuList(text: string): string[] {
   const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (items.length === 0 || items.some((s) => !/^\d+$/.test(s))) throw new Error(`expected GPU indices like 0,1,3 (got "${text}")`);
-  return [...new Set(items.map(Number))];
+  const bad = items.filter((s) => !GPU_ID.test(s));
+  if (items.length === 0 || bad.length > 0) throw new HypersweepError('BAD_REQUEST', `expected GPU indices like 0,1,3 or UUIDs like GPU-5d0c…,GPU-81fe… (got "${text}")`);
+  return [...new Set(items.map((s) => (/^\d+$/.test(s) ? String(Number(s)) : s)))];
 }
 
-export interface SlotRequest {
-  /** `--gpus`: these indices only. */
-  gpus?: number[];
-  /** `--slots N`: N CPU slots, no GPU detection. */
-  slots?: number;
-  /** The agent's CUDA_VISIBLE_DEVICES. */
-  visibleDevices?: string;
-}
-
-function gpuSlot(index: number): Slot {
-  return { name: `gpu${index}`, env: { CUDA_VISIBLE_DEVICES: String(index), CUDA_DEVICE_ORDER: 'PCI_BUS_ID' } };
-}
-
-function cpuSlots(n: number): Slot[] {
-  return Array.from({ length: n }, (_, i) => ({ name: `cpu${i}`, env: {} }));
-}
-
-/** Pure: the slots for a request and what nvidia-smi said. */
-export function planSlots(request: SlotRequest, detected: GpuInfo[]): { slots: Slot[]; note: string } {
-  if (request.slots !== undefined) return { slots: cpuSlots(request.slots), note: `${request.slots} slot(s) (--slots)` };
-  if (request.gpus) {
-    const known = new Set(detected.map((g) => g.index));
-    const missing = request.gpus.filter((i) => detected.length > 0 && !known.has(i));
-    if (missing.length > 0) throw new Error(`--gpus ${missing.join(',')}: nvidia-smi lists only ${[...known].join(',')}`);
-    return { slots: request.gpus.map(gpuSlot), note: `GPUs ${request.gpus.join(',')} (--gpus)` };
+/**
+ * The GPUs a CUDA_VISIBLE_DEVICES value grants, as CUDA reads it: ids up to the first entry
+ * that is not one (so `-1`, `NoDevFiles` and `` grant none). Undefined when the variable is unset.
+ */
+export function parseGrant(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const out: string[] = [];
+  for (const raw of value.split(',')) {
+    const s = raw.trim();
+    if (!GPU_ID.test(s)) break;
+    const id = /^\d+$/.test(s) ? String(Number(s)) : s;
+    if (!out.includes(id)) out.push(id);
   }
-  let gpus = detected;
-  let note = `${detected.length} GPU(s) from nvidia-smi`;
-  if (request.visibleDevices !== undefined && /^\s*\d+(\s*,\s*\d+)*\s*$/.test(request.visibleDevices)) {
-    const visible = new Set(parseGpuList(request.visibleDevices));
-    gpus = detected.filter((g) => visible.has(g.index));
-    note = `${gpus.length} GPU(s) from nvidia-smi within CUDA_VISIBLE_DEVICES=${request.visibleDevices}`;
-  }
-  if (gpus.length === 0) return { slots: cpuSlots(1), note: 'no GPU: one CPU slot' };
-  return { slots: gpus.map((g) => gpuSlot(g.index)), note };
+  return out;
+}
+
+/** Does id (an index or a UUID, or a unique UUID prefix as CUDA allows) name this GPU? */
+export function gpuMatches(id: string, gpu: GpuInfo): boolean {
+  return /^\d+$/.test(id) ? Number(id) === gpu.index : gpu.uuid === id || (id.length >= 8 && gpu.uuid.startsWith(id));
 }

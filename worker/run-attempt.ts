@@ -195,7 +195,7 @@ export class RunAttempt {
     try {
       let argv: string[];
       try {
-        argv = expandCommand(this.job.command, { config: this.job.config, program: this.job.program, interpreter: this.s.interpreter, paramsFile, env: this.s.env });
+        argv = expandCommand(this.job.command, { config: this.job.config, program: this.job.program, interpreter: this.s.interpreter, paramsFile, env: this.s.env, numGpus: this.slot.gpus?.length ?? 0 });
       } catch (err) {
         if (err instanceof CommandError) throw err;
         throw new CommandError(`cannot build the command: ${(err as Error).message}`);

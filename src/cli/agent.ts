@@ -1,14 +1,18 @@
 /**
- * `hypersweep agent SWEEP_ID`: run a sweep's runs on this box, one per GPU (worker/agent.ts).
+ * `hypersweep agent SWEEP_ID`: run a sweep's runs on this box, one per GPU or as the sweep's
+ * gpus_per_run says (worker/agent.ts, worker/slot-plan.ts).
  * SIGTERM/SIGINT/SIGHUP once: take no new runs, SIGTERM the scripts, report them preempted, exit.
  * Twice: SIGKILL them and exit at once.
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { Redis } from 'ioredis';
+import { getSweepConfig } from '../store/sweep-store.js';
 import { Agent } from '../../worker/agent.js';
 import { createAgentLog } from '../../worker/agent-log.js';
-import { parseGpuList, planSlots, queryGpus } from '../../worker/gpu-slots.js';
+import { parseGpuList, queryGpus } from '../../worker/gpu-slots.js';
+import { planSlots } from '../../worker/slot-plan.js';
 
 function positiveInt(name: string) {
   return (value: string): number => {
@@ -18,7 +22,7 @@ function positiveInt(name: string) {
   };
 }
 
-function gpuList(value: string): number[] {
+function gpuList(value: string): string[] {
   try {
     return parseGpuList(value);
   } catch (err) {
@@ -42,9 +46,28 @@ export function defaultInterpreter(path = process.env.PATH ?? ''): string {
   return 'python3';
 }
 
+/**
+ * The sweep's gpus_per_run, read once before slots are planned; undefined when it is unset or the
+ * sweep cannot be read within `timeoutMs` (Agent.start then says why it cannot start).
+ */
+async function readGpusPerRun(redisUrl: string, sweepId: string, timeoutMs = 10_000): Promise<number | undefined> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: timeoutMs, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const config = await Promise.race([getSweepConfig(redis, sweepId), new Promise<undefined>((r) => (timer = setTimeout(r, timeoutMs, undefined)))]);
+    return config?.execution?.gpus_per_run;
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+    redis.disconnect();
+  }
+}
+
 interface AgentCliOptions {
   redis: string;
-  gpus?: number[];
+  gpus?: string[];
   slots?: number;
   count?: number;
   maxFailures: number;
@@ -60,7 +83,7 @@ export function register(program: Command): void {
     .description("run a sweep's runs on this machine: one run per GPU (or one CPU slot), metrics streamed to the controller")
     .argument('<sweep-id>', 'the sweep to pull runs from')
     .option('--redis <url>', 'Redis URL, rediss:// for TLS (default $REDIS_URL, else redis://127.0.0.1:6379)', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
-    .option('--gpus <list>', 'use these GPU indices only, e.g. 0,1,3 (default: every GPU nvidia-smi lists)', gpuList)
+    .option('--gpus <list>', 'use these GPUs only: indices (0,1,3) or UUIDs (default: every GPU nvidia-smi lists, or those CUDA_VISIBLE_DEVICES grants)', gpuList)
     .option('--slots <n>', 'run N runs at once without GPU assignment (no nvidia-smi)', positiveInt('--slots'))
     .option('--count <n>', 'run at most N runs, then exit', positiveInt('--count'))
     .option('--max-failures <k>', 'exit after K failed runs in a row', positiveInt('--max-failures'), 5)
@@ -77,8 +100,16 @@ export function register(program: Command): void {
       if (opts.gpus && opts.slots !== undefined) throw new InvalidArgumentError('give --gpus or --slots, not both');
       const detected = opts.slots === undefined ? await queryGpus() : { gpus: [] };
       if ('problem' in detected && detected.problem) log.info(`${detected.problem}: no GPU`);
-      const { slots, note } = planSlots({ gpus: opts.gpus, slots: opts.slots, visibleDevices: process.env.CUDA_VISIBLE_DEVICES }, detected.gpus);
+      const gpusPerRun = await readGpusPerRun(opts.redis, sweepId);
+      const { slots, note, idle, refusal } = planSlots({ gpus: opts.gpus, slots: opts.slots, visibleDevices: process.env.CUDA_VISIBLE_DEVICES, gpusPerRun }, detected.gpus);
       log.info(`slots: ${note}`);
+      for (const line of idle) log.info(line);
+      if (refusal) {
+        // Said once; the queue is not touched, so no job is taken, given back or failed.
+        log.error(`sweep ${sweepId}: ${refusal}`);
+        process.exitCode = 1;
+        return;
+      }
       const agent = new Agent({
         sweepId,
         redisUrl: opts.redis,

@@ -2,8 +2,19 @@
 import type { ExecutionSpec } from './types.js';
 import type { NodeReader, Val } from './node-reader.js';
 
-const KEYS = ['max_attempts', 'retry_failed', 'run_timeout_sec', 'stdout_metrics', 'seed', 'wandb'] as const;
+const KEYS = ['max_attempts', 'retry_failed', 'run_timeout_sec', 'stdout_metrics', 'seed', 'wandb', 'gpus_per_run'] as const;
 const WANDB_MODES = ['auto', 'standin'] as const;
+
+/** The allowed forms of gpus_per_run, as error messages list them. */
+export const GPUS_PER_RUN_FORMS = 'a whole number of GPUs per run (1, 2, 4, 8, … up to 1024) or one GPU shared by k runs, 1/k written as a decimal (0.5, 0.25, 0.2, 0.125, … down to 1/64)';
+
+/** gpus_per_run as a whole number or exactly 1/k (0.333 reads as 1/3); undefined when it is neither. */
+export function gpusPerRunValue(value: unknown): number | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return undefined;
+  if (value >= 1) return Number.isInteger(value) && value <= 1024 ? value : undefined;
+  const k = Math.round(1 / value);
+  return k >= 2 && k <= 64 && Math.abs(k * value - 1) < 0.005 ? 1 / k : undefined;
+}
 
 export const DEFAULT_EXECUTION: ExecutionSpec = { max_attempts: 3, retry_failed: false, stdout_metrics: false };
 
@@ -31,6 +42,12 @@ export function parseExecution(r: NodeReader, val: Val): ExecutionSpec | undefin
         const n = r.number(e, 'run_timeout_sec');
         if (n !== undefined && !(n > 0)) r.sink.error(e.at, e.path, `run_timeout_sec must be > 0, but got ${r.describe(e)}`);
         else if (n !== undefined) out.run_timeout_sec = n;
+        break;
+      }
+      case 'gpus_per_run': {
+        const n = gpusPerRunValue(r.plain(e));
+        if (n === undefined) r.sink.error(e.at, e.path, `gpus_per_run must be ${GPUS_PER_RUN_FORMS}, but got ${r.describe(e)}`);
+        else out.gpus_per_run = n;
         break;
       }
       case 'seed': {

@@ -130,6 +130,11 @@ export interface ExecutionSpec {
    * `standin`: always the stand-in. @defaultValue 'auto'
    */
   wandb?: 'auto' | 'standin';
+  /**
+   * GPUs each run gets: a whole number N (N distinct GPUs), or 1/k (k runs share one GPU).
+   * Unset: 1, and an agent without GPU still runs on a CPU slot (worker/slot-plan.ts).
+   */
+  gpus_per_run?: number;
 }
 
 export interface SweepConfig {

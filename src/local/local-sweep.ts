@@ -10,11 +10,12 @@ import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { startServer, type RunningServer } from '../api/start-server.js';
 import { loadSweepFile } from '../config/load-sweep-file.js';
-import { formatConfigIssue } from '../errors.js';
+import { formatConfigIssue, HypersweepError } from '../errors.js';
 import { createSweep, getSweepSummary, setSweepState, type SweepSummary } from '../store/sweep-store.js';
 import { Agent } from '../../worker/agent.js';
 import { createAgentLog } from '../../worker/agent-log.js';
-import { planSlots, queryGpus } from '../../worker/gpu-slots.js';
+import { queryGpus } from '../../worker/gpu-slots.js';
+import { planSlots } from '../../worker/slot-plan.js';
 import { startPrivateRedis, type PrivateRedis } from './private-redis.js';
 import { progressLine } from './progress-line.js';
 
@@ -126,8 +127,9 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
     write(`log: ${logFile}\n`);
 
     const detected = options.agents === undefined ? await queryGpus() : { gpus: [] };
-    const { slots, note } = planSlots({ slots: options.agents, visibleDevices: process.env.CUDA_VISIBLE_DEVICES }, detected.gpus);
-    write(`agent: ${note}\n`);
+    const { slots, note, idle, refusal } = planSlots({ slots: options.agents, visibleDevices: process.env.CUDA_VISIBLE_DEVICES, gpusPerRun: config.execution.gpus_per_run }, detected.gpus);
+    write(`agent: ${[note, ...idle].join('; ')}\n`);
+    if (refusal) throw new HypersweepError('BAD_REQUEST', `${refusal} (--agents N runs N at once without GPUs)`);
     agent = new Agent({
       sweepId,
       redisUrl: url,

@@ -110,7 +110,7 @@ const cases: Case[] = [
   ['patience without patience', M + 'early_terminate:\n  type: patience\n', 6, 3, 'early_terminate', 'early_terminate of type patience needs patience'],
   ['patience negative min_delta', M + 'early_terminate: {type: patience, patience: 3, min_delta: -0.1}\n', 5, 59, 'early_terminate.min_delta', 'min_delta must be >= 0, but got -0.1'],
   // --- hypersweep block
-  ['hypersweep unknown key', 'method: random\n' + X + 'hypersweep:\n  retries: 3\n', 5, 3, 'hypersweep.retries', 'unknown key "retries" in the hypersweep block; allowed keys are max_attempts, retry_failed, run_timeout_sec, stdout_metrics, seed, wandb'],
+  ['hypersweep unknown key', 'method: random\n' + X + 'hypersweep:\n  retries: 3\n', 5, 3, 'hypersweep.retries', 'unknown key "retries" in the hypersweep block; allowed keys are max_attempts, retry_failed, run_timeout_sec, stdout_metrics, seed, wandb, gpus_per_run'],
   ['hypersweep max_attempts 0', 'method: random\n' + X + 'hypersweep: {max_attempts: 0}\n', 4, 28, 'hypersweep.max_attempts', 'max_attempts must be >= 1, but got 0'],
   ['hypersweep retry_failed as a string', 'method: random\n' + X + 'hypersweep: {retry_failed: "true"}\n', 4, 28, 'hypersweep.retry_failed', 'retry_failed must be true or false, but got "true"'],
   ['hypersweep run_timeout_sec 0', 'method: random\n' + X + 'hypersweep: {run_timeout_sec: 0}\n', 4, 31, 'hypersweep.run_timeout_sec', 'run_timeout_sec must be > 0, but got 0'],

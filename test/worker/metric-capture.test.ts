@@ -7,7 +7,7 @@ import { LineSplitter, parseKatibLine, parseMetricJson } from '../../worker/metr
 import { MetricStream } from '../../worker/metric-stream.js';
 import { MetricsFileTail } from '../../worker/metrics-file-tail.js';
 import { OutputTail } from '../../worker/output-tail.js';
-import { parseGpuList, parseNvidiaSmi, planSlots } from '../../worker/gpu-slots.js';
+import { parseNvidiaSmi } from '../../worker/gpu-slots.js';
 
 describe('parseMetricJson', () => {
   test('a row: numbers kept, nested objects dotted, other values dropped', () => {
@@ -122,22 +122,6 @@ describe('slots', () => {
       { index: 0, uuid: 'GPU-aaa', name: 'NVIDIA A100-SXM4-40GB', memoryMiB: 40960 },
       { index: 1, uuid: 'GPU-bbb', name: 'NVIDIA A100-SXM4-40GB', memoryMiB: 40960 },
     ]);
-  });
-  test('planSlots: every GPU; --gpus; CUDA_VISIBLE_DEVICES; --slots; none → one CPU slot', () => {
-    const gpus = parseNvidiaSmi(smi);
-    expect(planSlots({}, gpus).slots).toEqual([
-      { name: 'gpu0', env: { CUDA_VISIBLE_DEVICES: '0', CUDA_DEVICE_ORDER: 'PCI_BUS_ID' } },
-      { name: 'gpu1', env: { CUDA_VISIBLE_DEVICES: '1', CUDA_DEVICE_ORDER: 'PCI_BUS_ID' } },
-    ]);
-    expect(planSlots({ gpus: [1] }, gpus).slots.map((s) => s.name)).toEqual(['gpu1']);
-    expect(() => planSlots({ gpus: [5] }, gpus)).toThrow(/lists only 0,1/);
-    expect(planSlots({ visibleDevices: '1' }, gpus).slots.map((s) => s.name)).toEqual(['gpu1']);
-    expect(planSlots({ slots: 3 }, gpus).slots).toEqual([{ name: 'cpu0', env: {} }, { name: 'cpu1', env: {} }, { name: 'cpu2', env: {} }]);
-    expect(planSlots({}, []).slots).toEqual([{ name: 'cpu0', env: {} }]);
-  });
-  test('parseGpuList', () => {
-    expect(parseGpuList('0, 1,3,3')).toEqual([0, 1, 3]);
-    expect(() => parseGpuList('0,a')).toThrow(/GPU indices/);
   });
 });
 
