@@ -91,7 +91,7 @@ function parseParameter(r: NodeReader, param: Entry, method: Method): ParameterS
   const get = (key: string): Entry | undefined => entries.find((e) => e.key === key);
 
   if (get('parameters')) {
-    r.rejectUnknownKeys(entries, ['parameters'], `a nested parameter (one with "parameters:")`);
+    r.rejectUnknownKeys(entries, ['parameters', 'when'], `a nested parameter (one with "parameters:")`);
     const inner = parseParameters(r, get('parameters')!, method);
     return inner ? { distribution: 'nested', parameters: inner } : undefined;
   }
@@ -103,7 +103,7 @@ function parseParameter(r: NodeReader, param: Entry, method: Method): ParameterS
   const allowed = ['distribution', ...KEYS[distribution]];
   const before = r.sink.errors.length;
   for (const e of entries) {
-    if (allowed.includes(e.key)) continue;
+    if (allowed.includes(e.key) || e.key === 'when') continue; // when: any parameter's extension key (parse-when.ts)
     if (inferred && ['q', 'mu', 'sigma', 'a', 'b'].includes(e.key)) {
       r.sink.error(e.keyNode, e.path, `"${e.key}" needs an explicit distribution (W&B infers only constant, categorical, int_uniform and uniform); add distribution: ${e.key === 'q' ? 'q_uniform' : e.key === 'a' || e.key === 'b' ? 'beta' : 'normal'} or similar`);
     } else {

@@ -10,7 +10,9 @@ import { NodeReader, type Entry } from './node-reader.js';
 import { parseEarlyTerminate } from './parse-early-terminate.js';
 import { DEFAULT_EXECUTION, parseExecution } from './parse-execution.js';
 import { parseMetric } from './parse-metric.js';
+import { parseMetrics } from './parse-metrics.js';
 import { parseParameters } from './parse-parameters.js';
+import { parseWhen } from './parse-when.js';
 import { parseSweepSource } from './sweep-source.js';
 
 export const METHODS = ['grid', 'random', 'bayes'] as const;
@@ -19,6 +21,7 @@ export const METHODS = ['grid', 'random', 'bayes'] as const;
 const OWN_KEYS = [
   'method',
   'metric',
+  'metrics',
   'parameters',
   'early_terminate',
   'run_cap',
@@ -32,7 +35,7 @@ const OWN_KEYS = [
 ] as const;
 
 /** Other top-level keys W&B's schema knows: accepted and kept in `extra` as given. */
-const WANDB_EXTRA_KEYS = ['apiVersion', 'kind', 'controller', 'job', 'image_uri', 'imageUri', 'scheduler', 'metrics'] as const;
+const WANDB_EXTRA_KEYS = ['apiVersion', 'kind', 'controller', 'job', 'image_uri', 'imageUri', 'scheduler'] as const;
 
 const TOP_LEVEL_KEYS: readonly string[] = [...OWN_KEYS, ...WANDB_EXTRA_KEYS];
 
@@ -90,7 +93,9 @@ export function checkSweepConfig(source: string, options: CheckSweepOptions = {}
   if (!methodE) {
     sink.error(root.at, '', 'method is required (grid, random or bayes), but got none');
   } else if (r.isScalar(methodE) && r.plain(methodE) === 'custom') {
-    sink.error(methodE.at, methodE.path, 'method custom (an external scheduler) is not supported by hypersweep; use grid, random or bayes');
+    // W&B's method for an external (Optuna/Ax) scheduler, which is how W&B runs `metrics:`.
+    sink.warn(methodE.at, methodE.path, 'method custom (an external scheduler in W&B) is read as bayes: hypersweep searches several metrics itself');
+    method = 'bayes';
   } else {
     method = r.oneOf(methodE, METHODS, 'method');
   }
@@ -98,17 +103,26 @@ export function checkSweepConfig(source: string, options: CheckSweepOptions = {}
   const parametersE = get('parameters');
   if (!parametersE) sink.error(root.at, '', 'parameters is required (at least one parameter), but got none');
   const parameters = parametersE ? parseParameters(r, parametersE, method) : undefined;
+  if (parametersE && parameters) parseWhen(r, parametersE, parameters);
 
   const metricE = get('metric');
+  const metricsE = get('metrics');
+  if (metricE && metricsE) {
+    sink.error(metricsE.keyNode, metricsE.path, 'metric and metrics exclude each other (W&B rule): use metric for one objective, metrics for several');
+  }
   const metric = metricE ? parseMetric(r, metricE) : undefined;
-  if (method === 'bayes' && !metricE) {
+  const metrics = metricsE && !metricE ? parseMetrics(r, metricsE) : undefined;
+  if (method === 'bayes' && !metricE && !metricsE) {
     sink.error(methodE!.at, methodE!.path, 'bayes search needs a metric to model, but got no metric block; add metric: {name: ..., goal: ...}');
   }
 
   const earlyE = get('early_terminate');
   const early = earlyE ? parseEarlyTerminate(r, earlyE) : undefined;
-  if (earlyE && !metricE) {
+  if (earlyE && !metricE && !metricsE) {
     sink.error(earlyE.keyNode, earlyE.path, 'early_terminate needs a metric to compare runs by, but got no metric block');
+  }
+  if (earlyE && metrics) {
+    sink.warn(earlyE.keyNode, earlyE.path, `early_terminate with metrics judges runs by the first metric only (${metrics[0]!.name})`);
   }
 
   const config: SweepConfig = {
@@ -118,6 +132,10 @@ export function checkSweepConfig(source: string, options: CheckSweepOptions = {}
     extra: {},
   };
   if (metric) config.metric = metric;
+  if (metrics) {
+    config.metric = metrics[0]!;
+    config.metrics = metrics;
+  }
   if (early) config.early_terminate = early;
 
   const runCapE = get('run_cap');
@@ -146,7 +164,7 @@ export function checkSweepConfig(source: string, options: CheckSweepOptions = {}
     if (execution) config.execution = execution;
   }
 
-  readExtra(r, entries, config.extra, method);
+  readExtra(r, entries, config.extra);
   return result(config);
 }
 
@@ -172,7 +190,7 @@ function readCommand(r: NodeReader, e: Entry): string[] | undefined {
 }
 
 /** W&B's other top-level keys, checked as W&B's schema does and kept as given. */
-function readExtra(r: NodeReader, entries: Entry[], extra: Record<string, unknown>, method: string | undefined): void {
+function readExtra(r: NodeReader, entries: Entry[], extra: Record<string, unknown>): void {
   for (const e of entries) {
     if (!(WANDB_EXTRA_KEYS as readonly string[]).includes(e.key)) continue;
     switch (e.key) {
@@ -206,23 +224,18 @@ function readExtra(r: NodeReader, entries: Entry[], extra: Record<string, unknow
           continue;
         }
         const name = r.oneOf(engine, ['wandb', 'optuna', 'ax'] as const, 'engine');
-        if (name && name !== 'wandb') {
-          r.sink.error(engine.at, engine.path, `scheduler engine ${name} needs method: custom, which hypersweep does not support; remove scheduler`);
+        const custom = entries.some((x) => x.key === 'method' && r.isScalar(x) && r.plain(x) === 'custom');
+        if (name && name !== 'wandb' && !custom) {
+          r.sink.error(engine.at, engine.path, `scheduler engine ${name} needs method: custom (W&B rule); hypersweep reads method: custom as its own bayes search`);
           continue;
         }
+        if (name && name !== 'wandb') r.sink.warn(engine.at, engine.path, `scheduler engine ${name} is not run: hypersweep's bayes search proposes the configs (kept as given)`);
         if (entries.some((x) => x.key === 'early_terminate')) {
           r.sink.error(e.keyNode, e.path, 'scheduler cannot be used together with early_terminate (W&B rule); remove one of them');
           continue;
         }
         break;
       }
-      case 'metrics':
-        r.sink.error(
-          e.keyNode,
-          e.path,
-          `metrics (multi-objective) needs method: custom, which hypersweep does not support${method ? ` (got method: ${method})` : ''}; use a single metric: block`,
-        );
-        continue;
     }
     extra[e.key] = r.plain(e);
   }

@@ -37,7 +37,19 @@ export type Distribution = (typeof DISTRIBUTIONS)[number];
  * Whether the YAML tokens were integers (`min: 0`, not `min: 0.0`) decides W&B's inference
  * (int_uniform vs uniform) at parse time.
  */
-export type ParameterSpec =
+export type ParameterSpec = DistributionSpec & {
+  /**
+   * Extension: the parameter exists only when every named parameter (dotted path from the top
+   * of the space) is active and has one of the listed values. Unset: always exists.
+   */
+  when?: WhenClause;
+};
+
+/** `when:` after parsing: a parameter's dotted path → the values that make the condition true. */
+export type WhenClause = { [parameter: string]: ParamValue[] };
+
+/** The distribution part of a parameter. */
+export type DistributionSpec =
   | { distribution: 'constant'; value: ParamValue }
   | { distribution: 'categorical'; values: ParamValue[]; probabilities?: number[] }
   | { distribution: 'int_uniform'; min: number; max: number }
@@ -67,7 +79,7 @@ export interface MetricSpec {
   name: string;
   /** @defaultValue 'minimize' */
   goal: Goal;
-  /** The sweep finishes once a run's score reaches this value. */
+  /** The sweep finishes once a run's score reaches this value (with `metrics:`, once one run reaches every target). */
   target?: number;
   /**
    * Extension: which value of a run's history is its score.
@@ -139,7 +151,16 @@ export interface ExecutionSpec {
 
 export interface SweepConfig {
   method: 'grid' | 'random' | 'bayes';
+  /**
+   * The metric runs are judged by. With `metrics:` (several objectives) this is the first of
+   * them: what early termination, curves and single-metric views read.
+   */
   metric?: MetricSpec;
+  /**
+   * W&B's `metrics:` (at least two): the objectives of a multi-objective sweep, in file order.
+   * Unset for a single-metric sweep. The best of such a sweep is its Pareto set.
+   */
+  metrics?: MetricSpec[];
   parameters: ParameterSpace;
   early_terminate?: EarlyTerminateSpec;
   /** Most runs the sweep will create. */
