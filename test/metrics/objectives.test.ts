@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricSpec } from '../../src/config/types.js';
+import type { HistoryRow } from '../../src/run-record.js';
 import { meetsTargets, objectivesOf, runScores } from '../../src/metrics/objectives.js';
 
 const loss: MetricSpec = { name: 'loss', goal: 'minimize', summary: 'best' };
@@ -13,7 +14,8 @@ describe('objectives', () => {
   });
 
   it('runScores: one value per metric, each by its own summary rule and goal', () => {
-    const run = { history: [{ _step: 0, loss: 0.5, acc: 0.9 }, { _step: 1, loss: 0.3, acc: 0.7 }, { _step: 2, loss: 0.4 }] };
+    const history: HistoryRow[] = [{ _step: 0, loss: 0.5, acc: 0.9 }, { _step: 1, loss: 0.3, acc: 0.7 }, { _step: 2, loss: 0.4 }];
+    const run = { history };
     expect(runScores(run, [loss, acc])).toEqual([0.3, 0.7]);
     expect(runScores({ history: [{ _step: 0, loss: 1 }] }, [loss, acc])).toEqual([1, undefined]);
   });
