@@ -10,7 +10,6 @@ export type ErrorCode =
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'
   | 'CONFLICT'
-  | 'STALE_ATTEMPT'
   | 'PAYLOAD_TOO_LARGE'
   | 'COMMAND_INVALID'
   | 'REDIS_UNAVAILABLE'
@@ -52,14 +51,6 @@ export class ConfigError extends HypersweepError {
 export function formatConfigIssue(file: string, issue: ConfigIssue): string {
   const where = issue.line !== undefined ? `${file}:${issue.line}:${issue.column ?? 1}` : file;
   return issue.path ? `${where} ${issue.path}: ${issue.message}` : `${where} ${issue.message}`;
-}
-
-/** A report from an attempt that is no longer the run's current one (fencing). */
-export class StaleAttemptError extends HypersweepError {
-  constructor(runId: string, attempt: number) {
-    super('STALE_ATTEMPT', `run ${runId}: attempt ${attempt} is no longer current`);
-    this.name = 'StaleAttemptError';
-  }
 }
 
 export class NotFoundError extends HypersweepError {

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Worker, WaitingError, type Job } from 'bullmq';
 import { QUEUE_PREFIX, runQueueName, type RunJob } from '../src/queue/run-job.js';
-import { keys } from '../src/store/keys.js';
+import { AgentSession } from '../src/store/agent-session.js';
+import { subscribeAgentSignals, type AgentSignal } from '../src/store/sweep-signals.js';
 import { HypersweepError, NotFoundError } from '../src/errors.js';
 import type { AttemptOutcome } from '../src/store/run-events.js';
 import type { AgentLog } from './agent-log.js';
@@ -49,9 +50,6 @@ export interface AgentOptions {
   onAttempt?: (attempt: RunAttempt, result: AttemptResult) => void;
 }
 
-/** Sweep states after which an agent has nothing left to do. */
-const DRAIN_STATES = new Set(['finished', 'stopped', 'done']);
-const KILL_STATES = new Set(['canceled', 'cancelled']);
 const FAILURES: ReadonlySet<AttemptOutcome> = new Set(['failed', 'error', 'timeout']);
 
 /** `rediss://user:secret@host` → `rediss://***@host`. */
@@ -67,6 +65,7 @@ export function newAgentId(): string {
 export class Agent {
   readonly id = newAgentId();
   private readonly redis: Redis;
+  private readonly session: AgentSession;
   private readonly sub: Redis;
   private worker: Worker | undefined;
   private workerConnection: Redis | undefined;
@@ -95,6 +94,7 @@ export class Agent {
         this.warned.clear();
       });
     }
+    this.session = new AgentSession(this.redis, this.id, o.sweepId);
     this.free = [...o.slots];
     this.leaseMs = o.leaseMs ?? 15_000;
     this.env = o.env ?? process.env;
@@ -120,16 +120,20 @@ export class Agent {
     const waitMs = this.o.connectTimeoutMs ?? 10_000;
     let timer: NodeJS.Timeout | undefined;
     const exists = await Promise.race([
-      this.redis.exists(keys.sweep(sweepId)),
+      this.session.sweepExists(),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new HypersweepError('REDIS_UNAVAILABLE', `cannot reach Redis at ${redactUrl(this.o.redisUrl)} within ${waitMs / 1000} s`)), waitMs);
       }),
     ]).finally(() => clearTimeout(timer));
-    if (exists === 0) throw new NotFoundError(`sweep ${sweepId}`);
+    if (!exists) throw new NotFoundError(`sweep ${sweepId}`);
     if (this.o.reapOrphans !== false) this.reaper = new OrphanReaper();
-    await this.register();
-    await this.sub.subscribe(keys.agentChannel(this.id));
-    this.sub.on('message', (_channel, message) => this.onSignal(message));
+    await this.session.register({ host: hostname(), pid: process.pid, slots: this.o.slots.map((s) => s.name) });
+    await subscribeAgentSignals(
+      this.sub,
+      this.id,
+      (signal) => this.onSignal(signal),
+      (text, why) => this.o.log.warn(`ignored signal (${why}): ${text.slice(0, 80)}`),
+    );
     this.worker = new Worker<RunJob>(runQueueName(sweepId), (job, token) => this.process(job, token), {
       connection: (this.workerConnection = this.redis.duplicate().on('error', () => undefined)),
       prefix: QUEUE_PREFIX,
@@ -141,16 +145,6 @@ export class Agent {
     void this.worker.run().catch((err) => log.error(`queue worker stopped: ${(err as Error).message}`));
     this.heartbeat = setInterval(() => void this.beat(), this.o.heartbeatMs ?? 1000);
     log.info(`agent ${this.id}: sweep ${sweepId}, slots ${this.o.slots.map((s) => s.name).join(',')}, interpreter ${this.o.interpreter}`);
-  }
-
-  private async register(): Promise<void> {
-    const now = Date.now();
-    await this.redis
-      .multi()
-      .hset(keys.agent(this.id), { id: this.id, host: hostname(), pid: String(process.pid), sweepId: this.o.sweepId, slots: JSON.stringify(this.o.slots.map((s) => s.name)), busy: '{}', startedAt: String(now), lastSeen: String(now), state: 'idle' })
-      .zadd(keys.agents(), now, this.id)
-      .publish(keys.controllerChannel(), JSON.stringify({ type: 'wake', reason: 'agent', agentId: this.id, sweepId: this.o.sweepId }))
-      .exec();
   }
 
   private busy(): Record<string, string> {
@@ -177,49 +171,35 @@ export class Agent {
   }
 
   private async beatOnce(): Promise<void> {
-    const now = Date.now();
-    const runIds = [...this.active.keys()];
     try {
-      const pipe = this.redis.pipeline().hset(keys.agent(this.id), { lastSeen: String(now), busy: JSON.stringify(this.busy()), state: this.state() }).zadd(keys.agents(), now, this.id).hget(keys.sweep(this.o.sweepId), 'state');
-      for (const runId of runIds) pipe.hget(keys.run(runId), 'stop');
-      const replies = (await pipe.exec()) ?? [];
-      const sweepState = replies[2]?.[1] as string | null | undefined;
-      runIds.forEach((runId, i) => {
-        const stop = replies[3 + i]?.[1];
-        if (stop === 'stop' || stop === 'cancel') this.active.get(runId)?.kill(stop);
-      });
-      if (!this.o.stay && sweepState && !this.closing) {
-        if (KILL_STATES.has(sweepState)) {
-          this.o.log.info(`sweep ${this.o.sweepId} is ${sweepState}: killing runs and exiting`);
-          for (const a of this.active.values()) a.kill('cancel');
-          void this.shutdown('sweep canceled');
-        } else if (DRAIN_STATES.has(sweepState)) {
-          this.o.log.info(`sweep ${this.o.sweepId} is ${sweepState}: exiting after current runs`);
-          void this.shutdown('sweep finished');
-        }
-      }
+      const { sweepState, stops } = await this.session.beat({ busy: this.busy(), state: this.state() }, [...this.active.keys()]);
+      for (const [runId, stop] of stops) this.active.get(runId)?.kill(stop);
+      if (!this.o.stay && sweepState && !this.closing) this.followSweep(sweepState);
     } catch (err) {
       this.o.log.warn(`heartbeat failed: ${(err as Error).message}`);
     }
   }
 
-  /** A pub/sub message on keys.agentChannel(id): {type: stop|cancel|wake, runId?}. */
-  private onSignal(message: string): void {
-    let msg: { type?: unknown; runId?: unknown };
-    try {
-      msg = JSON.parse(message) as typeof msg;
-    } catch {
-      this.o.log.warn(`ignored signal (not JSON): ${message.slice(0, 80)}`);
+  /** The sweep ended: canceled kills the runs and exits; finished exits after the current runs. */
+  private followSweep(sweepState: string): void {
+    if (sweepState === 'canceled') {
+      this.o.log.info(`sweep ${this.o.sweepId} is ${sweepState}: killing runs and exiting`);
+      for (const a of this.active.values()) a.kill('cancel');
+      void this.shutdown('sweep canceled');
+    } else if (sweepState === 'finished') {
+      this.o.log.info(`sweep ${this.o.sweepId} is ${sweepState}: exiting after current runs`);
+      void this.shutdown('sweep finished');
+    }
+  }
+
+  /** A message on the agent's channel (src/store/sweep-signals.ts). */
+  private onSignal(signal: AgentSignal): void {
+    if (signal.type === 'wake') {
+      void this.beat();
       return;
     }
-    if (msg.type === 'stop' || msg.type === 'cancel') {
-      const targets = typeof msg.runId === 'string' ? [this.active.get(msg.runId)] : [...this.active.values()];
-      for (const a of targets) a?.kill(msg.type);
-    } else if (msg.type === 'wake') {
-      void this.beat();
-    } else {
-      this.o.log.warn(`ignored signal of unknown type: ${message.slice(0, 80)}`);
-    }
+    const targets = signal.runId !== undefined ? [this.active.get(signal.runId)] : [...this.active.values()];
+    for (const a of targets) a?.kill(signal.type);
   }
 
   private async giveBack(job: Job<RunJob>, token: string | undefined): Promise<never> {
@@ -265,12 +245,7 @@ export class Agent {
       this.active.delete(data.runId);
       this.free.push(slot);
       this.free.sort((a, b) => this.o.slots.indexOf(a) - this.o.slots.indexOf(b));
-      void this.redis
-        .multi()
-        .hset(keys.agent(this.id), { busy: JSON.stringify(this.busy()), state: this.state(), lastSeen: String(Date.now()) })
-        .publish(keys.controllerChannel(), JSON.stringify({ type: 'wake', reason: 'slot', agentId: this.id, sweepId: this.o.sweepId }))
-        .exec()
-        .catch(() => undefined);
+      void this.session.slotFreed({ busy: this.busy(), state: this.state() }).catch(() => undefined);
     }
   }
 
@@ -314,12 +289,7 @@ export class Agent {
     this.closing ??= (async () => {
       await this.worker?.close().catch(() => undefined);
       if (this.heartbeat) clearInterval(this.heartbeat);
-      const deregister = this.redis
-        .multi()
-        .hset(keys.agent(this.id), { state: 'exited', busy: '{}', lastSeen: String(Date.now()) })
-        .pexpire(keys.agent(this.id), 24 * 3600 * 1000)
-        .publish(keys.controllerChannel(), JSON.stringify({ type: 'wake', reason: 'agent-exit', agentId: this.id, sweepId: this.o.sweepId }))
-        .exec();
+      const deregister = this.session.deregister();
       // Redis away: do not wait for it; the agent's lastSeen ages out.
       await Promise.race([deregister.catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
       this.reaper?.close();

@@ -10,8 +10,7 @@ import { delimiter, join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { RunJob } from '../src/queue/run-job.js';
 import type { HistoryRow } from '../src/run-record.js';
-import { claimAttempt, finishAttempt, reportEvent, type ClaimResult, type LeaseHolder } from '../src/store/attempt-lease.js';
-import { keys } from '../src/store/keys.js';
+import { claimAttempt, finishAttempt, publishRunOutput, reportEvent, type ClaimResult, type LeaseHolder } from '../src/store/attempt-lease.js';
 import { packageRoot } from '../src/package-root.js';
 import type { AttemptOutcome } from '../src/store/run-events.js';
 import type { AgentLog } from './agent-log.js';
@@ -47,7 +46,7 @@ export interface AttemptSettings {
   /** The agent's environment, inherited by the script. */
   env: NodeJS.ProcessEnv;
   reaper?: OrphanReaper;
-  /** How often the output tail is SET at keys.runOutput. @defaultValue 2000 */
+  /** How often the output tail is published (publishRunOutput). @defaultValue 2000 */
   outputEveryMs?: number;
   /** Metrics batching window. @defaultValue 150 */
   metricsBatchMs?: number;
@@ -179,7 +178,7 @@ export class RunAttempt {
     const publishOutput = async () => {
       if (this.output.version === published) return;
       published = this.output.version;
-      await redis.set(keys.runOutput(this.job.runId), this.output.text());
+      await publishRunOutput(redis, this.job.runId, this.output.text());
     };
     const outputTimer = setInterval(() => publishOutput().catch(() => undefined), this.s.outputEveryMs ?? 2000);
 

@@ -10,8 +10,8 @@ import { packageVersion } from '../package-root.js';
 import { RUN_STATES, type RunState } from '../run-record.js';
 import { listAgents } from '../store/agent-store.js';
 import { CurveCache } from '../store/curve-cache.js';
-import { wakeSweep } from '../store/sweep-signals.js';
-import { keys } from '../store/keys.js';
+import { wakeController, wakeSweep } from '../store/sweep-signals.js';
+import { pingStore } from '../store/exec-pipeline.js';
 import { getRun, listRuns, RUN_SORTS, runSweepId, type RunSort } from '../store/run-store.js';
 import { bestRun, createSweep, getSweep, getSweepConfig, getSweepSummary, listSweeps, setSweepState, SWEEP_TRANSITIONS } from '../store/sweep-store.js';
 import { bearerAuth } from './bearer-auth.js';
@@ -71,7 +71,7 @@ export function createApp(options: AppOptions): Express {
   app.set('json spaces', 0);
 
   app.get('/healthz', async (_req, res) => {
-    await redis.ping();
+    await pingStore(redis);
     res.json({ ok: true });
   });
   app.get('/metrics', async (_req, res) => {
@@ -95,7 +95,7 @@ export function createApp(options: AppOptions): Express {
     const isJson = req.is('application/json') === 'application/json';
     const config = parseSweepConfig(req.body, { file: isJson ? 'request.json' : 'request.yaml' });
     const sweep = await createSweep(redis, { config, source: req.body });
-    await redis.publish(keys.controllerChannel(), JSON.stringify({ type: 'sweep', sweepId: sweep.id }));
+    await wakeController(redis, 'sweep', sweep.id);
     res.status(201).json(sweep);
   });
 

@@ -4,32 +4,11 @@
  */
 import type { Redis } from 'ioredis';
 import { RUN_STATES } from '../run-record.js';
+import { ControllerMetrics, LATENCY_BUCKETS } from '../controller/controller-metrics.js';
 import { listSweeps, SWEEP_STATES } from '../store/sweep-store.js';
 
-/** Upper bounds (seconds) of the proposal latency histogram. */
-const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
-
-export class ServerMetrics {
-  eventsApplied = 0;
-  staleReportsRefused = 0;
-  duplicateEventsSkipped = 0;
-  runsProposed = 0;
-  runsStopped = 0;
-  runsCrashed = 0;
-  private readonly latencyCounts = LATENCY_BUCKETS.map(() => 0);
-  private latencySum = 0;
-  private latencyCount = 0;
-
-  /** One proposal round (search + create + enqueue), in ms. */
-  observeProposalLatency(ms: number): void {
-    const s = ms / 1000;
-    this.latencySum += s;
-    this.latencyCount++;
-    LATENCY_BUCKETS.forEach((b, i) => {
-      if (s <= b) this.latencyCounts[i]!++;
-    });
-  }
-
+/** The controller's counters, rendered with gauges read from Redis. */
+export class ServerMetrics extends ControllerMetrics {
   async render(redis: Redis): Promise<string> {
     const sweeps = await listSweeps(redis);
     const lines: string[] = [];

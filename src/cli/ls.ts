@@ -1,5 +1,6 @@
 /** `hypersweep ls`: the sweeps on the server, newest first. */
 import type { Command } from 'commander';
+import { FINAL_RUN_STATES } from '../run-record.js';
 import type { SweepSummary } from '../store/sweep-store.js';
 import { ApiClient, serverOptions, type ServerOptions } from './api-client.js';
 import { formatTable } from './format-table.js';
@@ -12,7 +13,7 @@ export function register(program: Command): void {
       return;
     }
     const rows = sweeps.map((s) => {
-      const done = s.counts.finished + s.counts.failed + s.counts.crashed + s.counts.stopped + s.counts.canceled;
+      const done = FINAL_RUN_STATES.reduce((n, state) => n + s.counts[state], 0);
       return [
         s.id,
         s.name,

@@ -7,18 +7,18 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import { ServerMetrics } from '../api/server-metrics.js';
 import { RunQueues } from '../queue/run-queue.js';
 import { listAgents } from '../store/agent-store.js';
-import { keys } from '../store/keys.js';
-import { holdLeaderLock, releaseLeaderLock } from '../store/leader-lock.js';
+import { holdLeaderLock, releaseLeaderLock, sweepsWithoutLeader } from '../store/leader-lock.js';
+import { subscribeControllerWakes, type Subscription } from '../store/sweep-signals.js';
+import { ControllerMetrics } from './controller-metrics.js';
 import { SweepLeader } from './sweep-leader.js';
-import { execPipeline } from '../store/exec-pipeline.js';
 
 export interface ControllerOptions {
   /** Commands (a connection the controller may share with the API). */
   redis: Redis;
-  metrics?: ServerMetrics;
+  /** Counters (the API renders them at /metrics). @defaultValue a fresh ControllerMetrics */
+  metrics?: ControllerMetrics;
   /** This controller's id in the leader locks. @defaultValue `<host>:<pid>:<random>` */
   controllerId?: string;
   /** Idle time between rounds when nothing woke the loop. @defaultValue 200 */
@@ -42,14 +42,14 @@ const ADOPT_MS = 1000;
 
 export class Controller {
   readonly id: string;
-  readonly metrics: ServerMetrics;
+  readonly metrics: ControllerMetrics;
   private readonly redis: Redis;
   private readonly queues: RunQueues;
   private readonly leaders = new Map<string, SweepLeader>();
   /** Sweeps whose lock this controller holds (leaders, and sweeps still loading). */
   private readonly locks = new Set<string>();
   private readonly opts: Required<Omit<ControllerOptions, 'redis' | 'metrics' | 'controllerId'>>;
-  private subscriber: Redis | undefined;
+  private subscriber: Subscription | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
@@ -60,7 +60,7 @@ export class Controller {
 
   constructor(options: ControllerOptions) {
     this.redis = options.redis;
-    this.metrics = options.metrics ?? new ServerMetrics();
+    this.metrics = options.metrics ?? new ControllerMetrics();
     this.id = options.controllerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.queues = new RunQueues(this.redis);
     this.opts = {
@@ -82,10 +82,7 @@ export class Controller {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.subscriber = this.redis.duplicate();
-    this.subscriber.on('error', () => {});
-    await this.subscriber.subscribe(keys.controllerChannel());
-    this.subscriber.on('message', () => this.poke());
+    this.subscriber = await subscribeControllerWakes(this.redis, () => this.poke());
     this.renewTimer = setInterval(() => void this.renewLocks(), Math.max(50, Math.floor(this.opts.leaderTtlMs / 3)));
     this.loopDone = this.loop();
   }
@@ -108,7 +105,7 @@ export class Controller {
     this.leaders.clear();
     this.locks.clear();
     await this.queues.close();
-    this.subscriber?.disconnect();
+    this.subscriber?.close();
   }
 
   private async loop(): Promise<void> {
@@ -163,20 +160,9 @@ export class Controller {
 
   /** Take the lock of every sweep with work left that nobody leads. */
   private async adoptSweeps(): Promise<void> {
-    const ids = await this.redis.zrange(keys.sweeps(), 0, -1);
-    const candidates = ids.filter((id) => !this.leaders.has(id));
-    if (candidates.length === 0) return;
-    const p = this.redis.pipeline();
-    for (const id of candidates) p.hget(keys.sweep(id), 'state').hmget(keys.sweepCounts(id), 'pending', 'running').exists(keys.sweepLeader(id));
-    const replies = await execPipeline(p);
+    const candidates = await sweepsWithoutLeader(this.redis, new Set(this.leaders.keys()));
     for (let i = 0; i < candidates.length && this.running; i++) {
       const sweepId = candidates[i]!;
-      const state = replies[3 * i]?.[1] as string | null;
-      const [pending, running] = (replies[3 * i + 1]?.[1] as Array<string | null>) ?? [];
-      const led = replies[3 * i + 2]?.[1] === 1;
-      if (!state || led) continue;
-      const active = Number(pending ?? 0) + Number(running ?? 0) > 0;
-      if ((state === 'finished' || state === 'canceled') && !active) continue;
       if (!(await holdLeaderLock(this.redis, sweepId, this.id, this.opts.leaderTtlMs))) continue;
       this.locks.add(sweepId);
       const leader = new SweepLeader(sweepId, this.redis, this.queues, this.metrics, {

@@ -6,12 +6,9 @@
  * To keep memory low, a record's history holds only the current attempt's rows of the sweep's
  * metric, as `{_step, <metric>}` (all the pure core reads); Redis keeps every row.
  */
-import type { Redis } from 'ioredis';
 import type { Config } from '../config/types.js';
-import type { HistoryRow, RunRecord, RunState } from '../run-record.js';
-import { keys } from '../store/keys.js';
-import { readHistories } from '../store/run-store.js';
-import { execPipeline } from '../store/exec-pipeline.js';
+import { rowsOfAttempt, type HistoryRow, type RunRecord, type RunState } from '../run-record.js';
+import type { LeaderStore } from '../store/leader-store.js';
 
 export interface CachedRun {
   record: RunRecord;
@@ -24,8 +21,6 @@ export interface CachedRun {
   /** The score last written to Redis. */
   score: number | null;
 }
-
-const LOAD_CHUNK = 1000;
 
 export class RunCache {
   /** Every run, in creation order (the array handed to nextRuns and stopRuns). */
@@ -82,29 +77,21 @@ export class RunCache {
     return out;
   }
 
-  /** Load every run of a sweep from Redis. */
-  static async load(redis: Redis, sweepId: string, metricName: string | undefined): Promise<RunCache> {
+  /** Load every run of a sweep from the store (only the current attempt's rows of the metric). */
+  static async load(store: LeaderStore, metricName: string | undefined): Promise<RunCache> {
     const cache = new RunCache(metricName);
-    const ids = await redis.zrange(keys.sweepRuns(sweepId), 0, -1);
-    for (let start = 0; start < ids.length; start += LOAD_CHUNK) {
-      const part = ids.slice(start, start + LOAD_CHUNK);
-      const p = redis.pipeline();
-      for (const id of part) p.hmget(keys.run(id), 'state', 'config', 'attempt', 'token', 'summary', 'stop', 'agentId', 'score');
-      const [replies, histories] = await Promise.all([execPipeline(p), metricName ? readHistories(redis, part) : Promise.resolve([])]);
-      part.forEach((id, i) => {
-        const f = replies[i]?.[1] as Array<string | null>;
-        if (!f || f[0] === null) return;
-        const attempt = Number(f[2] ?? 1);
-        const entry = cache.add(id, JSON.parse(f[1] ?? '{}') as Config, f[3] ?? '');
-        cache.setState(entry, f[0] as RunState);
-        entry.attempt = attempt;
-        if (f[4]) entry.record.summary = JSON.parse(f[4]) as Record<string, number>;
-        entry.stop = f[5] === 'stop' || f[5] === 'cancel' ? f[5] : undefined;
-        entry.agentId = f[6] ?? undefined;
-        entry.score = f[7] ? Number(f[7]) : null;
-        if (metricName) entry.record.history = cache.project((histories[i] ?? []).filter((r) => (r._attempt ?? 1) === attempt));
-      });
-    }
+    await store.loadRuns(metricName !== undefined, (runs) => {
+      for (const run of runs) {
+        const entry = cache.add(run.id, run.config, run.token);
+        cache.setState(entry, run.state);
+        entry.attempt = run.attempt;
+        if (run.summary) entry.record.summary = run.summary;
+        entry.stop = run.stop;
+        entry.agentId = run.agentId;
+        entry.score = run.score;
+        if (metricName) entry.record.history = cache.project(rowsOfAttempt(run.history, run.attempt));
+      }
+    });
     return cache;
   }
 }

@@ -2,6 +2,7 @@
  * The one-line progress of a local sweep, as `hypersweep run` shows it: a bar on a terminal,
  * plain lines otherwise. Pure formatting; the caller polls the state.
  */
+import { FINAL_RUN_STATES } from '../run-record.js';
 
 export interface SweepProgress {
   state: string;
@@ -12,11 +13,10 @@ export interface SweepProgress {
   metricName: string | null;
 }
 
-const DONE_STATES = ['finished', 'failed', 'crashed', 'stopped', 'canceled'] as const;
 
 /** Runs that have ended, whatever their outcome. */
 export function doneRuns(p: SweepProgress): number {
-  return DONE_STATES.reduce((sum, s) => sum + (p.counts[s] ?? 0), 0);
+  return FINAL_RUN_STATES.reduce((sum, s) => sum + (p.counts[s] ?? 0), 0);
 }
 
 function compact(value: number): string {

@@ -1,8 +1,10 @@
 /**
- * Agents as they registered themselves (keys.agents, keys.agent): read-only for the controller,
- * which counts their idle slots to size the queue and tells them about stops through their channel.
+ * Agents as they registered themselves (keys.agents, keys.agent): written by each agent through
+ * an AgentSession (src/store/agent-session.ts), read-only for the controller, which counts their
+ * idle slots to size the queue and tells them about stops through their channel. This file is
+ * the one that knows the agent hash's fields.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { keys } from './keys.js';
 import { execPipeline } from './exec-pipeline.js';
 
@@ -18,6 +20,21 @@ export interface AgentInfo {
   startedAt: number;
   lastSeen: number;
   state: string;
+}
+
+/** What an agent says of itself at each heartbeat. */
+export interface AgentPresence {
+  /** slot → runId of the runs it executes now. */
+  busy: Record<string, string>;
+  /** `idle`, `busy`, `stopping`, `exited` (`stopped`: a test agent that went away). */
+  state: string;
+}
+
+/** Queue the write of an agent's hash (all of it, or only the presence fields) and its lastSeen. */
+export function queueAgentWrite(p: ChainableCommander, agentId: string, presence: AgentPresence, now: number, full?: Omit<AgentInfo, 'busy' | 'state' | 'lastSeen' | 'id'>): void {
+  const fields: Record<string, string> = { lastSeen: String(now), busy: JSON.stringify(presence.busy), state: presence.state };
+  if (full) Object.assign(fields, { id: agentId, host: full.host, pid: String(full.pid), sweepId: full.sweepId, slots: JSON.stringify(full.slots), startedAt: String(full.startedAt) });
+  p.hset(keys.agent(agentId), fields).zadd(keys.agents(), now, agentId);
 }
 
 function parseJson<T>(text: string | undefined, fallback: T): T {

@@ -109,8 +109,3 @@ export async function applyRunEvents(redis: Redis, sweepId: string, events: read
     }
   });
 }
-
-/** Apply one event. */
-export async function applyRunEvent(redis: Redis, sweepId: string, event: RunEvent, policy: RequeuePolicy): Promise<ApplyResult> {
-  return (await applyRunEvents(redis, sweepId, [event], policy))[0]!;
-}

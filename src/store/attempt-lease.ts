@@ -23,35 +23,7 @@
 import type { Redis } from 'ioredis';
 import { keys } from './keys.js';
 import { encodeRunEvent, type FinishedEvent, type RunEvent } from './run-events.js';
-
-const CLAIM = `
-local runKey, leaseKey, eventsKey = KEYS[1], KEYS[2], KEYS[3]
-local token, lease, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local current = redis.call('HMGET', runKey, 'token', 'state')
-if current[1] ~= token or current[2] ~= 'pending' then return 'stale' end
-local held = redis.call('GET', leaseKey)
-if held == 'done|' .. token then return 'stale' end
-if held and string.sub(held, 1, 5) ~= 'done|' then return 'taken' end
-redis.call('SET', leaseKey, lease, 'PX', ttl)
-redis.call('XADD', eventsKey, '*', unpack(ARGV, 4))
-return 'ok'
-`;
-
-const RENEW = `
-local runKey, leaseKey = KEYS[1], KEYS[2]
-local lease, ttl = ARGV[1], tonumber(ARGV[2])
-if redis.call('GET', leaseKey) ~= lease then return {0, redis.call('HGET', runKey, 'stop') or ''} end
-redis.call('PEXPIRE', leaseKey, ttl)
-return {1, redis.call('HGET', runKey, 'stop') or ''}
-`;
-
-const FINISH = `
-local leaseKey, eventsKey = KEYS[1], KEYS[2]
-local lease, token, doneMs = ARGV[1], ARGV[2], tonumber(ARGV[3])
-if redis.call('GET', leaseKey) == lease then redis.call('SET', leaseKey, 'done|' .. token, 'PX', doneMs) end
-redis.call('XADD', eventsKey, '*', unpack(ARGV, 4))
-return 'ok'
-`;
+import { callScript } from './store-scripts.js';
 
 /** How long a finished attempt's marker outlives it: until the controller has surely applied its events. */
 const DONE_MARKER_MS = 24 * 3600 * 1000;
@@ -74,16 +46,11 @@ export type ClaimResult = 'ok' | 'stale' | 'taken';
 /** Step 2: take the attempt, or learn that it is stale or already held. */
 export async function claimAttempt(redis: Redis, holder: LeaseHolder, leaseMs: number, started: { host: string; pid: number; at: number }): Promise<ClaimResult> {
   const event: RunEvent = { type: 'started', runId: holder.runId, attempt: holder.attempt, token: holder.token, agentId: holder.agentId, slot: holder.slot, ...started };
-  const result = await redis.eval(
-    CLAIM,
-    3,
-    keys.run(holder.runId),
-    keys.runLease(holder.runId),
-    keys.sweepEvents(holder.sweepId),
-    holder.token,
-    leaseValue(holder.token, holder.agentId, holder.slot),
-    String(leaseMs),
-    ...encodeRunEvent(event),
+  const result = await callScript(
+    redis,
+    'hsClaimAttempt',
+    [keys.run(holder.runId), keys.runLease(holder.runId), keys.sweepEvents(holder.sweepId)],
+    [holder.token, leaseValue(holder.token, holder.agentId, holder.slot), leaseMs, ...encodeRunEvent(event)],
   );
   return result as ClaimResult;
 }
@@ -97,7 +64,7 @@ export interface LeaseStatus {
 
 /** Step 3: extend the lease; called by the agent itself, never by the child. */
 export async function renewLease(redis: Redis, holder: LeaseHolder, leaseMs: number): Promise<LeaseStatus> {
-  const [held, stop] = (await redis.eval(RENEW, 2, keys.run(holder.runId), keys.runLease(holder.runId), leaseValue(holder.token, holder.agentId, holder.slot), String(leaseMs))) as [number, string];
+  const [held, stop] = (await callScript(redis, 'hsRenewLease', [keys.run(holder.runId), keys.runLease(holder.runId)], [leaseValue(holder.token, holder.agentId, holder.slot), leaseMs])) as [number, string];
   return { held: held === 1, stop: stop === 'stop' || stop === 'cancel' ? stop : undefined };
 }
 
@@ -109,5 +76,10 @@ export async function reportEvent(redis: Redis, sweepId: string, event: RunEvent
 /** Step 4, last: append the finished event and release the lease in one step. */
 export async function finishAttempt(redis: Redis, holder: LeaseHolder, event: Omit<FinishedEvent, 'type' | 'runId' | 'attempt' | 'token'>): Promise<void> {
   const full: FinishedEvent = { type: 'finished', runId: holder.runId, attempt: holder.attempt, token: holder.token, ...event };
-  await redis.eval(FINISH, 2, keys.runLease(holder.runId), keys.sweepEvents(holder.sweepId), leaseValue(holder.token, holder.agentId, holder.slot), holder.token, String(DONE_MARKER_MS), ...encodeRunEvent(full));
+  await callScript(redis, 'hsFinishAttempt', [keys.runLease(holder.runId), keys.sweepEvents(holder.sweepId)], [leaseValue(holder.token, holder.agentId, holder.slot), holder.token, DONE_MARKER_MS, ...encodeRunEvent(full)]);
+}
+
+/** While the child runs: the latest output tail of the run (keys.runOutput), for the dashboard and `logs`. */
+export async function publishRunOutput(redis: Redis, runId: string, text: string): Promise<void> {
+  await redis.set(keys.runOutput(runId), text);
 }

@@ -8,7 +8,7 @@
  * Why this is safe: a history LIST is append-only (metrics scripts RPUSH; nothing trims or
  * rewrites it), and a retried run keeps its earlier rows, its new rows carrying `_attempt`
  * (keys.ts). So the points of a run are a fold over its rows, which can be continued from where
- * the last call stopped. A run in a terminal state never changes again (TERMINAL_RUN_STATES): an
+ * the last call stopped. A run in a terminal state never changes again (FINAL_RUN_STATES): an
  * entry whose rows were read after its run was seen ended is complete, and later calls read only
  * that run's state and attempt. Belt and braces: an entry is dropped and its history read again
  * in full when the run's `attempt` changed since the entry was made (a re-queued run), when a run
@@ -24,7 +24,7 @@
  * correctly, but mostly from Redis (each call evicts what the previous one cached).
  */
 import type { Redis } from 'ioredis';
-import { TERMINAL_RUN_STATES, type HistoryRow } from '../run-record.js';
+import { isFinalRunState, type HistoryRow } from '../run-record.js';
 import { execPipeline } from './exec-pipeline.js';
 import { keys } from './keys.js';
 
@@ -52,7 +52,6 @@ interface Entry {
 }
 
 const EMPTY: Entry = { rows: 0, attempt: null, state: null, lastAttempt: 1, body: '' };
-const TERMINAL = new Set<string | null>(TERMINAL_RUN_STATES);
 
 /** Fold new rows into an entry (rows of the highest attempt, finite values). */
 function fold(prev: Entry, attempt: string | null, state: string | null, rows: readonly string[], metric: string): Entry {
@@ -114,7 +113,7 @@ export class CurveCache {
       const prevs = chunk.map((id) => {
         const prev = this.entries.get(`${id}:${metric}`) ?? EMPTY;
         p.hmget(keys.run(id), 'state', 'attempt');
-        if (!TERMINAL.has(prev.state)) p.llen(keys.runHistory(id)).lrange(keys.runHistory(id), prev.rows, -1);
+        if (!isFinalRunState(prev.state)) p.llen(keys.runHistory(id)).lrange(keys.runHistory(id), prev.rows, -1);
         return prev;
       });
       const replies = await execPipeline(p);
@@ -127,7 +126,7 @@ export class CurveCache {
         const [state = null, attempt = null] = replies[r++]![1] as Array<string | null>;
         states.push(state);
         attempts.push(attempt);
-        if (TERMINAL.has(prev.state)) {
+        if (isFinalRunState(prev.state)) {
           if (prev.state === state && prev.attempt === attempt) out[c + i] = this.store(chunk[i]!, metric, prev, state);
           else again.push(i);
           continue;

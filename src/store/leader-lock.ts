@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import { keys } from './keys.js';
 import { callScript } from './store-scripts.js';
+import { execPipeline } from './exec-pipeline.js';
 
 /** Take the lock if free, or renew it if `owner` holds it. True when `owner` holds it now. */
 export async function holdLeaderLock(redis: Redis, sweepId: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -15,4 +16,21 @@ export async function holdLeaderLock(redis: Redis, sweepId: string, owner: strin
 /** Give the lock up if `owner` holds it (a clean shutdown hands over at once). */
 export async function releaseLeaderLock(redis: Redis, sweepId: string, owner: string): Promise<void> {
   await callScript(redis, 'hsReleaseLock', [keys.sweepLeader(sweepId)], [owner]);
+}
+
+/** A sweep nobody leads that still has work: running or paused, or ended with runs pending or running. */
+export async function sweepsWithoutLeader(redis: Redis, skip: ReadonlySet<string>): Promise<string[]> {
+  const candidates = (await redis.zrange(keys.sweeps(), 0, -1)).filter((id) => !skip.has(id));
+  if (candidates.length === 0) return [];
+  const p = redis.pipeline();
+  for (const id of candidates) p.hget(keys.sweep(id), 'state').hmget(keys.sweepCounts(id), 'pending', 'running').exists(keys.sweepLeader(id));
+  const replies = await execPipeline(p);
+  return candidates.filter((_, i) => {
+    const state = replies[3 * i]?.[1] as string | null;
+    const [pending, running] = (replies[3 * i + 1]?.[1] as Array<string | null>) ?? [];
+    const led = replies[3 * i + 2]?.[1] === 1;
+    if (!state || led) return false;
+    const active = Number(pending ?? 0) + Number(running ?? 0) > 0;
+    return !((state === 'finished' || state === 'canceled') && !active);
+  });
 }

@@ -5,11 +5,16 @@
  *
  * Every run script gets the same KEYS layout (runKeys()): 1 run, 2 sweep counts, 3..9 the
  * per-state run sets in RUN_STATES order, 10 history, 11 attempts, 12 output, 13 scores,
- * 14 lease, 15 sweep runs; except the metrics script (the hot path): run, history. Scripts are registered with ioredis `defineCommand`, so they travel
- * by EVALSHA, also inside pipelines.
+ * 14 lease, 15 sweep runs; except the metrics batch (the hot path: run, history pairs), the
+ * sweep, lock and lease scripts.
+ *
+ * The one Lua convention: every script of the store is in SCRIPTS below and registered once
+ * per connection with ioredis `defineCommand`, so it travels by EVALSHA (also inside
+ * pipelines) and ioredis falls back to EVAL when Redis answers NOSCRIPT (after a restart or
+ * SCRIPT FLUSH). No store file sends script text any other way.
  */
 import type { ChainableCommander, Redis } from 'ioredis';
-import { RUN_STATES } from '../run-record.js';
+import { FINAL_RUN_STATES, RUN_STATES } from '../run-record.js';
 import { keys } from './keys.js';
 
 /** The KEYS of every run script, in the documented order. */
@@ -28,7 +33,11 @@ export function runKeys(sweepId: string, runId: string): string[] {
 }
 const RUN_KEY_COUNT = 15;
 
+/** FINAL[state] is true for the states a run never leaves (src/run-record.ts, FINAL_RUN_STATES). */
+const FINAL_LUA = `local FINAL = {${FINAL_RUN_STATES.map((s) => `${s}=true`).join(', ')}}`;
+
 const PRELUDE = `
+${FINAL_LUA}
 local STATE_KEY = {${RUN_STATES.map((s, i) => `${s}=${i + 3}`).join(', ')}}
 local function move(runId, from, to, seq)
   if from == to then return end
@@ -89,40 +98,21 @@ return 'applied'
 `;
 
 /**
- * The hot path, so it gets only the two keys it touches: KEYS: run, history.
- * ARGV: runId, token, seq, row JSON... → applied | stale | unknown | duplicate
- */
-const APPLY_METRICS = `
-local r = redis.call('HMGET', KEYS[1], 'token', 'lastSeq')
-if not r[1] then return 'unknown' end
-if r[1] ~= ARGV[2] then return 'stale' end
-local seq = tonumber(ARGV[3])
-if seq <= tonumber(r[2] or '0') then return 'duplicate' end
-local i = 4
-while i <= #ARGV do
-  local j = math.min(i + 999, #ARGV)
-  redis.call('RPUSH', KEYS[2], unpack(ARGV, i, j))
-  i = j + 1
-end
-redis.call('HSET', KEYS[1], 'lastSeq', seq)
-return 'applied'
-`;
-
-/**
  * Many metrics reports in one call (consecutive ones of a batch). KEYS: run1, history1, run2,
  * history2, ... ARGV per report: token, seq, rowCount, row JSON... → one status per report.
  */
 const APPLY_METRICS_BATCH = `
+${FINAL_LUA}
 local out = {}
 local a = 1
 for k = 1, #KEYS, 2 do
   local token, seq, n = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
   local first = a + 3
   a = first + n
-  local r = redis.call('HMGET', KEYS[k], 'token', 'lastSeq')
+  local r = redis.call('HMGET', KEYS[k], 'token', 'lastSeq', 'state')
   if not r[1] then out[#out + 1] = 'unknown'
   elseif r[1] ~= token then out[#out + 1] = 'stale'
-  elseif seq <= tonumber(r[2] or '0') then out[#out + 1] = 'duplicate'
+  elseif seq <= tonumber(r[2] or '0') or FINAL[r[3]] then out[#out + 1] = 'duplicate'
   else
     local i = first
     while i < a do
@@ -147,7 +137,7 @@ local r = redis.call('HMGET', KEYS[1], 'token', 'state', 'seq', 'attempt', 'coun
 if not r[1] then return {'unknown'} end
 if r[1] ~= ARGV[2] then return {'stale'} end
 local state, seq, attempt, counted = r[2], tonumber(r[3]), tonumber(r[4]), tonumber(r[5] or '1')
-if state ~= 'running' and state ~= 'pending' then return {'ignored', state} end
+if FINAL[state] then return {'ignored', state} end
 local outcome = ARGV[3]
 local exitCode = cjson.null
 if ARGV[4] ~= '' then exitCode = tonumber(ARGV[4]) end
@@ -198,8 +188,9 @@ return {'crashed'}
  * → requested | skip
  */
 const REQUEST_STOP = `
+${FINAL_LUA}
 local r = redis.call('HMGET', KEYS[1], 'state', 'stop')
-if r[1] ~= 'running' and r[1] ~= 'pending' then return 'skip' end
+if not r[1] or FINAL[r[1]] then return 'skip' end
 if r[2] == ARGV[2] or r[2] == 'cancel' then return 'skip' end
 redis.call('HSET', KEYS[1], 'stop', ARGV[2], 'stopReason', ARGV[3])
 return 'requested'
@@ -261,10 +252,45 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
+
+/**
+ * The lease scripts of src/store/attempt-lease.ts (its numbered protocol, steps 2–4).
+ * KEYS: run, lease, events. ARGV: token, lease value, ttlMs, event fields... → ok | stale | taken
+ */
+const CLAIM_ATTEMPT = `
+local runKey, leaseKey, eventsKey = KEYS[1], KEYS[2], KEYS[3]
+local token, lease, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local current = redis.call('HMGET', runKey, 'token', 'state')
+if current[1] ~= token or current[2] ~= 'pending' then return 'stale' end
+local held = redis.call('GET', leaseKey)
+if held == 'done|' .. token then return 'stale' end
+if held and string.sub(held, 1, 5) ~= 'done|' then return 'taken' end
+redis.call('SET', leaseKey, lease, 'PX', ttl)
+redis.call('XADD', eventsKey, '*', unpack(ARGV, 4))
+return 'ok'
+`;
+
+/** KEYS: run, lease. ARGV: lease value, ttlMs. → {held 0|1, stop request or ''} */
+const RENEW_LEASE = `
+local runKey, leaseKey = KEYS[1], KEYS[2]
+local lease, ttl = ARGV[1], tonumber(ARGV[2])
+if redis.call('GET', leaseKey) ~= lease then return {0, redis.call('HGET', runKey, 'stop') or ''} end
+redis.call('PEXPIRE', leaseKey, ttl)
+return {1, redis.call('HGET', runKey, 'stop') or ''}
+`;
+
+/** KEYS: lease, events. ARGV: lease value, token, doneMs, event fields... → ok */
+const FINISH_ATTEMPT = `
+local leaseKey, eventsKey = KEYS[1], KEYS[2]
+local lease, token, doneMs = ARGV[1], ARGV[2], tonumber(ARGV[3])
+if redis.call('GET', leaseKey) == lease then redis.call('SET', leaseKey, 'done|' .. token, 'PX', doneMs) end
+redis.call('XADD', eventsKey, '*', unpack(ARGV, 4))
+return 'ok'
+`;
+
 const SCRIPTS = {
   hsCreateRun: { lua: CREATE_RUN, numberOfKeys: RUN_KEY_COUNT },
   hsApplyStarted: { lua: APPLY_STARTED, numberOfKeys: RUN_KEY_COUNT },
-  hsApplyMetrics: { lua: APPLY_METRICS, numberOfKeys: 2 },
   hsApplyMetricsBatch: { lua: APPLY_METRICS_BATCH },
   hsApplyFinished: { lua: APPLY_FINISHED, numberOfKeys: RUN_KEY_COUNT },
   hsCrashRun: { lua: CRASH_RUN, numberOfKeys: RUN_KEY_COUNT },
@@ -274,6 +300,9 @@ const SCRIPTS = {
   hsSetSweepState: { lua: SET_SWEEP_STATE, numberOfKeys: 1 },
   hsHoldLock: { lua: HOLD_LOCK, numberOfKeys: 1 },
   hsReleaseLock: { lua: RELEASE_LOCK, numberOfKeys: 1 },
+  hsClaimAttempt: { lua: CLAIM_ATTEMPT, numberOfKeys: 3 },
+  hsRenewLease: { lua: RENEW_LEASE, numberOfKeys: 2 },
+  hsFinishAttempt: { lua: FINISH_ATTEMPT, numberOfKeys: 2 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

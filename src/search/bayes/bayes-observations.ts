@@ -1,10 +1,10 @@
 /**
  * What bayes learns from the runs, by state:
  * - finished, stopped: their score (runScore; stopped runs reported values, so they count);
- * - failed, or finished/stopped without any value of the metric: imputed with the worst score
- *   observed (the config is a bad place to go back to; the worst keeps the model's scale);
- * - pending, running, crashed: not known yet — their configs become fantasies (crashed runs are
- *   re-queued as a new attempt of the same config, so they are not a result);
+ * - failed, crashed, or finished/stopped without any value of the metric: imputed with the worst
+ *   score observed (the config is a bad place to go back to; the worst keeps the model's scale).
+ *   A crashed run is final (a lost attempt with attempts left is queued again as `pending`);
+ * - pending, running: not known yet — their configs become fantasies;
  * - canceled: nothing (it never trained), but its config is not proposed again.
  */
 import type { MetricSpec } from '../../config/types.js';
@@ -43,11 +43,11 @@ export function collectObservations(runs: readonly RunRecord[], metric: MetricSp
         break;
       }
       case 'failed':
+      case 'crashed':
         rows.push({ point: cube.encode(run.config), loss: undefined });
         break;
       case 'pending':
       case 'running':
-      case 'crashed':
         pending.push(cube.encode(run.config));
         break;
       case 'canceled':

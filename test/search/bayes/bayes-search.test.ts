@@ -155,7 +155,7 @@ describe('collectObservations', () => {
   const cube = unitCube(line);
   const metric = { name: 'loss', goal: 'minimize' as const, summary: 'best' as const };
 
-  it('imputes failed runs (and finished runs without a value) with the worst score; stopped runs keep theirs', () => {
+  it('imputes failed and crashed runs (and finished runs without a value) with the worst score; stopped runs keep theirs', () => {
     const runs = [
       run(0, { x: 0.1 }, 'finished', 2),
       run(1, { x: 0.2 }, 'failed'),
@@ -167,11 +167,12 @@ describe('collectObservations', () => {
       run(7, { x: 0.8 }, 'canceled'),
     ];
     const obs = collectObservations(runs, metric, cube);
-    expect(obs.n).toBe(4);
-    expect(Array.from(obs.loss)).toEqual([2, 5, 5, 5]);
+    // A crashed run is final (issue 11): imputed like a failed one, never a fantasy.
+    expect(obs.n).toBe(5);
+    expect(Array.from(obs.loss)).toEqual([2, 5, 5, 5, 5]);
     expect(obs.scored).toBe(2);
-    expect(obs.imputed).toBe(2);
-    expect(obs.pending.map((p) => p[0])).toEqual([0.5, 0.6, 0.7]);
+    expect(obs.imputed).toBe(3);
+    expect(obs.pending.map((p) => p[0])).toEqual([0.5, 0.6]);
   });
 
   it('negates scores when the goal is maximize, so the worst is the lowest score', () => {

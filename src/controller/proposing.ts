@@ -1,0 +1,46 @@
+/**
+ * Proposing, late: keep about as many jobs waiting as the sweep's live agents have idle slots,
+ * so a model-based search sees every result before it proposes. Once the budget is used up and
+ * nothing is pending or running, the sweep is finished.
+ */
+import { nextRuns } from '../search/next-runs.js';
+import type { RunJob } from '../queue/run-job.js';
+import { idleSlots, type AgentInfo } from '../store/agent-store.js';
+import { jobOf, type LeaderState } from './leader-state.js';
+import { finishSweep } from './score-keeping.js';
+
+export async function propose(s: LeaderState, agents: readonly AgentInfo[]): Promise<void> {
+  if (s.exhausted) {
+    if (s.cache.count('pending') === 0 && s.cache.count('running') === 0) await finishSweep(s, s.exhausted);
+    return;
+  }
+  const idle = idleSlots(agents, s.sweepId, Date.now(), s.options.agentLiveMs);
+  if (idle <= 0) return;
+  const want = idle - (await s.queues.waitingCount(s.sweepId));
+  if (want <= 0) return;
+  const started = performance.now();
+  const count = s.total === undefined ? want : Math.min(want, Math.max(0, s.total - s.cache.size));
+  const outcome = count > 0 ? nextRuns(s.config, s.cache.records, { count, seed: s.seed }) : undefined;
+  const proposals = outcome?.proposals ?? [];
+  const results = await s.store.createRuns(proposals, s.total);
+  const jobs: RunJob[] = [];
+  results.forEach((r, i) => {
+    if (r.result === 'created') {
+      jobs.push(jobOf(s, s.cache.add(r.runId, proposals[i]!.config, r.token)));
+      s.metrics.runsProposed++;
+    } else if (r.result === 'capped') {
+      s.exhausted = exhaustedReason(s, 'cap');
+    }
+  });
+  await s.queues.enqueue(s.sweepId, jobs);
+  s.metrics.observeProposalLatency(performance.now() - started);
+  if (s.total !== undefined && s.cache.size >= s.total) s.exhausted = exhaustedReason(s, 'cap');
+  else if (outcome?.kind === 'exhausted') s.exhausted = exhaustedReason(s, 'space'); // on `wait`, ask again next tick
+}
+
+/** Why the sweep will get no more runs. */
+export function exhaustedReason(s: LeaderState, why: 'cap' | 'space'): string {
+  if (why === 'space') return s.config.method === 'grid' ? `grid exhausted (${s.cache.size} runs)` : `search space exhausted (${s.cache.size} runs)`;
+  if (s.config.method === 'grid' && (s.config.run_cap === undefined || s.config.run_cap >= (s.total ?? 0))) return `grid exhausted (${s.cache.size} runs)`;
+  return `run_cap reached (${s.cache.size} runs)`;
+}

@@ -1,0 +1,72 @@
+/**
+ * The agent's side of the store: what one agent writes about itself and reads about its sweep.
+ * The run protocol itself (claim, renew, report, finish) is src/store/attempt-lease.ts.
+ */
+import type { Redis } from 'ioredis';
+import { queueAgentWrite, type AgentInfo, type AgentPresence } from './agent-store.js';
+import { execPipeline } from './exec-pipeline.js';
+import { keys } from './keys.js';
+import { queueControllerWake } from './sweep-signals.js';
+
+/** How long an exited agent's hash is kept (the dashboard shows it, then it goes). */
+const EXITED_KEEP_MS = 24 * 3600 * 1000;
+
+export interface Heartbeat {
+  /** The sweep's state (`running`, `paused`, `finished`, `canceled`); undefined when it is gone. */
+  sweepState: string | undefined;
+  /** Stop requests (run field `stop`) of the runs asked about. */
+  stops: Map<string, 'stop' | 'cancel'>;
+}
+
+export class AgentSession {
+  constructor(
+    private readonly redis: Redis,
+    readonly agentId: string,
+    readonly sweepId: string,
+  ) {}
+
+  /** Whether the sweep exists (the agent refuses to start for an unknown sweep). */
+  async sweepExists(): Promise<boolean> {
+    return (await this.redis.exists(keys.sweep(this.sweepId))) === 1;
+  }
+
+  /** Write the agent's hash and wake the controller (a new agent means idle slots). */
+  async register(info: Pick<AgentInfo, 'host' | 'pid' | 'slots'>, now = Date.now()): Promise<void> {
+    const m = this.redis.multi();
+    queueAgentWrite(m, this.agentId, { busy: {}, state: 'idle' }, now, { ...info, sweepId: this.sweepId, startedAt: now });
+    queueControllerWake(m, 'agent', this.sweepId, this.agentId);
+    await m.exec();
+  }
+
+  /** lastSeen and busy slots; answers the sweep's state and stop requests of `runIds`. */
+  async beat(presence: AgentPresence, runIds: readonly string[], now = Date.now()): Promise<Heartbeat> {
+    const p = this.redis.pipeline();
+    queueAgentWrite(p, this.agentId, presence, now);
+    p.hget(keys.sweep(this.sweepId), 'state');
+    for (const runId of runIds) p.hget(keys.run(runId), 'stop');
+    const replies = await execPipeline(p);
+    const stops = new Map<string, 'stop' | 'cancel'>();
+    runIds.forEach((runId, i) => {
+      const stop = replies[3 + i]?.[1];
+      if (stop === 'stop' || stop === 'cancel') stops.set(runId, stop);
+    });
+    return { sweepState: (replies[2]?.[1] as string | null) ?? undefined, stops };
+  }
+
+  /** A slot became free: new presence, and wake the controller to fill it. */
+  async slotFreed(presence: AgentPresence, now = Date.now()): Promise<void> {
+    const m = this.redis.multi();
+    queueAgentWrite(m, this.agentId, presence, now);
+    queueControllerWake(m, 'slot', this.sweepId, this.agentId);
+    await m.exec();
+  }
+
+  /** The agent exits: marked `exited` (kept a day), and the controller is woken. */
+  async deregister(now = Date.now()): Promise<void> {
+    const m = this.redis.multi();
+    queueAgentWrite(m, this.agentId, { busy: {}, state: 'exited' }, now);
+    m.pexpire(keys.agent(this.agentId), EXITED_KEEP_MS);
+    queueControllerWake(m, 'agent-exit', this.sweepId, this.agentId);
+    await m.exec();
+  }
+}

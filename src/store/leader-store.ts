@@ -1,0 +1,215 @@
+/**
+ * The store as the leader of one sweep sees it: every Redis operation the controller's
+ * SweepLeader makes, as domain operations on that sweep. The leader holds no key name, no
+ * hash field and no Redis command; it sequences these calls and the pure core's decisions.
+ *
+ * Invariants (proved by test/store/store-contract.test.ts against a real redis-server):
+ * - a run in a final state (finished, failed, crashed, stopped, canceled) never changes;
+ * - the sweep's per-state counts and per-state run sets always agree with the run hashes;
+ * - a report, claim or renewal carrying a stale attempt token is refused;
+ * - metrics are idempotent per (run, attempt, seq): a seq at or below the last applied is skipped;
+ * - an event read through the consumer group is delivered again until it is acknowledged.
+ */
+import type { Redis } from 'ioredis';
+import type { Config, SweepConfig } from '../config/types.js';
+import type { HistoryRow, RunState } from '../run-record.js';
+import { applyRunEvents, type ApplyResult, type RequeuePolicy } from './apply-run-event.js';
+import { execPipeline } from './exec-pipeline.js';
+import { keys } from './keys.js';
+import { decodeRunEvent, type RunEvent } from './run-events.js';
+import { cancelPendingRun, crashRun, createRuns, queueRunScores, readHistories, requestRunStop, type CreateRunResult, type RequeueResult } from './run-store.js';
+import { defineScripts, queueScript, runKeys } from './store-scripts.js';
+import { signalAgents, wakeSweep, type AgentSignal } from './sweep-signals.js';
+import { setSweepState, type SweepState } from './sweep-store.js';
+
+/** The consumer group of every sweep's event stream, and its one consumer (the leader of the day). */
+export const EVENTS_GROUP = 'controller';
+export const EVENTS_CONSUMER = 'leader';
+
+/** What a leader loads once: the sweep's config and budget. */
+export interface LedSweep {
+  config: SweepConfig;
+  seed: number;
+  /** Grid size or run_cap; undefined when unbounded. */
+  total: number | undefined;
+  state: SweepState;
+}
+
+/** A run as the leader loads it. */
+export interface StoredRun {
+  id: string;
+  state: RunState;
+  config: Config;
+  attempt: number;
+  token: string;
+  summary: Record<string, number> | undefined;
+  stop: 'stop' | 'cancel' | undefined;
+  agentId: string | undefined;
+  score: number | null;
+  /** Every row of every attempt (only when asked for). */
+  history: HistoryRow[];
+}
+
+/** A batch read from the events stream. */
+export interface EventBatch {
+  /** Stream entry ids, every one read (acknowledge them all). */
+  ids: string[];
+  events: RunEvent[];
+  /** Ids of entries that are not run events. */
+  malformed: string[];
+}
+
+type StreamReply = Array<[string, Array<[string, string[] | null]>]> | null;
+
+const LOAD_CHUNK = 1000;
+
+export class LeaderStore {
+  constructor(
+    private readonly redis: Redis,
+    readonly sweepId: string,
+  ) {
+    defineScripts(redis);
+  }
+
+  /** The sweep as stored. */
+  async readSweep(): Promise<LedSweep> {
+    const h = await this.redis.hgetall(keys.sweep(this.sweepId));
+    return { config: JSON.parse(h.configJson!) as SweepConfig, seed: Number(h.seed), total: h.total ? Number(h.total) : undefined, state: h.state as SweepState };
+  }
+
+  /** The sweep's state now (the API may have changed it); undefined when the sweep is gone. */
+  async readState(): Promise<SweepState | undefined> {
+    return ((await this.redis.hget(keys.sweep(this.sweepId), 'state')) ?? undefined) as SweepState | undefined;
+  }
+
+  /** Every run in creation order, `withHistory` adding every row; in chunks of 1000 to `each`. */
+  async loadRuns(withHistory: boolean, each: (runs: StoredRun[]) => void): Promise<void> {
+    const ids = await this.redis.zrange(keys.sweepRuns(this.sweepId), 0, -1);
+    for (let start = 0; start < ids.length; start += LOAD_CHUNK) {
+      const part = ids.slice(start, start + LOAD_CHUNK);
+      const p = this.redis.pipeline();
+      for (const id of part) p.hmget(keys.run(id), 'state', 'config', 'attempt', 'token', 'summary', 'stop', 'agentId', 'score');
+      const [replies, histories] = await Promise.all([execPipeline(p), withHistory ? readHistories(this.redis, part) : Promise.resolve([])]);
+      const runs: StoredRun[] = [];
+      part.forEach((id, i) => {
+        const f = replies[i]?.[1] as Array<string | null>;
+        if (!f || f[0] === null) return;
+        runs.push({
+          id,
+          state: f[0] as RunState,
+          config: JSON.parse(f[1] ?? '{}') as Config,
+          attempt: Number(f[2] ?? 1),
+          token: f[3] ?? '',
+          summary: f[4] ? (JSON.parse(f[4]) as Record<string, number>) : undefined,
+          stop: f[5] === 'stop' || f[5] === 'cancel' ? f[5] : undefined,
+          agentId: f[6] ?? undefined,
+          score: f[7] ? Number(f[7]) : null,
+          history: histories[i] ?? [],
+        });
+      });
+      each(runs);
+    }
+  }
+
+  /** Make the events stream's consumer group (once; later calls do nothing). */
+  async ensureEventGroup(): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', keys.sweepEvents(this.sweepId), EVENTS_GROUP, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
+    }
+  }
+
+  /** Read events: `backlog` re-reads those delivered but not acknowledged (a dead leader's), else new ones. */
+  async readEvents(backlog: boolean, count: number): Promise<EventBatch> {
+    const reply = (await this.redis.xreadgroup('GROUP', EVENTS_GROUP, EVENTS_CONSUMER, 'COUNT', count, 'STREAMS', keys.sweepEvents(this.sweepId), backlog ? '0' : '>')) as StreamReply;
+    const batch: EventBatch = { ids: [], events: [], malformed: [] };
+    for (const [id, fields] of reply?.[0]?.[1] ?? []) {
+      batch.ids.push(id);
+      const event = fields ? decodeRunEvent(fields) : undefined;
+      if (event) batch.events.push(event);
+      else if (fields) batch.malformed.push(id);
+    }
+    return batch;
+  }
+
+  /** Apply events in order (fenced, deduplicated), in one round trip. */
+  async applyEvents(events: readonly RunEvent[], policy: RequeuePolicy): Promise<ApplyResult[]> {
+    return await applyRunEvents(this.redis, this.sweepId, events, policy);
+  }
+
+  /**
+   * After a batch is applied, in one round trip: write the changed scores, acknowledge the
+   * entries and (`trim`) drop everything up to the last one from the stream.
+   */
+  async settleEvents(ids: readonly string[], trim: boolean, scores: ReadonlyArray<{ runId: string; score: number | null }>): Promise<void> {
+    if (ids.length === 0 && scores.length === 0) return;
+    const p = this.redis.pipeline();
+    const stream = keys.sweepEvents(this.sweepId);
+    if (ids.length > 0) {
+      p.xack(stream, EVENTS_GROUP, ...ids);
+      if (trim) p.xtrim(stream, 'MINID', '~', ids[ids.length - 1]!);
+    }
+    queueRunScores(p, this.sweepId, scores);
+    await execPipeline(p);
+  }
+
+  /** Write runs' scores; null removes one. */
+  async writeScores(scores: ReadonlyArray<{ runId: string; score: number | null }>): Promise<void> {
+    await this.settleEvents([], false, scores);
+  }
+
+  /** Create the runs of proposals, counted against `cap` (one round trip). */
+  async createRuns(proposals: ReadonlyArray<{ config: Config; reason: string }>, cap: number | undefined): Promise<CreateRunResult[]> {
+    return await createRuns(
+      this.redis,
+      proposals.map((p) => ({ sweepId: this.sweepId, config: p.config, reason: p.reason, ...(cap !== undefined ? { cap } : {}) })),
+    );
+  }
+
+  /** Ask for many runs to be stopped (one round trip); true where newly requested. */
+  async requestStops(decisions: ReadonlyArray<{ runId: string; reason: string }>, kind: 'stop' | 'cancel'): Promise<boolean[]> {
+    if (decisions.length === 0) return [];
+    const p = this.redis.pipeline();
+    for (const d of decisions) queueScript(p, 'hsRequestStop', runKeys(this.sweepId, d.runId), [d.runId, kind, d.reason]);
+    return (await execPipeline(p)).map(([, reply]) => reply === 'requested');
+  }
+
+  /** Ask for one run to be stopped; true when newly requested. */
+  async requestStop(runId: string, kind: 'stop' | 'cancel', reason: string): Promise<boolean> {
+    return await requestRunStop(this.redis, this.sweepId, runId, kind, reason);
+  }
+
+  /** A pending run that will never start becomes canceled; true when it was pending. */
+  async cancelPending(runId: string, reason: string): Promise<boolean> {
+    return await cancelPendingRun(this.redis, this.sweepId, runId, reason);
+  }
+
+  /** Which of these runs' leases are gone (expired, or never set): true at their index. */
+  async leasesGone(runIds: readonly string[]): Promise<boolean[]> {
+    if (runIds.length === 0) return [];
+    const p = this.redis.pipeline();
+    for (const id of runIds) p.exists(keys.runLease(id));
+    return (await execPipeline(p)).map(([, reply]) => reply === 0);
+  }
+
+  /** A running run whose lease is gone: crashed, or queued again while attempts are left. */
+  async crashRun(runId: string, token: string, options: { maxAttempts: number; allowRequeue: boolean }): Promise<RequeueResult | { result: 'crashed' | 'skip' }> {
+    return await crashRun(this.redis, this.sweepId, runId, token, options);
+  }
+
+  /** Move the sweep to `to` when it is in one of `from`; throws CONFLICT otherwise. */
+  async setState(to: SweepState, options: { from: readonly SweepState[]; reason: string }): Promise<void> {
+    await setSweepState(this.redis, this.sweepId, to, options);
+  }
+
+  /** Tell the controller and the sweep's agents that the sweep changed. */
+  async wake(): Promise<void> {
+    await wakeSweep(this.redis, this.sweepId);
+  }
+
+  /** Best-effort messages to agents (one round trip). */
+  async signal(signals: ReadonlyArray<{ agentId: string; signal: AgentSignal }>): Promise<void> {
+    await signalAgents(this.redis, signals);
+  }
+}
