@@ -4,6 +4,7 @@
  */
 import type { MetricSpec } from '../config/types.js';
 import type { RunRecord } from '../run-record.js';
+import { isFiniteNumber } from './finite-number.js';
 
 /**
  * The run's score under `metric`, or undefined when it has logged no finite value.
@@ -13,19 +14,19 @@ import type { RunRecord } from '../run-record.js';
  */
 export function runScore(run: Pick<RunRecord, 'history' | 'summary'>, metric: MetricSpec): number | undefined {
   const fromSummary = run.summary?.[metric.name];
-  const summaryValue = typeof fromSummary === 'number' && Number.isFinite(fromSummary) ? fromSummary : undefined;
+  const summaryValue = isFiniteNumber(fromSummary) ? fromSummary : undefined;
   if (metric.summary === 'last') {
     if (summaryValue !== undefined) return summaryValue;
     for (let i = run.history.length - 1; i >= 0; i--) {
       const v = run.history[i]![metric.name];
-      if (typeof v === 'number' && Number.isFinite(v)) return v;
+      if (isFiniteNumber(v)) return v;
     }
     return undefined;
   }
   let best = summaryValue;
   for (const row of run.history) {
     const v = row[metric.name];
-    if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+    if (!isFiniteNumber(v)) continue;
     if (best === undefined || isBetter(v, best, metric.goal)) best = v;
   }
   return best;

@@ -5,6 +5,7 @@
  * not used in bracket calculations").
  */
 import type { Goal } from '../config/types.js';
+import { isFiniteNumber } from '../metrics/finite-number.js';
 import { isBetter } from '../metrics/run-score.js';
 import type { RunRecord } from '../run-record.js';
 
@@ -12,7 +13,7 @@ export function metricReports(run: Pick<RunRecord, 'history'>, metricName: strin
   const out: number[] = [];
   for (const row of run.history) {
     const v: unknown = row[metricName];
-    if (typeof v === 'number' && Number.isFinite(v)) out.push(v);
+    if (isFiniteNumber(v)) out.push(v);
   }
   return out;
 }

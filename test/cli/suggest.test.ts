@@ -100,6 +100,20 @@ describe('readRunsFile', () => {
     ]);
   });
 
+  it('skips metric entries that are not finite numbers ("NaN" strings, booleans, null), as W&B does; keeps the rest', () => {
+    const path = file('nan.json', JSON.stringify([{ config: {}, history: [{ _step: 0, loss: 'NaN', acc: 0.5 }, { _step: 1, loss: true }, { loss: 2 }], summary: { loss: null, acc: 0.7 } }]));
+    expect(readRunsFile(path)).toEqual([{ id: 'run0', state: 'finished', config: {}, history: [{ _step: 0, acc: 0.5 }, { _step: 1 }, { loss: 2 }], summary: { acc: 0.7 } }]);
+  });
+
+  it('suggests from such a file as from the file without those entries (bayes scores the finite values only)', async () => {
+    const bayesFile = file('bayes.yaml', 'method: bayes\nmetric: {name: loss, goal: minimize}\nparameters:\n  x: {min: 0.0, max: 1.0}\n');
+    const runs = [0.1, 0.4, 0.8].map((x, i) => ({ id: `r${i}`, config: { x }, history: [{ _step: 0, loss: (x - 0.3) ** 2 }] }));
+    const dirty = runs.map((r) => ({ ...r, history: [{ _step: 0, loss: 'NaN' }, ...r.history, { _step: 1, loss: false }] }));
+    const clean = await suggest(bayesFile, '--runs', file('clean-runs.json', JSON.stringify(runs)), '--seed', '3');
+    out = [];
+    expect(await suggest(bayesFile, '--runs', file('dirty-runs.json', JSON.stringify(dirty)), '--seed', '3')).toEqual(clean);
+  });
+
   it.each([
     ['[1]', /run 0: expected an object/],
     ['[{"config": 3}]', /run 0: config must be an object/],

@@ -165,6 +165,22 @@ describe('hyperbandStop', () => {
     ]);
   });
 
+  // W&B's hyperband reads `run.metric_history(name, filter_invalid=True)`, which keeps an entry
+  // only when `is_number` holds: a finite numeric scalar and not a bool. A "NaN" string (how
+  // W&B's JSON history spells NaN), a boolean, null or a missing metric is no report at all.
+  it('skips "NaN" strings, booleans, null and missing metrics as W&B does: the same decisions as the history without them', () => {
+    const et = hb({ max_iter: 27, s: 2 }); // brackets [3, 9]
+    const junk = [{ loss: 'NaN' }, { loss: true }, { loss: false }, { loss: null }, { loss: 'Infinity' }, {}, { loss: '1' }];
+    const withJunk = (values: number[]): RunRecord['history'] =>
+      values.flatMap((loss, i) => [{ _step: 2 * i, ...junk[i % junk.length] } as unknown as RunRecord['history'][number], { _step: 2 * i + 1, loss }]);
+    const clean = [run('f1', 'finished', [1, 1, 1]), run('f2', 'finished', [1, 1, 1]), run('slow', 'running', [4, 4, 4]), run('young', 'running', [9, 9])];
+    const dirty = clean.map((r) => ({ ...r, history: withJunk(r.history.map((row) => row.loss!)) }));
+    expect(dirty[2]!.history).toHaveLength(6);
+    const expected = [{ runId: 'slow', reason: 'bracket 3: loss 4 worse than threshold 1 (top 1/3 of 3 runs)' }];
+    expect(hyperbandStop(sweep(et), clean)).toEqual(expected);
+    expect(hyperbandStop(sweep(et), dirty)).toEqual(expected);
+  });
+
   it('counts finished, failed, stopped and crashed runs toward thresholds but never stops them', () => {
     const et = hb({ max_iter: 9, s: 1 }); // brackets [3]
     const decisions = hyperbandStop(sweep(et), [

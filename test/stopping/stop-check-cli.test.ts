@@ -61,6 +61,23 @@ describe('hypersweep stop-check', () => {
     expect(process.exitCode ?? 0).toBe(0);
   });
 
+  it('skips history entries whose metric is not a finite number ("NaN" strings, booleans, missing), as W&B does, instead of refusing the file', async () => {
+    const noisy = (values: number[]) => values.flatMap((v, i) => [{ _step: i * 100, val_loss: v }, { _step: i * 100 + 1, val_loss: ['NaN', true, null][i % 3] }, { _step: i * 100 + 2 }]);
+    const dirty = file(
+      'dirty.json',
+      JSON.stringify([
+        { id: 'done', state: 'finished', config: { lr: 0.1 }, history: noisy([1, 1, 1]), summary: { val_loss: 'NaN', other: false } },
+        { id: 'slow', state: 'running', config: { lr: 0.9 }, history: noisy([2, 2, 2]) },
+        { id: 'fast', state: 'running', config: { lr: 0.2 }, history: noisy([1, 1, 1]) },
+        { id: 'young', state: 'running', config: { lr: 0.5 }, history: noisy([9]) },
+      ]),
+    );
+    const out = captureStdout();
+    await main(['node', 'hypersweep', 'stop-check', sweepFile, '--runs', dirty]);
+    expect(JSON.parse(out.join('\n'))).toEqual([{ runId: 'slow', reason: 'bracket 3: val_loss 2 worse than threshold 1 (top 1/3 of 3 runs)' }]);
+    expect(process.exitCode ?? 0).toBe(0);
+  });
+
   it('prints [] for a sweep without early_terminate', async () => {
     const plain = file('plain.yaml', 'method: random\nmetric:\n  name: val_loss\nparameters:\n  lr:\n    min: 0.0\n    max: 1.0\n');
     const out = captureStdout();
