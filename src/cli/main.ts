@@ -18,6 +18,7 @@ const commands: Array<() => Promise<{ register: (program: Command) => void }>> =
   () => import('./server.js'),
   () => import('./sweep.js'),
   () => import('./agent.js'),
+  () => import('./slurm.js'),
   () => import('./ls.js'),
   () => import('./status.js'),
   () => import('./best.js'),

@@ -1,0 +1,201 @@
+/**
+ * `hypersweep slurm`: the script's shape and rules, then the real thing: a single-node Slurm cluster
+ * (slurmctld + slurmd + munged, started here) runs the array's agents until the sweep is finished;
+ * `scancel --batch --signal=TERM` on one task makes its run come back as attempt 2 and finish on
+ * another agent; nothing is left running. Skipped, saying why, without root or slurm-wlm.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, test } from 'vitest';
+import { startServer, type RunningServer } from '../../src/api/start-server.js';
+import { parseSbatchJobId, signalLeadSec, slurmScript } from '../../src/launch/slurm-script.js';
+import type { FinishedEvent, StartedEvent } from '../../src/store/run-events.js';
+import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { processesWithMarker, slurmUnavailable, startSlurmCluster, type SlurmCluster } from '../helpers/slurm-cluster.js';
+import { processesMentioning, readEvents, REPO, scratch, waitFor, type Scratch } from '../worker/agent-harness.js';
+
+const TSX = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
+
+/** `hypersweep ARGS` through the real CLI; resolves with exit code, stdout and stderr. */
+function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, ['--import', TSX, join(REPO, 'src/cli/main.ts'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the sbatch script', () => {
+  const script = slurmScript({ sweepId: 'sw-1', jobs: 4, gpusPerJob: 2, time: '4:00:00', partition: 'gpu', account: 'ml', cpusPerJob: 8, mem: '64G', extra: ['#SBATCH --constraint=a100'], agentArgs: ['--lease-ms', '30000'] });
+  const directives = script.split('\n').filter((l) => l.startsWith('#SBATCH '));
+
+  test('an array of N agents with gres, signal, requeue and every option given', () => {
+    expect(directives).toEqual([
+      '#SBATCH --job-name=hypersweep-sw-1',
+      '#SBATCH --array=0-3',
+      '#SBATCH --ntasks=1',
+      '#SBATCH --gres=gpu:2',
+      '#SBATCH --cpus-per-task=8',
+      '#SBATCH --mem=64G',
+      '#SBATCH --time=4:00:00',
+      '#SBATCH --partition=gpu',
+      '#SBATCH --account=ml',
+      `#SBATCH --signal=B:TERM@${signalLeadSec(30)}`,
+      '#SBATCH --requeue',
+      '#SBATCH --output=hypersweep-%A_%a.out',
+      '#SBATCH --constraint=a100',
+    ]);
+    expect(signalLeadSec(30)).toBe(60);
+    expect(script).toMatch(/\nexec hypersweep agent sw-1 --grace-sec 30 --lease-ms 30000\n$/);
+    // sbatch reads directives only up to the first command: all of them come before it.
+    const lines = script.split('\n');
+    const firstCommand = lines.findIndex((l) => l !== '' && !l.startsWith('#'));
+    expect(lines.slice(firstCommand).some((l) => l.startsWith('#SBATCH'))).toBe(false);
+    execFileSync('bash', ['-n'], { input: script });
+  });
+
+  test('the agent needs REDIS_URL from the environment: the script refuses to start without it', () => {
+    const cpu = slurmScript({ sweepId: 'sw-1', jobs: 1, gpusPerJob: 0, hypersweep: 'true' });
+    expect(cpu).not.toMatch(/--gres/);
+    const env = { PATH: process.env.PATH };
+    let stderr = '';
+    try {
+      execFileSync('bash', ['-c', cpu], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      stderr = String((err as { stderr: Buffer }).stderr);
+    }
+    expect(stderr).toMatch(/REDIS_URL: export REDIS_URL/);
+    execFileSync('bash', ['-c', cpu], { env: { ...env, REDIS_URL: 'redis://x' }, stdio: 'ignore' });
+  });
+
+  test.each([
+    [{ sweepId: 'a;rm -rf ~', jobs: 1 }, /sweep id "a;rm -rf ~": expected letters/],
+    [{ sweepId: 's', jobs: 0 }, /--jobs 0: expected a whole number from 1/],
+    [{ sweepId: 's', jobs: 1, partition: 'gpu\n#SBATCH --uid=0' }, /--partition "gpu\\n#SBATCH --uid=0": expected a partition name/],
+    [{ sweepId: 's', jobs: 1, time: 'soon' }, /--time "soon": expected a time limit/],
+    [{ sweepId: 's', jobs: 1, mem: '64 GB' }, /--mem "64 GB": expected a size/],
+    [{ sweepId: 's', jobs: 1, extra: ['--constraint=a100'] }, /--extra "--constraint=a100": expected one line starting "#SBATCH "/],
+    [{ sweepId: 's', jobs: 1, extra: ['#SBATCH --x\nrm -rf /'] }, /--extra .*expected one line/],
+    [{ sweepId: 's', jobs: 1, agentArgs: ['--redis', 'redis://:pw@h'] }, /may not carry --redis/],
+  ])('refuses %j', (options, message) => {
+    expect(() => slurmScript(options)).toThrow(message);
+  });
+
+  test('the CLI prints the script and never the Redis URL it has in its environment; --out writes it', async () => {
+    const tmp = scratch();
+    try {
+      const secret = 'redis://:hunter2-secret@10.0.0.5:6379';
+      const printed = await cli(['slurm', 'sw-2', '--jobs', '3', '--gpus-per-job', '1', '--extra', '#SBATCH --qos=low', '--extra', '#SBATCH --nice=10'], { ...process.env, REDIS_URL: secret });
+      expect(printed.code).toBe(0);
+      expect(printed.stdout).toMatch(/#SBATCH --array=0-2\n/);
+      expect(printed.stdout).toMatch(/#SBATCH --qos=low\n#SBATCH --nice=10\n/);
+      expect(printed.stdout + printed.stderr).not.toMatch(/hunter2/);
+      const out = join(tmp.dir, 'agents.sbatch');
+      const written = await cli(['slurm', 'sw-2', '--jobs', '3', '--out', out], { ...process.env, REDIS_URL: secret });
+      expect(written.code).toBe(0);
+      expect(readFileSync(out, 'utf8')).toBe(printed.stdout.replace('#SBATCH --qos=low\n#SBATCH --nice=10\n', ''));
+      expect(readFileSync(out, 'utf8')).not.toMatch(/hunter2/);
+      const bad = await cli(['slurm', 'sw-2', '--jobs', '3', '--time', 'later']);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/--time "later": expected a time limit/);
+    } finally {
+      tmp.remove();
+    }
+  }, 60_000);
+
+  test('parseSbatchJobId', () => {
+    expect(parseSbatchJobId('1234\n')).toBe('1234');
+    expect(parseSbatchJobId('1234;cluster\n')).toBe('1234');
+    expect(parseSbatchJobId('Submitted batch job 5')).toBeUndefined();
+  });
+});
+
+const unavailable = slurmUnavailable();
+if (unavailable) console.warn(`skipping the real Slurm test: ${unavailable}`);
+
+describe.skipIf(unavailable !== undefined)('a real single-node Slurm cluster', () => {
+  let cluster: SlurmCluster | undefined;
+  let redis: TestRedis | undefined;
+  let server: RunningServer | undefined;
+  let tmp: Scratch | undefined;
+  afterAll(async () => {
+    await cluster?.stop();
+    await server?.close();
+    await redis?.stop();
+    tmp?.remove();
+  });
+
+  test('the array finishes a sweep; a task signalled TERM hands its run back as attempt 2, which finishes elsewhere; nothing is left', async () => {
+    tmp = scratch();
+    cluster = await startSlurmCluster();
+    redis = await startRedis();
+    server = await startServer({ port: 0, redisUrl: redis.url, log: () => undefined, controllerOptions: { pollMs: 100, leaseCheckMs: 500 } });
+    const hypersweep = tmp.file('bin/hypersweep', `#!/bin/sh\nexec "${process.execPath}" --import "${TSX}" "${join(REPO, 'src/cli/main.ts')}" "$@"\n`, true);
+    const program = tmp.file(
+      'train.py',
+      `import os, sys, time
+x = [a for a in sys.argv if a.startswith("--x=")][0][4:]
+attempt = os.environ["HYPERSWEEP_ATTEMPT"]
+task = os.environ.get("SLURM_ARRAY_JOB_ID", "?") + "_" + os.environ.get("SLURM_ARRAY_TASK_ID", "?")
+open(os.path.join(os.environ["SCRATCH"], "run-%s-%s" % (x, attempt)), "w").write(task)
+if x == "0" and attempt == "1":
+    while True: time.sleep(0.05)  # until its agent is told to stop
+time.sleep(0.3)
+print('@hypersweep {"loss": %s}' % x)
+`,
+    );
+    const sweepFile = `name: slurm-array\nmethod: grid\nmetric: {name: loss, goal: minimize}\nprogram: ${program}\nparameters:\n  x: {values: [0, 1, 2, 3, 4, 5]}\n`;
+    const created = await fetch(`${server.url}/api/sweeps`, { method: 'POST', headers: { 'content-type': 'text/yaml' }, body: sweepFile });
+    expect(created.status).toBe(201);
+    const sweepId = ((await created.json()) as { id: string }).id;
+
+    const env = { ...cluster.env, REDIS_URL: redis.url, SCRATCH: tmp.dir };
+    const scriptFile = join(tmp.dir, 'agents.sbatch');
+    const submitted = await cli(['slurm', sweepId, '--jobs', '3', '--gpus-per-job', '0', '--cpus-per-job', '1', '--grace-sec', '5', '--hypersweep', hypersweep, '--output', join(tmp.dir, 'agent-%A_%a.out'), '--out', scriptFile, '--submit'], env);
+    expect(submitted.stderr).toMatch(/submitted job array \d+: 3 agent\(s\)/);
+    expect(submitted.code).toBe(0);
+    const jobId = submitted.stdout.trim();
+    expect(jobId).toMatch(/^\d+$/);
+    expect(readFileSync(scriptFile, 'utf8')).not.toContain(redis.url);
+
+    const logs = () => readdirSync(tmp!.dir).filter((f) => f.startsWith('agent-')).map((f) => `--- ${f}\n${readFileSync(join(tmp!.dir, f), 'utf8')}`).join('\n');
+    try {
+      const held = join(tmp.dir, 'run-0-1');
+      await waitFor('run x=0 to start on an array task', () => existsSync(held), 120_000, 100);
+      const task = readFileSync(held, 'utf8');
+      expect(task).toMatch(new RegExp(`^${jobId}_[0-2]$`));
+      await cluster.run('scancel', ['--batch', '--signal=TERM', task]);
+
+      await waitFor('the sweep to finish', async () => ((await (await fetch(`${server!.url}/api/sweeps/${sweepId}`)).json()) as { state: string }).state === 'finished', 120_000, 200);
+      const events = await readEvents(redis.client(), sweepId);
+      const finished = events.filter((e): e is FinishedEvent => e.type === 'finished');
+      const started = events.filter((e): e is StartedEvent => e.type === 'started');
+      const runOfX0 = started.find((e) => e.attempt === 1 && existsSync(held) && finished.some((f) => f.runId === e.runId && f.attempt === 1 && f.outcome === 'preempted'));
+      expect(runOfX0).toBeDefined();
+      const second = finished.find((f) => f.runId === runOfX0!.runId && f.attempt === 2);
+      expect(second?.outcome).toBe('finished');
+      const secondStart = started.find((e) => e.runId === runOfX0!.runId && e.attempt === 2)!;
+      expect(secondStart.agentId).not.toBe(runOfX0!.agentId);
+      expect(readFileSync(join(tmp.dir, 'run-0-2'), 'utf8')).not.toBe(task);
+      expect(finished.filter((f) => f.outcome === 'finished')).toHaveLength(6);
+      expect(new Set(started.map((e) => e.agentId)).size).toBeGreaterThanOrEqual(2);
+
+      // The agents leave on their own once the sweep is finished: the array drains.
+      await waitFor('the array to drain', async () => (await cluster!.queue()).length === 0, 60_000, 250);
+      expect(logs()).toMatch(/exited \(signal\)/);
+      expect(logs()).toMatch(/exited \(sweep finished\)/);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${logs()}`);
+    }
+    const marker = cluster.env.HS_SLURM_MARKER!;
+    await cluster.stop();
+    cluster = undefined;
+    expect(processesWithMarker(marker)).toEqual([]);
+    expect(processesMentioning(tmp.dir)).toEqual([]);
+  }, 300_000);
+});
