@@ -15,9 +15,12 @@ import type { Proposal } from '../run-record.js';
 import { configFromLeaves, flattenSpace, type SpaceLeaf } from '../space/flatten-space.js';
 import { gridValues } from '../space/grid-values.js';
 import { pointKey } from '../space/point-key.js';
+import { hasConditions } from '../space/conditional-space.js';
+import { conditionalGridSearch, conditionalGridTotal } from './conditional-grid-search.js';
 import { exhaustedOutcome, proposalsOutcome, type SearchMethod } from './search-method.js';
 
 export const gridSearch: SearchMethod = (config, runs, options) => {
+  if (hasConditions(config.parameters)) return conditionalGridSearch(config, runs, options);
   const leaves = flattenSpace(config.parameters);
   const axes = gridAxes(leaves);
   const total = axes.reduce((n, values) => n * BigInt(values.length), 1n);
@@ -45,6 +48,7 @@ export const gridSearch: SearchMethod = (config, runs, options) => {
 
 /** The number of points in the grid of a sweep. */
 export function gridSize(config: Pick<SweepConfig, 'parameters'>): bigint {
+  if (hasConditions(config.parameters)) return conditionalGridTotal(config.parameters);
   return gridAxes(flattenSpace(config.parameters)).reduce((n, values) => n * BigInt(values.length), 1n);
 }
 

@@ -9,9 +9,12 @@ import { canonicalJson } from '../space/config-hash.js';
 import { flattenSpace, valueAtPath } from '../space/flatten-space.js';
 import { listedValues } from '../space/finite-values.js';
 import { pointKey } from '../space/point-key.js';
+import { hasConditions } from '../space/conditional-space.js';
+import { conditionalNothingNew } from './conditional-nothing-new.js';
 import { exhaustedOutcome, waitOutcome, type SearchOutcome } from './search-method.js';
 
 export function nothingNew(space: ParameterSpace, runs: readonly RunRecord[], method: string): SearchOutcome {
+  if (hasConditions(space)) return conditionalNothingNew(space, runs, method);
   const leaves = flattenSpace(space);
   const wait = `${method}: found no config that no run has yet; the space is not used up, ask again later`;
   const allowed: Array<Set<string>> = [];

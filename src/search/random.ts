@@ -15,6 +15,8 @@ import { listedValues } from '../space/finite-values.js';
 import { pointKey } from '../space/point-key.js';
 import { createRng, type Rng } from '../space/rng.js';
 import { sampleConfig } from '../space/sample-config.js';
+import { hasConditions, pruneInactive } from '../space/conditional-space.js';
+import { conditionalFreePoints } from './conditional-free-points.js';
 import { nothingNew } from './nothing-new.js';
 import { proposalsOutcome, type SearchMethod } from './search-method.js';
 
@@ -26,13 +28,15 @@ export const MAX_ENUMERATED_POINTS = 1_000_000;
 export const randomSearch: SearchMethod = (config, runs, options) => {
   const leaves = flattenSpace(config.parameters);
   const rng = createRng(options.seed, 'random', runs.length);
-  const seen = new Set(runs.map((run) => pointKey(run.config, leaves)));
+  // Conditional parameters (`when:`): configs hold active parameters only, drawn and compared so.
+  const active = (c: Config): Config => pruneInactive(config.parameters, c);
+  const seen = new Set(runs.map((run) => pointKey(active(run.config), leaves)));
   const proposals: Proposal[] = [];
   let free: FreePoints | null = null; // listed at most once per call
   while (proposals.length < options.count) {
     let proposal: Proposal | undefined;
     for (let draw = 0; draw < MAX_DRAWS_PER_PROPOSAL && !proposal; draw++) {
-      const candidate = sampleConfig(config.parameters, rng);
+      const candidate = active(sampleConfig(config.parameters, rng));
       const key = pointKey(candidate, leaves);
       if (!seen.has(key)) {
         seen.add(key);
@@ -53,6 +57,7 @@ export const randomSearch: SearchMethod = (config, runs, options) => {
 type FreePoints = Array<{ config: Config; key: string }> | undefined;
 
 function freePoints(space: ParameterSpace, leaves: readonly SpaceLeaf[], seen: ReadonlySet<string>): FreePoints {
+  if (hasConditions(space)) return conditionalFreePoints(space, leaves, seen, MAX_ENUMERATED_POINTS);
   const axes: ParamValue[][] = [];
   let total = 1;
   for (const leaf of leaves) {
