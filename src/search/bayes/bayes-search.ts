@@ -9,13 +9,16 @@ import type { Config, SweepConfig } from '../../config/types.js';
 import type { Proposal, RunRecord } from '../../run-record.js';
 import { canonicalJson } from '../../space/config-hash.js';
 import { createRng } from '../../space/rng.js';
-import { unitCube, type UnitCube } from '../../space/unit-cube.js';
+import { objectivesOf } from '../../metrics/objectives.js';
+import { conditionalCube, type ConditionalCube } from '../../space/conditional-cube.js';
+import { pruneInactive } from '../../space/conditional-space.js';
 import { nothingNew } from '../nothing-new.js';
 import { proposalsOutcome, type NextRunsOptions, type SearchMethod } from '../search-method.js';
 import { memoizedFactor, memoizedFit } from './bayes-memo.js';
 import { collectObservations, type Observations } from './bayes-observations.js';
 import { GaussianProcess } from './gaussian-process.js';
 import { maximizeLogEi } from './maximize-log-ei.js';
+import { parEgoObservations } from './multi-objective.js';
 import { scrambledHalton } from './scrambled-halton.js';
 
 /** Up to this many observations the kernel is refit on all of them at every call. */
@@ -31,22 +34,26 @@ export const bayesSearch: SearchMethod = (config, runs, options) => {
 };
 
 function bayesProposals(config: SweepConfig, runs: readonly RunRecord[], options: Required<NextRunsOptions>): Proposal[] {
-  const cube = unitCube(config.parameters);
-  const taken = new Set(runs.map((r) => canonicalJson(r.config)));
+  // Conditional parameters: inactive ones are absent from configs and fixed in the cube (conditional-cube.ts).
+  const cube = conditionalCube(config.parameters);
+  const taken = new Set(runs.map((r) => canonicalJson(pruneInactive(config.parameters, r.config))));
   if (cube.dims === 0) {
     const only = cube.decode([]);
     return taken.has(canonicalJson(only)) ? [] : [{ config: only, reason: 'bayes: the space has a single config' }];
   }
   const metric = config.metric;
   if (!metric) return initialDesign(cube, runs, options, taken, () => 'bayes: no metric to model, quasi-random (scrambled Halton)');
-  const obs = collectObservations(runs, metric, cube);
+  // Several objectives: one random Chebyshev scalarisation per call (multi-objective.ts).
+  const objectives = objectivesOf(config);
+  const scalarized = objectives.length > 1 ? parEgoObservations(runs, objectives, cube, createRng(options.seed, 'parego', runs.length)) : undefined;
+  const obs = scalarized?.obs ?? collectObservations(runs, metric, cube);
   const needed = Math.max(2, cube.slots.length + 1);
   if (obs.scored < needed) return initialDesign(cube, runs, options, taken, () => `bayes: initial design, ${obs.scored}/${needed} runs scored`);
-  return modelProposals(cube, obs, runs, options, taken);
+  return modelProposals(cube, obs, runs, options, taken, scalarized ? `${scalarized.note}, ` : '');
 }
 
 function initialDesign(
-  cube: UnitCube,
+  cube: ConditionalCube,
   runs: readonly RunRecord[],
   { count, seed }: Required<NextRunsOptions>,
   taken: Set<string>,
@@ -67,7 +74,7 @@ function initialDesign(
   return out;
 }
 
-function modelProposals(cube: UnitCube, obs: Observations, runs: readonly RunRecord[], { count, seed }: Required<NextRunsOptions>, taken: Set<string>): Proposal[] {
+function modelProposals(cube: ConditionalCube, obs: Observations, runs: readonly RunRecord[], { count, seed }: Required<NextRunsOptions>, taken: Set<string>, note = ''): Proposal[] {
   const dims = cube.dims;
   const { mean, std } = meanStd(obs.loss, obs.n);
   const z = obs.loss.map((v) => (v - mean) / std);
@@ -101,12 +108,12 @@ function modelProposals(cube: UnitCube, obs: Observations, runs: readonly RunRec
   const pendingNote = obs.pending.length > 0 ? `, ${obs.pending.length} running` : '';
   const imputedNote = obs.imputed > 0 ? `, ${obs.imputed} failed imputed worst` : '';
   for (let i = 0; i < count; i++) {
-    const found = maximizeLogEi({ cube, gp, best, centers, rng, taken, evaluations: evaluationBudget(gp.size, dims) });
+    const found = maximizeLogEi({ cube, gp, best, centers, rng, taken, evaluations: evaluationBudget(gp.size, dims), activeSlots: cube.activeSlots });
     if (!found) break;
     taken.add(found.key);
     const ei = Math.exp(found.logEi) * std;
     const batchNote = i > 0 ? `, batch ${i + 1}/${count}` : '';
-    out.push({ config: found.config, reason: `bayes: EI ${formatNumber(ei)} after ${obs.n} runs${pendingNote}${imputedNote}${batchNote}` });
+    out.push({ config: found.config, reason: `bayes: ${note}EI ${formatNumber(ei)} after ${obs.n} runs${pendingNote}${imputedNote}${batchNote}` });
     if (i + 1 < count) believe(found.point);
   }
   return out;

@@ -9,7 +9,7 @@ import type { Config } from '../../config/types.js';
 import { canonicalJson } from '../../space/config-hash.js';
 import { sampleStandardNormal } from '../../space/random-variates.js';
 import type { Rng } from '../../space/rng.js';
-import type { UnitCube } from '../../space/unit-cube.js';
+import type { UnitCube, UnitCubeSlot } from '../../space/unit-cube.js';
 import type { GaussianProcess } from './gaussian-process.js';
 import { logExpectedImprovement } from './log-expected-improvement.js';
 
@@ -25,6 +25,8 @@ export interface AcquisitionInput {
   taken: ReadonlySet<string>;
   /** How many candidates may be scored. */
   evaluations: number;
+  /** The slots that matter at a point (conditional parameters); local moves change only these. @defaultValue every slot */
+  activeSlots?: (u: Float64Array) => readonly UnitCubeSlot[];
 }
 
 export interface AcquisitionResult {
@@ -84,7 +86,7 @@ export function maximizeLogEi(input: AcquisitionInput): AcquisitionResult | unde
 
   const perturb = (center: Float64Array, sigma: number): Float64Array => {
     const u = Float64Array.from(center);
-    const slots = cube.slots;
+    const slots = input.activeSlots?.(center) ?? cube.slots;
     const p = Math.min(1, Math.max(1, Math.min(4, slots.length / 2)) / slots.length);
     let changed = false;
     for (let attempt = 0; !changed && attempt < 4; attempt++) {
