@@ -1,19 +1,19 @@
 /**
- * One attempt of one run on one slot, from claim to finished event (src/store/attempt-lease.ts):
- * claim the lease, build the argv, start the script in its own process group, keep the lease
- * from the agent's event loop, stream metrics and output, stop it when told, report how it
- * ended, remove its files. Nothing the script does can block the lease.
+ * One attempt of one run on one slot, from claim to finished event (src/store/attempt-lease.ts),
+ * in steps: claim (with the attempt's files prepared meanwhile), open the channels (metrics
+ * stream, lease keeper, output publisher, metrics file tail), build the command, start the
+ * script in its own process group, supervise it (output, metric lines, timeout, stop requests)
+ * until it exits, classify how it ended (attempt-outcome.ts), report it, remove its files.
+ * Nothing the script does can block the lease.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { RunJob } from '../src/queue/run-job.js';
 import type { HistoryRow } from '../src/run-record.js';
-import { claimAttempt, finishAttempt, publishRunOutput, reportEvent, type ClaimResult, type LeaseHolder } from '../src/store/attempt-lease.js';
-import { packageRoot } from '../src/package-root.js';
-import type { AttemptOutcome } from '../src/store/run-events.js';
+import { claimAttempt, finishAttempt, reportEvent, type ClaimResult, type LeaseHolder } from '../src/store/attempt-lease.js';
 import type { AgentLog } from './agent-log.js';
+import { attemptEnv } from './attempt-env.js';
+import { prepareAttemptFiles, removeAttemptFiles, type AttemptFiles } from './attempt-files.js';
+import { errorOutcome, exitOutcome, notStartedOutcome, type AttemptResult, type KillReason } from './attempt-outcome.js';
 import { CommandError, expandCommand } from './command-macros.js';
 import { LineSplitter, parseKatibLine, parseMetricJson, STDOUT_PREFIX, type MetricRecord } from './metric-lines.js';
 import { monotonicMs } from './lease-deadline.js';
@@ -21,15 +21,14 @@ import { LeaseKeeper } from './lease-keeper.js';
 import { MetricStream } from './metric-stream.js';
 import { MetricsFileTail } from './metrics-file-tail.js';
 import type { OrphanReaper } from './orphan-reaper.js';
+import { OutputPublisher } from './output-publisher.js';
 import { OutputTail } from './output-tail.js';
 import type { Slot } from './gpu-slots.js';
-import { spawnGroup, type GroupExit, type ProcessGroup } from './process-group.js';
+import { spawnGroup, type ProcessGroup } from './process-group.js';
 import { addWandbEnv } from './wandb-env.js';
 
-/** Why the agent ended a script; the first reason wins, except that `cancel`/`lost` escalate. */
-export type KillReason = 'stop' | 'cancel' | 'preempt' | 'timeout' | 'lost';
-
-const OUTCOME_OF: Record<KillReason, AttemptOutcome> = { stop: 'stopped', cancel: 'canceled', preempt: 'preempted', timeout: 'timeout', lost: 'lost' };
+export type { AttemptResult, KillReason } from './attempt-outcome.js';
+export { safeName } from './attempt-files.js';
 
 export interface AttemptSettings {
   redis: Redis;
@@ -52,28 +51,16 @@ export interface AttemptSettings {
   metricsBatchMs?: number;
 }
 
-export interface AttemptResult {
-  outcome: AttemptOutcome;
-  exitCode: number | null;
-  signal: string | null;
-  message?: string;
-  /** Ms from entering run() to the child's spawn (benchmarks). */
-  startLatencyMs?: number;
-  /** Wall-clock ms (sub-ms precision) at which the agent saw the child exit (benchmarks). */
-  exitedAt?: number;
-}
-
-/** `r3f…` → a file-name-safe fragment. */
-export function safeName(id: string): string {
-  return id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || 'x';
-}
 
 const MAX_WARNINGS = 5;
 
-class NotStarted extends Error {
-  constructor(readonly reason: KillReason) {
-    super(reason);
-  }
+/** What an attempt has open while its script runs; closed by wrapUp. */
+interface Channels {
+  files: AttemptFiles;
+  metrics: MetricStream;
+  lease: LeaseKeeper;
+  output: OutputPublisher;
+  fileTail: MetricsFileTail;
 }
 
 export class RunAttempt {
@@ -81,13 +68,12 @@ export class RunAttempt {
   private reason: KillReason | undefined;
   private group: ProcessGroup | undefined;
   private killTimer: NodeJS.Timeout | undefined;
+  private timeoutTimer: NodeJS.Timeout | undefined;
   private readonly output = new OutputTail();
   private warnings = 0;
   private skipped = 0;
   /** Set when the script has been started; for tests and `busy`. */
   childPid: number | undefined;
-  /** Renewed until the finished event is written, so a script that exited 0 is never taken for lost meanwhile. */
-  private lease: LeaseKeeper | undefined;
 
   constructor(
     readonly job: RunJob,
@@ -137,30 +123,41 @@ export class RunAttempt {
   /** Claim the attempt and execute it. `stale`/`taken`: nothing was run. */
   async run(): Promise<AttemptResult | Exclude<ClaimResult, 'ok'>> {
     const t0 = performance.now();
-    const { redis } = this.s;
-    // The attempt's files are prepared while the claim is in flight (removed if it is refused).
-    const prepared = (async () => {
-      const dir = await mkdtemp(join(tmpdir(), `hypersweep-${safeName(this.job.runId)}-${this.job.attempt}-`));
-      await Promise.all([writeFile(join(dir, 'params.json'), JSON.stringify(this.job.config)), writeFile(join(dir, 'metrics.jsonl'), '')]);
-      return dir;
-    })();
-    const claimSentAt = monotonicMs();
-    const [claim, dir] = await Promise.all([claimAttempt(redis, this.holder, this.s.leaseMs, { host: this.s.host, pid: process.pid, at: Date.now() }), prepared]);
-    if (claim !== 'ok') {
-      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-      return claim;
+    const claimed = await this.claim();
+    if (typeof claimed === 'string') return claimed;
+    const channels = this.open(claimed.files, claimed.claimSentAt);
+    let result: AttemptResult;
+    try {
+      result = await this.execute(channels, t0);
+    } catch (err) {
+      channels.lease.stop();
+      throw err;
+    } finally {
+      channels.output.stop();
+      if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
+      if (this.killTimer) clearTimeout(this.killTimer);
     }
-    const paramsFile = join(dir, 'params.json');
-    const metricsFile = join(dir, 'metrics.jsonl');
+    return await this.wrapUp(result, channels);
+  }
 
+  /** Claim the lease; the attempt's files are prepared while the claim is in flight (removed if it is refused). */
+  private async claim(): Promise<{ files: AttemptFiles; claimSentAt: number } | Exclude<ClaimResult, 'ok'>> {
+    const prepared = prepareAttemptFiles(this.job);
+    const claimSentAt = monotonicMs();
+    const [claim, files] = await Promise.all([claimAttempt(this.s.redis, this.holder, this.s.leaseMs, { host: this.s.host, pid: process.pid, at: Date.now() }), prepared]);
+    if (claim === 'ok') return { files, claimSentAt };
+    await removeAttemptFiles(files);
+    return claim;
+  }
+
+  /** Metrics stream, lease keeper (renewed from our own event loop, its deadline also held by the sentinel; a stop request rides on the answer), output publisher, metrics file tail. */
+  private open(files: AttemptFiles, claimSentAt: number): Channels {
+    const { redis } = this.s;
     const metrics = new MetricStream({
       batchMs: this.s.metricsBatchMs,
       send: (seq, rows: HistoryRow[]) => reportEvent(redis, this.job.sweepId, { type: 'metrics', runId: this.job.runId, attempt: this.job.attempt, token: this.job.token, seq, rows }),
       onError: (err) => this.s.log.warn(`${this.label}: metrics not sent: ${(err as Error).message}`),
     });
-    const take = (record: MetricRecord) => metrics.push(record);
-
-    // Lease: renewed from our own event loop, its deadline also held by the sentinel; a stop request rides on the answer.
     const lease = new LeaseKeeper({
       redis,
       holder: this.holder,
@@ -172,135 +169,114 @@ export class RunAttempt {
       warn: (message) => this.s.log.warn(`${this.label}: ${message}`),
     });
     lease.start();
-    this.lease = lease;
-
-    let published = 0;
-    const publishOutput = async () => {
-      if (this.output.version === published) return;
-      published = this.output.version;
-      await publishRunOutput(redis, this.job.runId, this.output.text());
-    };
-    const outputTimer = setInterval(() => publishOutput().catch(() => undefined), this.s.outputEveryMs ?? 2000);
-
-    const fileTail = new MetricsFileTail(metricsFile, (line) => {
+    const output = new OutputPublisher(redis, this.job.runId, this.output, this.s.outputEveryMs ?? 2000);
+    const fileTail = new MetricsFileTail(files.metricsFile, (line) => {
       if (line.trim() === '') return;
       const parsed = parseMetricJson(line);
-      if (parsed.ok) take(parsed.record);
+      if (parsed.ok) metrics.push(parsed.record);
       else this.warn(`skipped metrics file line (${parsed.problem}): ${line.slice(0, 80)}`);
     });
-
-    let result: AttemptResult;
-    let timeoutTimer: NodeJS.Timeout | undefined;
-    try {
-      let argv: string[];
-      try {
-        argv = expandCommand(this.job.command, { config: this.job.config, program: this.job.program, interpreter: this.s.interpreter, paramsFile, env: this.s.env, numGpus: this.slot.gpus?.length ?? 0 });
-      } catch (err) {
-        if (err instanceof CommandError) throw err;
-        throw new CommandError(`cannot build the command: ${(err as Error).message}`);
-      }
-      if (this.reason) throw new NotStarted(this.reason);
-      const env: NodeJS.ProcessEnv = {
-        ...this.s.env,
-        ...this.slot.env,
-        PYTHONUNBUFFERED: this.s.env.PYTHONUNBUFFERED ?? '1',
-        // `import hypersweep` works in any script, wherever hypersweep is installed.
-        PYTHONPATH: [join(packageRoot, 'python'), this.s.env.PYTHONPATH].filter(Boolean).join(delimiter),
-        HYPERSWEEP_SWEEP_ID: this.job.sweepId,
-        HYPERSWEEP_RUN_ID: this.job.runId,
-        HYPERSWEEP_ATTEMPT: String(this.job.attempt),
-        HYPERSWEEP_PARAMS_FILE: paramsFile,
-        HYPERSWEEP_METRICS_FILE: metricsFile,
-      };
-      await addWandbEnv(env, { job: this.job, dir, interpreter: this.s.interpreter, cwd: this.s.cwd });
-      fileTail.start();
-      try {
-        this.group = await spawnGroup(argv, { cwd: this.s.cwd, env });
-      } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        throw new CommandError(`cannot start ${JSON.stringify(argv[0])}: ${e.code ?? e.message}${e.code === 'ENOENT' ? ' (not found on PATH)' : ''}`);
-      }
-      const startLatencyMs = performance.now() - t0;
-      const group = this.group;
-      this.childPid = group.pid;
-      lease.attach(group.pid);
-      this.s.log.info(`${this.label}: started pid ${group.pid}: ${argv.join(' ').slice(0, 200)}`);
-      const early = this.reason;
-      if (early) {
-        this.reason = undefined;
-        this.kill(early);
-      }
-
-      const stdoutLines = new LineSplitter((line) => {
-        if (line.startsWith(STDOUT_PREFIX)) {
-          const parsed = parseMetricJson(line.slice(STDOUT_PREFIX.length));
-          if (parsed.ok) take(parsed.record);
-          else this.warn(`skipped stdout metric line (${parsed.problem}): ${line.slice(0, 80)}`);
-        } else if (this.job.execution?.stdout_metrics) {
-          const record = parseKatibLine(line);
-          if (record) take(record);
-        }
-      });
-      const stdoutDone = new Promise<void>((r) => group.stdout.once('close', r));
-      const stderrDone = new Promise<void>((r) => group.stderr.once('close', r));
-      const decoder = new TextDecoder('utf-8');
-      group.stdout.on('data', (chunk: Buffer) => {
-        this.output.push(chunk);
-        stdoutLines.push(decoder.decode(chunk, { stream: true }));
-      });
-      group.stderr.on('data', (chunk: Buffer) => this.output.push(chunk));
-
-      const timeoutSec = this.job.execution?.run_timeout_sec;
-      if (timeoutSec !== undefined && timeoutSec > 0) timeoutTimer = setTimeout(() => this.kill('timeout'), timeoutSec * 1000);
-
-      const exit: GroupExit = await group.exited;
-      const exitedAt = performance.timeOrigin + performance.now();
-      // The leader is gone; anything it left in its group goes too.
-      group.signal('SIGKILL');
-      // Pipes held by nothing now; wait briefly for their last bytes.
-      await Promise.race([Promise.all([stdoutDone, stderrDone]), new Promise((r) => setTimeout(r, 500))]);
-      stdoutLines.end();
-      // Killed by the sentinel at the lease deadline (the agent may have been frozen meanwhile).
-      if (lease.lost && exit.code !== 0) this.reason ??= 'lost';
-      lease.detach();
-
-      const outcome: AttemptOutcome = this.reason ? OUTCOME_OF[this.reason] : exit.code === 0 ? 'finished' : 'failed';
-      const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
-      const why = { timeout: `timed out after ${timeoutSec} s`, lost: 'lease lost', stop: 'stopped', cancel: 'canceled', preempt: 'preempted' };
-      const message = this.reason ? `${why[this.reason]}; ${how}` : exit.code === 0 ? undefined : how;
-      result = { outcome, exitCode: exit.code, signal: exit.signal, message, startLatencyMs, exitedAt };
-    } catch (err) {
-      if (err instanceof NotStarted) {
-        result = { outcome: OUTCOME_OF[err.reason], exitCode: null, signal: null, message: `not started: ${err.reason} requested first` };
-        return await this.wrapUp(result, dir, fileTail, metrics, publishOutput);
-      }
-      if (!(err instanceof CommandError)) {
-        lease.stop();
-        throw err;
-      }
-      this.s.log.error(`${this.label}: ${err.message}`);
-      this.output.push(`hypersweep: ${err.message}\n`);
-      result = { outcome: 'error', exitCode: null, signal: null, message: err.message };
-    } finally {
-      clearInterval(outputTimer);
-      if (timeoutTimer) clearTimeout(timeoutTimer);
-      if (this.killTimer) clearTimeout(this.killTimer);
-    }
-
-    return await this.wrapUp(result, dir, fileTail, metrics, publishOutput);
+    return { files, metrics, lease, output, fileTail };
   }
 
-  private async wrapUp(result: AttemptResult, dir: string, fileTail: MetricsFileTail, metrics: MetricStream, publishOutput: () => Promise<void>): Promise<AttemptResult> {
-    await fileTail.stop();
-    await metrics.flush();
+  /** Build the command, start the script, supervise it: how the attempt ended. */
+  private async execute(c: Channels, t0: number): Promise<AttemptResult> {
+    const argv = this.command(c.files);
+    if (argv instanceof CommandError) return this.commandFailed(argv);
+    if (this.reason) return notStartedOutcome(this.reason);
+    const env = attemptEnv(this.s.env, this.slot, this.job, c.files);
+    await addWandbEnv(env, { job: this.job, dir: c.files.dir, interpreter: this.s.interpreter, cwd: this.s.cwd });
+    c.fileTail.start();
+    const group = await this.spawn(argv, env);
+    if (group instanceof CommandError) return this.commandFailed(group);
+    const startLatencyMs = performance.now() - t0;
+    c.lease.attach(group.pid);
+    this.s.log.info(`${this.label}: started pid ${group.pid}: ${argv.join(' ').slice(0, 200)}`);
+    const early = this.reason;
+    if (early) {
+      this.reason = undefined;
+      this.kill(early);
+    }
+    return { ...(await this.supervise(group, c)), startLatencyMs };
+  }
+
+  private command(files: AttemptFiles): string[] | CommandError {
+    try {
+      return expandCommand(this.job.command, { config: this.job.config, program: this.job.program, interpreter: this.s.interpreter, paramsFile: files.paramsFile, env: this.s.env, numGpus: this.slot.gpus?.length ?? 0 });
+    } catch (err) {
+      return err instanceof CommandError ? err : new CommandError(`cannot build the command: ${(err as Error).message}`);
+    }
+  }
+
+  private async spawn(argv: string[], env: NodeJS.ProcessEnv): Promise<ProcessGroup | CommandError> {
+    try {
+      this.group = await spawnGroup(argv, { cwd: this.s.cwd, env });
+      this.childPid = this.group.pid;
+      return this.group;
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      return new CommandError(`cannot start ${JSON.stringify(argv[0])}: ${e.code ?? e.message}${e.code === 'ENOENT' ? ' (not found on PATH)' : ''}`);
+    }
+  }
+
+  private commandFailed(err: CommandError): AttemptResult {
+    this.s.log.error(`${this.label}: ${err.message}`);
+    this.output.push(`hypersweep: ${err.message}\n`);
+    return errorOutcome(err.message);
+  }
+
+  /** Capture output and metric lines, enforce the timeout, wait for the exit and classify it. */
+  private async supervise(group: ProcessGroup, c: Channels): Promise<AttemptResult> {
+    const stdoutLines = new LineSplitter((line) => this.stdoutLine(line, c.metrics));
+    const stdoutDone = new Promise<void>((r) => group.stdout.once('close', r));
+    const stderrDone = new Promise<void>((r) => group.stderr.once('close', r));
+    const decoder = new TextDecoder('utf-8');
+    group.stdout.on('data', (chunk: Buffer) => {
+      this.output.push(chunk);
+      stdoutLines.push(decoder.decode(chunk, { stream: true }));
+    });
+    group.stderr.on('data', (chunk: Buffer) => this.output.push(chunk));
+    const timeoutSec = this.job.execution?.run_timeout_sec;
+    if (timeoutSec !== undefined && timeoutSec > 0) this.timeoutTimer = setTimeout(() => this.kill('timeout'), timeoutSec * 1000);
+
+    const exit = await group.exited;
+    const exitedAt = performance.timeOrigin + performance.now();
+    // The leader is gone; anything it left in its group goes too.
+    group.signal('SIGKILL');
+    // Pipes held by nothing now; wait briefly for their last bytes.
+    await Promise.race([Promise.all([stdoutDone, stderrDone]), new Promise((r) => setTimeout(r, 500))]);
+    stdoutLines.end();
+    // Killed by the sentinel at the lease deadline (the agent may have been frozen meanwhile).
+    if (c.lease.lost && exit.code !== 0) this.reason ??= 'lost';
+    c.lease.detach();
+    return { ...exitOutcome(this.reason, exit, timeoutSec), exitedAt };
+  }
+
+  /** A line of the script's stdout: a metric line (prefixed, or Katib's `name=value` when asked for) or plain output. */
+  private stdoutLine(line: string, metrics: MetricStream): void {
+    let record: MetricRecord | undefined;
+    if (line.startsWith(STDOUT_PREFIX)) {
+      const parsed = parseMetricJson(line.slice(STDOUT_PREFIX.length));
+      if (parsed.ok) record = parsed.record;
+      else this.warn(`skipped stdout metric line (${parsed.problem}): ${line.slice(0, 80)}`);
+    } else if (this.job.execution?.stdout_metrics) {
+      record = parseKatibLine(line);
+    }
+    if (record) metrics.push(record);
+  }
+
+  private async wrapUp(result: AttemptResult, c: Channels): Promise<AttemptResult> {
+    await c.fileTail.stop();
+    await c.metrics.flush();
     if (this.skipped > MAX_WARNINGS) this.s.log.warn(`${this.label}: ${this.skipped} metric lines skipped in all`);
-    const summary = Object.keys(metrics.summary).length > 0 ? metrics.summary : undefined;
+    const summary = Object.keys(c.metrics.summary).length > 0 ? c.metrics.summary : undefined;
     // The attempt's files go first: once the finished event is out, nothing of the attempt is left.
-    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    await removeAttemptFiles(c.files);
     // One round trip: the SET and the finished event are pipelined on the same connection.
-    await Promise.all([publishOutput().catch(() => undefined), this.finish({ ...result, summary })]);
-    this.lease?.stop();
-    this.s.log.info(`${this.label}: ${result.outcome}${result.message ? ` (${result.message})` : ''}, ${metrics.count} metric row(s)`);
+    // The lease is renewed until the finished event is written, so a script that exited 0 is never taken for lost meanwhile.
+    await Promise.all([c.output.publish().catch(() => undefined), this.finish({ ...result, summary })]);
+    c.lease.stop();
+    this.s.log.info(`${this.label}: ${result.outcome}${result.message ? ` (${result.message})` : ''}, ${c.metrics.count} metric row(s)`);
     return result;
   }
 
