@@ -13,6 +13,10 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'COMMAND_INVALID'
   | 'REDIS_UNAVAILABLE'
+  /** The CLI cannot reach the hypersweep server. */
+  | 'SERVER_UNAVAILABLE'
+  /** The server cannot listen on its address (taken, not allowed). */
+  | 'LISTEN_FAILED'
   | 'INTERNAL';
 
 export class HypersweepError extends Error {
@@ -53,9 +57,10 @@ export function formatConfigIssue(file: string, issue: ConfigIssue): string {
   return issue.path ? `${where} ${issue.path}: ${issue.message}` : `${where} ${issue.message}`;
 }
 
+/** Something asked for does not exist: `<what> not found`, or `message` when given. */
 export class NotFoundError extends HypersweepError {
-  constructor(what: string) {
-    super('NOT_FOUND', `${what} not found`);
+  constructor(what: string, message = `${what} not found`) {
+    super('NOT_FOUND', message);
     this.name = 'NotFoundError';
   }
 }

@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { Worker, WaitingError, type Job } from 'bullmq';
 import { QUEUE_PREFIX, runQueueName, type RunJob } from '../src/queue/run-job.js';
 import { AgentSession } from '../src/store/agent-session.js';
+import { redactRedisUrl } from '../src/store/redis-url.js';
 import { subscribeAgentSignals, type AgentSignal } from '../src/store/sweep-signals.js';
 import { HypersweepError, NotFoundError } from '../src/errors.js';
 import type { AttemptOutcome } from '../src/store/run-events.js';
@@ -52,10 +53,8 @@ export interface AgentOptions {
 
 const FAILURES: ReadonlySet<AttemptOutcome> = new Set(['failed', 'error', 'timeout']);
 
-/** `rediss://user:secret@host` → `rediss://***@host`. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
-}
+/** The one redaction of a Redis URL (src/store/redis-url.ts), under the name the agent exported first. */
+export { redactRedisUrl as redactUrl } from '../src/store/redis-url.js';
 
 export function newAgentId(): string {
   const host = hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40) || 'host';
@@ -122,7 +121,7 @@ export class Agent {
     const exists = await Promise.race([
       this.session.sweepExists(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new HypersweepError('REDIS_UNAVAILABLE', `cannot reach Redis at ${redactUrl(this.o.redisUrl)} within ${waitMs / 1000} s`)), waitMs);
+        timer = setTimeout(() => reject(new HypersweepError('REDIS_UNAVAILABLE', `cannot reach Redis at ${redactRedisUrl(this.o.redisUrl)} within ${waitMs / 1000} s`)), waitMs);
       }),
     ]).finally(() => clearTimeout(timer));
     if (!exists) throw new NotFoundError(`sweep ${sweepId}`);

@@ -3,7 +3,7 @@
  * become `{"error": {"code", "message", "issues"?}}` with a 4xx/5xx status.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ConfigError, HypersweepError, type ErrorCode } from '../errors.js';
+import { ConfigError, HypersweepError, NotFoundError, type ErrorCode } from '../errors.js';
 
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   CONFIG_INVALID: 400,
@@ -14,6 +14,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   COMMAND_INVALID: 400,
   REDIS_UNAVAILABLE: 503,
+  SERVER_UNAVAILABLE: 503,
+  LISTEN_FAILED: 500,
   INTERNAL: 500,
 };
 
@@ -52,5 +54,5 @@ export function errorHandler(log: (message: string) => void = (m) => console.err
 
 /** 404 JSON for unknown /api paths. */
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new HypersweepError('NOT_FOUND', `no route ${req.method} ${req.path}`));
+  next(new NotFoundError('route', `no route ${req.method} ${req.path}`));
 };

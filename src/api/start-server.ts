@@ -77,7 +77,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   } catch (err) {
     redis.disconnect();
     apiRedis.disconnect();
-    throw new HypersweepError('BAD_REQUEST', `cannot listen on ${host}:${port}: ${(err as Error).message}`, { cause: err });
+    throw new HypersweepError('LISTEN_FAILED', `cannot listen on ${host}:${port}: ${(err as Error).message}`, { cause: err });
   }
   await controller?.start();
   const address = server.address() as AddressInfo;

@@ -47,7 +47,7 @@ export class ApiClient {
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code;
       const why = cause === 'ECONNREFUSED' ? 'connection refused' : cause === 'ENOTFOUND' ? 'unknown host' : cause ?? (err as Error).message;
-      throw new HypersweepError('INTERNAL', `cannot reach the hypersweep server at ${this.url} (${why}); start one with \`hypersweep server\` or point --url / HYPERSWEEP_URL at it`);
+      throw new HypersweepError('SERVER_UNAVAILABLE', `cannot reach the hypersweep server at ${this.url} (${why}); start one with \`hypersweep server\` or point --url / HYPERSWEEP_URL at it`);
     }
     const text = await res.text();
     let json: unknown;

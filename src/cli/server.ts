@@ -1,10 +1,11 @@
 /** `hypersweep server`: the controller and the HTTP API (and dashboard) in one process. */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { startServer } from '../api/start-server.js';
+import { redactRedisUrl } from '../store/redis-url.js';
 
 function int(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a non-negative integer, got ${value}`);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative integer, got ${value}`);
   return n;
 }
 
@@ -31,7 +32,7 @@ export function register(program: Command): void {
         ...(token ? { token } : {}),
         controllerOptions: { leaseCheckMs: opts.leaseCheckMs, leaderTtlMs: opts.leaderTtlMs, pollMs: opts.pollMs, agentLiveMs: opts.agentLiveMs, requeueMarginMs: opts.requeueMarginMs },
       });
-      console.log(`hypersweep server listening on ${server.url} (redis ${redisUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')})`);
+      console.log(`hypersweep server listening on ${server.url} (redis ${redactRedisUrl(redisUrl)})`);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;

@@ -4,20 +4,22 @@
  * dashboard), and a local agent — with live progress, the best config printed and written,
  * and a clean stop on Ctrl-C that `--resume` continues from.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
-import { stringify } from 'yaml';
 import { startServer, type RunningServer } from '../api/start-server.js';
 import { loadSweepFile } from '../config/load-sweep-file.js';
+import type { SweepConfig } from '../config/types.js';
 import { formatConfigIssue, HypersweepError } from '../errors.js';
-import { createSweep, getSweepSummary, setSweepState, type SweepSummary } from '../store/sweep-store.js';
+import type { SweepSummary } from '../store/sweep-store.js';
 import { Agent } from '../../worker/agent.js';
 import { createAgentLog } from '../../worker/agent-log.js';
 import { queryGpus } from '../../worker/gpu-slots.js';
 import { planSlots } from '../../worker/slot-plan.js';
 import { startPrivateRedis, type PrivateRedis } from './private-redis.js';
-import { progressLine } from './progress-line.js';
+import { writeBest } from './best-output.js';
+import { ProgressWatch } from './progress-watch.js';
+import { chooseSweep } from './sweep-index.js';
 
 export interface LocalSweepOptions {
   /** The sweep file. */
@@ -53,19 +55,6 @@ export interface LocalSweepResult {
   exitCode: number;
 }
 
-interface SweepIndex {
-  [file: string]: string;
-}
-
-function readIndex(path: string): SweepIndex {
-  if (!existsSync(path)) return {};
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as SweepIndex;
-  } catch {
-    return {};
-  }
-}
-
 async function startServerOnFreePort(redisUrl: string, port: number, log: (m: string) => void): Promise<RunningServer> {
   try {
     return await startServer({ port, redisUrl, log });
@@ -73,6 +62,41 @@ async function startServerOnFreePort(redisUrl: string, port: number, log: (m: st
     if (port !== 0 && (err as { cause?: NodeJS.ErrnoException }).cause?.code === 'EADDRINUSE') return await startServer({ port: 0, redisUrl, log });
     throw err;
   }
+}
+
+/** The full log goes to `<stateDir>/agent.log`; the terminal keeps the progress bar and what needs a look. */
+function localLog(stateDir: string, tty: boolean, toTerminal: ((line: string) => void) | undefined): { logFile: string; logLine: (line: string) => void } {
+  const logFile = join(stateDir, 'agent.log');
+  const terminal = toTerminal ?? ((l: string) => process.stderr.write(tty ? `\r\u001b[2K${l}` : l));
+  const logLine = (line: string): void => {
+    appendFileSync(logFile, line);
+    if (/^\S+ (warn|error)\b/.test(line) || !/^\d{4}-/.test(line)) terminal(line);
+  };
+  return { logFile, logLine };
+}
+
+/** Ctrl-C once: preempt the runs and stop cleanly; twice: kill now. Returns how many interrupts came. */
+function onInterrupts(options: LocalSweepOptions, agent: Agent, write: (text: string) => void): () => number {
+  let interrupted = 0;
+  options.interrupts?.onInterrupt((count) => {
+    interrupted = count;
+    if (count === 1) {
+      write(`\nstopping: running runs are preempted; \`hypersweep run ${options.file} --resume\` continues the sweep\n`);
+      void agent.preempt();
+    } else {
+      agent.killAll();
+    }
+  });
+  return () => interrupted;
+}
+
+/** The local agent: one slot per GPU (or --agents N), refused with a reason when the plan cannot run. */
+async function localAgent(options: LocalSweepOptions, sweepId: string, url: string, config: SweepConfig, logLine: (line: string) => void, write: (text: string) => void): Promise<Agent> {
+  const detected = options.agents === undefined ? await queryGpus() : { gpus: [] };
+  const { slots, note, idle, refusal } = planSlots({ slots: options.agents, visibleDevices: process.env.CUDA_VISIBLE_DEVICES, gpusPerRun: config.execution.gpus_per_run }, detected.gpus);
+  write(`agent: ${[note, ...idle].join('; ')}\n`);
+  if (refusal) throw new HypersweepError('BAD_REQUEST', `${refusal} (--agents N runs N at once without GPUs)`);
+  return new Agent({ sweepId, redisUrl: url, slots, log: createAgentLog(logLine), interpreter: process.env.HYPERSWEEP_INTERPRETER ?? 'python3' });
 }
 
 export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSweepResult> {
@@ -83,111 +107,36 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
   const config = loadSweepFile(options.file, { onWarning: (w) => process.stderr.write(`warning: ${formatConfigIssue(options.file, w)}\n`) });
   const stateDir = resolve(options.stateDir ?? '.hypersweep');
   mkdirSync(stateDir, { recursive: true });
-  // The full log goes to a file; the terminal keeps the progress bar and what needs a look.
-  const logFile = join(stateDir, 'agent.log');
-  const toTerminal = options.log ?? ((l: string) => process.stderr.write(tty ? `\r\u001b[2K${l}` : l));
-  const logLine = (line: string): void => {
-    appendFileSync(logFile, line);
-    if (/^\S+ (warn|error)\b/.test(line) || !/^\d{4}-/.test(line)) toTerminal(line);
-  };
+  const { logFile, logLine } = localLog(stateDir, tty, options.log);
 
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
   let privateRedis: PrivateRedis | undefined;
   let server: RunningServer | undefined;
-  let agent: Agent | undefined;
   let redis: Redis | undefined;
-  const cleanup = async (): Promise<void> => {
-    await server?.close().catch(() => undefined);
-    redis?.disconnect();
-    await privateRedis?.stop();
-  };
-
   try {
     if (!redisUrl) privateRedis = await startPrivateRedis({ dir: join(stateDir, 'redis') });
     const url = redisUrl ?? privateRedis!.url;
     redis = new Redis(url, { maxRetriesPerRequest: null });
     server = await startServerOnFreePort(url, options.port ?? 7070, (m) => logLine(`${m}\n`));
-
-    const indexPath = join(stateDir, 'sweeps.json');
-    const index = readIndex(indexPath);
-    let sweepId = options.resume ? index[file] : undefined;
-    if (sweepId) {
-      const existing = await getSweepSummary(redis, sweepId).catch(() => undefined);
-      if (!existing) sweepId = undefined;
-      else if (existing.state === 'paused') await setSweepState(redis, sweepId, 'running', { from: ['paused'], reason: 'resumed by hypersweep run --resume' });
-    }
-    if (sweepId) write(`resuming sweep ${sweepId}\n`);
-    else {
-      if (options.resume) write(`no sweep of ${options.file} to resume: starting a new one\n`);
-      sweepId = (await createSweep(redis, { config, source })).id;
-      writeFileSync(indexPath, `${JSON.stringify({ ...index, [file]: sweepId }, null, 2)}\n`);
-      write(`created sweep ${sweepId} (${config.name ?? basename(options.file)}: ${config.method})\n`);
-    }
+    const sweepId = await chooseSweep(redis, { file, shownFile: options.file, config, source, resume: options.resume ?? false, indexPath: join(stateDir, 'sweeps.json'), write });
     write(`dashboard: ${server.url}/#/sweeps/${sweepId}\n`);
     write(`log: ${logFile}\n`);
 
-    const detected = options.agents === undefined ? await queryGpus() : { gpus: [] };
-    const { slots, note, idle, refusal } = planSlots({ slots: options.agents, visibleDevices: process.env.CUDA_VISIBLE_DEVICES, gpusPerRun: config.execution.gpus_per_run }, detected.gpus);
-    write(`agent: ${[note, ...idle].join('; ')}\n`);
-    if (refusal) throw new HypersweepError('BAD_REQUEST', `${refusal} (--agents N runs N at once without GPUs)`);
-    agent = new Agent({
-      sweepId,
-      redisUrl: url,
-      slots,
-      log: createAgentLog(logLine),
-      interpreter: process.env.HYPERSWEEP_INTERPRETER ?? 'python3',
-    });
-
-    let interrupted = 0;
-    options.interrupts?.onInterrupt((count) => {
-      interrupted = count;
-      if (count === 1) {
-        write(`\nstopping: running runs are preempted; \`hypersweep run ${options.file} --resume\` continues the sweep\n`);
-        void agent?.preempt();
-      } else {
-        agent?.killAll();
-      }
-    });
-
+    const agent = await localAgent(options, sweepId, url, config, logLine, write);
+    const interrupts = onInterrupts(options, agent, write);
     await agent.start();
-    const id = sweepId;
-    let last = '';
-    const store = redis;
-    const render = async (): Promise<SweepSummary> => {
-      const summary = await getSweepSummary(store, id);
-      const line = progressLine({ state: summary.state, counts: summary.counts, total: summary.total, best: summary.best, metricName: summary.metric?.name ?? null });
-      if (line !== last) {
-        write(tty ? `\r\u001b[2K${line}` : `${line}\n`);
-        last = line;
-      }
-      return summary;
-    };
-    const timer = setInterval(() => void render().catch(() => undefined), 500);
+    const progress = new ProgressWatch(redis, sweepId, write, tty);
     const agentExit = await agent.done;
-    clearInterval(timer);
-    // Let the controller apply the agent's last events before the summary.
-    const deadline = Date.now() + 3000;
-    let summary = await render();
-    while (summary.counts.running > 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      summary = await render();
-    }
-    if (tty) write('\n');
+    const summary = await progress.finish();
 
-    const result: LocalSweepResult = { sweepId: id, state: summary.state, best: summary.best, exitCode: interrupted ? 130 : agentExit === 0 ? 0 : 1 };
-    if (summary.best) {
-      const bestFile = resolve(options.out ?? join(stateDir, `best-${id}.yaml`));
-      writeFileSync(bestFile, stringify({ sweep: id, run: summary.best.runId, [summary.metric?.name ?? 'value']: summary.best.value, config: summary.best.config }));
-      result.bestFile = bestFile;
-      write(`best ${summary.metric?.name ?? 'value'} ${summary.best.value} (run ${summary.best.runId}):\n`);
-      write(`${stringify(summary.best.config).trimEnd().replace(/^/gm, '  ')}\n`);
-      write(`written to ${bestFile}\n`);
-    } else {
-      write('no run has reported the metric yet\n');
-    }
+    const result: LocalSweepResult = { sweepId, state: summary.state, best: summary.best, exitCode: interrupts() ? 130 : agentExit === 0 ? 0 : 1 };
+    const bestFile = writeBest(summary, resolve(options.out ?? join(stateDir, `best-${sweepId}.yaml`)), write);
+    if (bestFile) result.bestFile = bestFile;
     if (result.exitCode === 1) write(`the agent stopped before the sweep ended (exit ${agentExit}); see the log above and the dashboard\n`);
     return result;
   } finally {
-    await cleanup();
+    await server?.close().catch(() => undefined);
+    redis?.disconnect();
+    await privateRedis?.stop();
   }
 }

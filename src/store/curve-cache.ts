@@ -100,8 +100,9 @@ export class CurveCache {
   }
 
   /**
-   * The JSON text of the `runs` array of GET /api/sweeps/:id/curves: `[{"id","state","points"}]`
-   * for every run of the sweep in creation order: the same answer as reading every row of every run afresh.
+   * Every run's curve, in creation order, as JSON text `[{"id","state","points"}]` (the form the
+   * entries keep; the API puts it in its response as it is): the same answer as reading every row
+   * of every run afresh.
    */
   async runsJson(redis: Redis, sweepId: string, metric: string): Promise<string> {
     const ids = await redis.zrange(keys.sweepRuns(sweepId), 0, -1);

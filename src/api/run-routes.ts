@@ -1,0 +1,43 @@
+/** Runs: a sweep's runs (filtered, sorted, paged) and one run with a page of its history. */
+import type { Request, Router } from 'express';
+import type { Redis } from 'ioredis';
+import { HypersweepError, NotFoundError } from '../errors.js';
+import { RUN_STATES, type RunState } from '../run-record.js';
+import { getRun, listRuns, RUN_SORTS, runSweepId, type RunDetail, type RunSort } from '../store/run-store.js';
+import { getSweepConfig } from '../store/sweep-store.js';
+import { intParam, one } from './query-params.js';
+
+export function runRoutes(api: Router, redis: Redis): void {
+  api.get('/sweeps/:id/runs', async (req, res) => {
+    const sweepId = req.params.id;
+    const config = await getSweepConfig(redis, sweepId);
+    const stateText = one(req.query.state, 'state');
+    const states = stateText ? stateText.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    for (const s of states ?? []) {
+      if (!(RUN_STATES as readonly string[]).includes(s)) throw new HypersweepError('BAD_REQUEST', `state must be among ${RUN_STATES.join(', ')} (got ${JSON.stringify(s)})`);
+    }
+    const sort = one(req.query.sort, 'sort') ?? 'created';
+    if (!(RUN_SORTS as readonly string[]).includes(sort)) throw new HypersweepError('BAD_REQUEST', `sort must be one of ${RUN_SORTS.join(', ')} (got ${JSON.stringify(sort)})`);
+    const page = await listRuns(redis, sweepId, {
+      states: states as RunState[] | undefined,
+      sort: sort as RunSort,
+      limit: intParam(req.query.limit, 'limit') ?? 100,
+      cursor: one(req.query.cursor, 'cursor') || undefined,
+      goal: config.metric?.goal,
+    });
+    res.json(page);
+  });
+
+  const runDetail = async (req: Request, runId: string, sweepId?: string): Promise<RunDetail> => {
+    const run = await getRun(redis, runId, { historyFrom: intParam(req.query.historyFrom, 'historyFrom'), historyLimit: intParam(req.query.historyLimit, 'historyLimit') });
+    if (sweepId !== undefined && run.sweepId !== sweepId) throw new NotFoundError(`run ${runId}`, `run ${runId} not found in sweep ${sweepId}`);
+    return run;
+  };
+  api.get('/sweeps/:id/runs/:runId', async (req, res) => {
+    res.json(await runDetail(req, req.params.runId, req.params.id));
+  });
+  api.get('/runs/:runId', async (req, res) => {
+    await runSweepId(redis, req.params.runId);
+    res.json(await runDetail(req, req.params.runId));
+  });
+}
