@@ -149,6 +149,8 @@ class History(object):
         if unknown:
             warn("define_metric(%r): unknown summary %s (known: %s)" % (name, ", ".join(unknown), ", ".join(_AGGREGATIONS)))
             wanted = tuple(part for part in wanted if part in _AGGREGATIONS)
+            if not wanted:
+                return
         goal = {"min": "minimize", "max": "maximize"}.get(goal, goal)
         self._metrics.insert(0, (str(name), wanted, goal))
         self._dirty = True
