@@ -19,6 +19,7 @@ const commands: Array<() => Promise<{ register: (program: Command) => void }>> =
   () => import('./sweep.js'),
   () => import('./agent.js'),
   () => import('./slurm.js'),
+  () => import('./k8s.js'),
   () => import('./ls.js'),
   () => import('./status.js'),
   () => import('./best.js'),
