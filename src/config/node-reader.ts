@@ -6,6 +6,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } fro
 import type { ParamValue } from './types.js';
 import { didYouMean } from './did-you-mean.js';
 import type { IssueSink, Located } from './issue-sink.js';
+import { RESERVED_KEYS } from './sweep-file-limits.js';
 import { childPath, keyText } from './sweep-source.js';
 
 /** A value in the document: its node (null when the key has no value node), where to point, its path. */
@@ -24,6 +25,9 @@ export interface Entry extends Val {
 const INT_SOURCE = /^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
 
 export class NodeReader {
+  /** Parameters read so far, nested ones included (bounded by MAX_PARAMETERS). */
+  parameterCount = 0;
+
   constructor(
     readonly doc: Document,
     readonly sink: IssueSink,
@@ -154,11 +158,43 @@ export class NodeReader {
     return undefined;
   }
 
-  /** The value as plain data (what a training script receives). */
+  /** The value as plain data, as written (`.nan` stays NaN); reports nothing. Checks read values with it. */
   plain(val: Val): ParamValue {
+    return this.data(val, false);
+  }
+
+  /**
+   * The value as a training script receives it (a parameter's `value` or `values`). NaN and
+   * infinities (`.nan`, `.inf`) and the keys `__proto__`, `constructor`, `prototype` are
+   * errors at their line: JSON carries neither the first nor, safely, the second.
+   */
+  scriptValue(val: Val): ParamValue {
+    return this.data(val, true);
+  }
+
+  private data(val: Val, report: boolean): ParamValue {
     const node = this.resolve(val.node);
     if (node === null) return null;
-    return node.toJS(this.doc) as ParamValue;
+    if (isScalar(node)) {
+      const v = node.value;
+      if (report && typeof v === 'number' && !Number.isFinite(v)) {
+        this.sink.error(val.at, val.path, `${this.describe(val)} is not a finite number; a training script cannot receive NaN or infinity (JSON has neither)`);
+        return null;
+      }
+      if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+      return String(v);
+    }
+    if (isSeq(node)) return this.items(val, 'value')!.map((item) => this.data(item, report));
+    if (isMap(node)) {
+      const out: { [key: string]: ParamValue } = {};
+      for (const e of this.entries(val, 'value') ?? []) {
+        if (!RESERVED_KEYS.includes(e.key)) out[e.key] = this.data(e, report);
+        else if (report) this.sink.error(e.keyNode, e.path, `the key ${JSON.stringify(e.key)} is not allowed in a value (it would change how objects behave); rename it`);
+        else Object.defineProperty(out, e.key, { value: this.data(e, report), enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    }
+    return null;
   }
 
   /** True when the value is a plain scalar (not a list or mapping). */

@@ -5,6 +5,7 @@
 import { isScalar } from 'yaml';
 import { DISTRIBUTIONS, type Distribution, type ParameterSpace, type ParameterSpec, type ParamValue } from './types.js';
 import type { Entry, NodeReader, Val } from './node-reader.js';
+import { MAX_PARAMETERS, RESERVED_KEYS } from './sweep-file-limits.js';
 
 /** W&B's rule for parameter names (its schema's `propertyNames`). */
 export const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -60,6 +61,15 @@ export function parseParameters(r: NodeReader, val: Val, method: Method): Parame
   const space: ParameterSpace = {};
   let ok = true;
   for (const e of entries) {
+    if (++r.parameterCount > MAX_PARAMETERS) {
+      r.sink.error(e.keyNode, e.path, `too many parameters: a sweep may have at most ${MAX_PARAMETERS} (MAX_PARAMETERS), nested ones included`);
+      return undefined;
+    }
+    if (RESERVED_KEYS.includes(e.key)) {
+      r.sink.error(e.keyNode, e.path, `a parameter cannot be named ${JSON.stringify(e.key)} (it would change how objects behave); rename it`);
+      ok = false;
+      continue;
+    }
     if (!PARAMETER_NAME.test(e.key)) {
       r.sink.error(
         e.keyNode,
@@ -227,7 +237,7 @@ function buildSpec(r: NodeReader, param: Entry, entries: Entry[], distribution: 
       const e = requireEntry('value');
       if (!e) return undefined;
       warnYaml11(r, e);
-      return { distribution, value: r.plain(e) };
+      return { distribution, value: r.scriptValue(e) };
     }
     case 'categorical':
       return categorical(r, param, entries, what);
@@ -291,7 +301,7 @@ function categorical(r: NodeReader, param: Entry, entries: Entry[], what: string
     return undefined;
   }
   items.forEach((item) => warnYaml11(r, item));
-  const values: ParamValue[] = items.map((item) => r.plain(item));
+  const values: ParamValue[] = items.map((item) => r.scriptValue(item));
   const probE = entries.find((e) => e.key === 'probabilities');
   if (!probE) return { distribution: 'categorical', values };
   const probItems = r.items(probE, 'probabilities');

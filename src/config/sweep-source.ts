@@ -4,7 +4,9 @@
  * schema (`1e-4` is a number), merge keys (`<<: *base`) allowed, as PyYAML does.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { checkExpansionBudget } from './expansion-budget.js';
 import { IssueSink } from './issue-sink.js';
+import { MAX_SWEEP_FILE_BYTES } from './sweep-file-limits.js';
 
 export interface SweepSource {
   doc: Document.Parsed;
@@ -21,6 +23,11 @@ export function isJsonFile(file: string | undefined): boolean {
 export function parseSweepSource(source: string, file?: string): SweepSource {
   const lineCounter = new LineCounter();
   const sink = new IssueSink(lineCounter);
+  const bytes = Buffer.byteLength(source, 'utf8');
+  if (bytes > MAX_SWEEP_FILE_BYTES) {
+    sink.error(undefined, '', `the sweep file is ${bytes} bytes; the most hypersweep reads is ${MAX_SWEEP_FILE_BYTES} (MAX_SWEEP_FILE_BYTES)`);
+    return { doc: parseDocument(''), sink, parsed: false };
+  }
   const doc = parseDocument(source, {
     lineCounter,
     schema: 'core',
@@ -38,6 +45,7 @@ export function parseSweepSource(source: string, file?: string): SweepSource {
   for (const w of doc.warnings) {
     sink.warn(w.pos[0], '', `YAML: ${w.message.split('\n')[0]}`);
   }
+  if (!checkExpansionBudget(doc, sink)) return { doc, sink, parsed: false };
   reportDuplicateKeys(doc.contents, '', sink);
   return { doc, sink, parsed: true };
 }

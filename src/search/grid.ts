@@ -9,11 +9,10 @@
  * carries extra keys beside a nested parameter's, still takes its point; one that lacks a
  * varying parameter takes none. q_uniform axes are W&B's (grid-values.ts). Never waits: when no point is left it says `exhausted`. Reason: `grid 7/24` (1-based index / total).
  */
-import type { ParamValue, SweepConfig } from '../config/types.js';
-import { HypersweepError } from '../errors.js';
+import type { SweepConfig } from '../config/types.js';
 import type { Proposal } from '../run-record.js';
-import { configFromLeaves, flattenSpace, type SpaceLeaf } from '../space/flatten-space.js';
-import { gridValues } from '../space/grid-values.js';
+import { configFromLeaves, flattenSpace } from '../space/flatten-space.js';
+import { gridAxes, gridPointCount } from '../space/grid-size.js';
 import { pointKey } from '../space/point-key.js';
 import { hasConditions } from '../space/conditional-space.js';
 import { conditionalGridSearch, conditionalGridTotal } from './conditional-grid-search.js';
@@ -23,7 +22,7 @@ export const gridSearch: SearchMethod = (config, runs, options) => {
   if (hasConditions(config.parameters)) return conditionalGridSearch(config, runs, options);
   const leaves = flattenSpace(config.parameters);
   const axes = gridAxes(leaves);
-  const total = axes.reduce((n, values) => n * BigInt(values.length), 1n);
+  const total = gridPointCount(axes);
   const varying = leaves.filter((leaf) => leaf.spec.distribution !== 'constant');
   const seen = new Set(runs.map((run) => pointKey(run.config, varying)));
   const proposals: Proposal[] = [];
@@ -32,43 +31,22 @@ export const gridSearch: SearchMethod = (config, runs, options) => {
   // |seen| + count points are visited, whatever the size of the product.
   const digits = axes.map(() => 0);
   for (let index = 1n; index <= total && proposals.length < options.count; index++) {
-    const point = configFromLeaves(config.parameters, digits.map((d, i) => axes[i]![d] as ParamValue));
+    const point = configFromLeaves(config.parameters, digits.map((d, i) => axes[i]!.at(d)));
     const key = pointKey(point, varying);
     if (!seen.has(key)) {
       seen.add(key);
       proposals.push({ config: point, reason: `grid ${index}/${total}` });
     }
     for (let i = digits.length - 1; i >= 0; i--) {
-      if (++digits[i]! < axes[i]!.length) break;
+      if (++digits[i]! < axes[i]!.count) break;
       digits[i] = 0;
     }
   }
   return proposals.length > 0 ? proposalsOutcome(proposals) : exhaustedOutcome(`grid: all ${total} points are taken`);
 };
 
-/** The number of points in the grid of a sweep. */
+/** The number of points in the grid of a sweep, computed from the axis counts (grid-size.ts). */
 export function gridSize(config: Pick<SweepConfig, 'parameters'>): bigint {
   if (hasConditions(config.parameters)) return conditionalGridTotal(config.parameters);
-  return gridAxes(flattenSpace(config.parameters)).reduce((n, values) => n * BigInt(values.length), 1n);
+  return gridPointCount(gridAxes(flattenSpace(config.parameters)));
 }
-
-function gridAxes(leaves: readonly SpaceLeaf[]): ParamValue[][] {
-  return leaves.map((leaf) => {
-    const where = `parameters.${leaf.path.join('.parameters.')}`;
-    let values: ParamValue[] | undefined;
-    try {
-      values = gridValues(leaf.spec);
-    } catch (err) {
-      if (err instanceof HypersweepError) throw new HypersweepError(err.code, `${where}: ${err.message}`);
-      throw err;
-    }
-    if (values === undefined) {
-      throw new HypersweepError(
-        'CONFIG_INVALID',
-        `${where}: grid search needs discrete parameters (categorical, constant, int_uniform or a q_ distribution with bounds); got ${leaf.spec.distribution}`,
-      );
-    }
-    return values;
-  });
-}
-

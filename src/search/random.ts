@@ -12,6 +12,7 @@ import type { Config, ParamValue, ParameterSpace } from '../config/types.js';
 import type { Proposal } from '../run-record.js';
 import { configFromLeaves, flattenSpace, type SpaceLeaf } from '../space/flatten-space.js';
 import { listedValues } from '../space/finite-values.js';
+import { finiteAxis } from '../space/grid-size.js';
 import { pointKey } from '../space/point-key.js';
 import { createRng, type Rng } from '../space/rng.js';
 import { sampleConfig } from '../space/sample-config.js';
@@ -58,6 +59,11 @@ type FreePoints = Array<{ config: Config; key: string }> | undefined;
 
 function freePoints(space: ParameterSpace, leaves: readonly SpaceLeaf[], seen: ReadonlySet<string>): FreePoints {
   if (hasConditions(space)) return conditionalFreePoints(space, leaves, seen, MAX_ENUMERATED_POINTS);
+  let count = 1;
+  for (const leaf of leaves) {
+    count *= finiteCount(leaf);
+    if (!(count <= MAX_ENUMERATED_POINTS)) return undefined; // counted before anything is listed
+  }
   const axes: ParamValue[][] = [];
   let total = 1;
   for (const leaf of leaves) {
@@ -91,4 +97,13 @@ function takeFreePoint(free: FreePoints, seen: Set<string>, rng: Rng): Proposal 
   const chosen = left[Math.floor(rng.next() * left.length)]!;
   seen.add(chosen.key);
   return { config: chosen.config, reason: 'random' };
+}
+
+/** How many values a leaf takes; Infinity when continuous or too many to list. */
+function finiteCount(leaf: SpaceLeaf): number {
+  try {
+    return finiteAxis(leaf.spec)?.count ?? Infinity;
+  } catch {
+    return Infinity;
+  }
 }

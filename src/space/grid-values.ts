@@ -8,14 +8,10 @@
  */
 import type { ParamValue } from '../config/types.js';
 import type { LeafSpec } from './flatten-space.js';
-import { finiteValues, integerRange } from './finite-values.js';
-import { withoutFloatNoise } from './quantize.js';
+import { gridAxis, listAxis } from './grid-size.js';
 
-/** @throws HypersweepError (CONFIG_INVALID) when a parameter would expand to too many values. */
+/** @throws HypersweepError (CONFIG_INVALID) when a parameter would expand to too many values. (Counted without listing: grid-size.ts gridAxis.) */
 export function gridValues(spec: LeafSpec): ParamValue[] | undefined {
-  if (spec.distribution !== 'q_uniform') return finiteValues(spec);
-  const { min, q } = spec;
-  const count = Math.ceil((spec.max - min) / q); // numpy's length of arange
-  return integerRange(0, count - 1, (k) => withoutFloatNoise(min + k * q));
+  const axis = gridAxis(spec);
+  return axis && listAxis(axis);
 }
-
