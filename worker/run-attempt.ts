@@ -185,7 +185,7 @@ export class RunAttempt {
     if (argv instanceof CommandError) return this.commandFailed(argv);
     if (this.reason) return notStartedOutcome(this.reason);
     const env = attemptEnv(this.s.env, this.slot, this.job, c.files);
-    await addWandbEnv(env, { job: this.job, dir: c.files.dir, interpreter: this.s.interpreter, cwd: this.s.cwd });
+    await addWandbEnv(env, { job: this.job, dir: c.files.dir, argv, interpreter: this.s.interpreter, cwd: this.s.cwd });
     c.fileTail.start();
     const group = await this.spawn(argv, env);
     if (group instanceof CommandError) return this.commandFailed(group);

@@ -3,7 +3,7 @@
  *
  * - Always: the params file `wandb agent` writes for `wandb.init()` (WANDB_SWEEP_PARAM_PATH:
  *   `wandb_version: 1`, then `name: {value: v}` per parameter), in the attempt's folder.
- * - The run's interpreter can import the real `wandb` (and the sweep did not ask for the stand-in):
+ * - The run's python (scriptInterpreter) can import the real `wandb` (and the sweep did not ask for the stand-in):
  *   python/wandb_hook goes on PYTHONPATH; its sitecustomize mirrors every `Run.log` and summary
  *   update of the real package into hypersweep, and the script keeps logging to W&B as before.
  * - Otherwise (or `hypersweep: {wandb: standin}`): python/wandb_standin goes first on PYTHONPATH,
@@ -13,7 +13,7 @@
  */
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Config } from '../src/config/types.js';
 import { packageRoot } from '../src/package-root.js';
@@ -48,10 +48,28 @@ export function canImportWandb(interpreter: string, env: NodeJS.ProcessEnv, cwd:
   return probe;
 }
 
+/**
+ * The Python that will run the script: the argv's first element, after `/usr/bin/env` and its
+ * `NAME=value` settings, when it is named like a python (`python3`, `/venv/bin/python3.11`);
+ * otherwise (a launcher, an executable script) the agent's `${interpreter}`.
+ */
+export function scriptInterpreter(argv: readonly string[], fallback: string): string {
+  let i = 0;
+  if (argv[i] !== undefined && basename(argv[i]!) === 'env') {
+    i++;
+    while (argv[i] !== undefined && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]!) || argv[i]!.startsWith('-'))) i++;
+  }
+  const first = argv[i];
+  return first !== undefined && /^python[0-9.]*$/.test(basename(first)) ? first : fallback;
+}
+
 export interface WandbEnvContext {
   job: RunJob;
   /** The attempt's own folder (removed when the attempt ends). */
   dir: string;
+  /** The run's argv: its python decides whether the real wandb is importable. */
+  argv: readonly string[];
+  /** The agent's `${interpreter}`, asked when the argv does not start with a python. */
   interpreter: string;
   cwd: string;
 }
@@ -60,7 +78,7 @@ export interface WandbEnvContext {
 export async function addWandbEnv(env: NodeJS.ProcessEnv, ctx: WandbEnvContext): Promise<void> {
   const paramsPath = join(ctx.dir, 'wandb-sweep-params.yaml');
   const [realWandb] = await Promise.all([
-    ctx.job.execution?.wandb === 'standin' ? false : canImportWandb(ctx.interpreter, env, ctx.cwd),
+    ctx.job.execution?.wandb === 'standin' ? false : canImportWandb(scriptInterpreter(ctx.argv, ctx.interpreter), env, ctx.cwd),
     writeFile(paramsPath, wandbParamsYaml(ctx.job.config)),
   ]);
   env.WANDB_SWEEP_PARAM_PATH = paramsPath;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { RunJob } from '../../src/queue/run-job.js';
-import { addWandbEnv, canImportWandb, WANDB_HOOK_DIR, WANDB_STANDIN_DIR, wandbParamsYaml } from '../../worker/wandb-env.js';
+import { addWandbEnv, canImportWandb, scriptInterpreter, WANDB_HOOK_DIR, WANDB_STANDIN_DIR, wandbParamsYaml } from '../../worker/wandb-env.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hs-wandb-env-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,11 +44,22 @@ describe('canImportWandb', () => {
   });
 });
 
+describe('scriptInterpreter', () => {
+  test("the argv's python (after /usr/bin/env and its settings), else the agent's interpreter", () => {
+    expect(scriptInterpreter(['/usr/bin/env', 'python3', 'train.py', '--lr=1'], 'py')).toBe('python3');
+    expect(scriptInterpreter(['/usr/bin/env', 'OMP_NUM_THREADS=1', '-S', '/venv/bin/python3.11', 'train.py'], 'py')).toBe('/venv/bin/python3.11');
+    expect(scriptInterpreter(['/opt/conda/bin/python', '-u', 'train.py'], 'py')).toBe('/opt/conda/bin/python');
+    expect(scriptInterpreter(['torchrun', '--nproc_per_node=2', 'train.py'], 'py')).toBe('py');
+    expect(scriptInterpreter(['./train.py'], 'py')).toBe('py');
+    expect(scriptInterpreter(['/usr/bin/env'], 'py')).toBe('py');
+  });
+});
+
 describe('addWandbEnv', () => {
   test('no real wandb: the stand-in goes first on PYTHONPATH; the params file is written; no W&B ids online', async () => {
     const attemptDir = mkdtempSync(join(dir, 'a-'));
     const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: join(dir, 'plain'), WANDB_MODE: undefined };
-    await addWandbEnv(env, { job: job(), dir: attemptDir, interpreter: 'python3', cwd: dir });
+    await addWandbEnv(env, { job: job(), dir: attemptDir, argv: ['/usr/bin/env', 'python3', 'train.py'], interpreter: 'python3', cwd: dir });
     expect(env.PYTHONPATH).toBe([WANDB_STANDIN_DIR, join(dir, 'plain')].join(delimiter));
     expect(env.WANDB_SWEEP_PARAM_PATH).toBe(join(attemptDir, 'wandb-sweep-params.yaml'));
     expect(readFileSync(env.WANDB_SWEEP_PARAM_PATH!, 'utf8')).toBe(wandbParamsYaml(job().config));
@@ -59,16 +70,23 @@ describe('addWandbEnv', () => {
   test('real wandb importable: the hook goes on PYTHONPATH instead; offline mode gets the W&B ids', async () => {
     const real = fakeWandb('real');
     const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: real, WANDB_MODE: 'offline' };
-    await addWandbEnv(env, { job: job(), dir: mkdtempSync(join(dir, 'a-')), interpreter: 'python3', cwd: dir });
+    await addWandbEnv(env, { job: job(), dir: mkdtempSync(join(dir, 'a-')), argv: ['/usr/bin/env', 'python3', 'train.py'], interpreter: 'python3', cwd: dir });
     expect(env.PYTHONPATH).toBe([WANDB_HOOK_DIR, real].join(delimiter));
     expect(env).toMatchObject({ WANDB_SWEEP_ID: 's1', WANDB_RUN_ID: 'r1' });
+  });
+
+  test("the argv's python is asked, not the agent's interpreter", async () => {
+    const real = fakeWandb('real3');
+    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: real };
+    await addWandbEnv(env, { job: job(), dir: mkdtempSync(join(dir, 'a-')), argv: ['/usr/bin/env', 'python3', 'train.py'], interpreter: 'no-such-python-xyz', cwd: dir });
+    expect(env.PYTHONPATH).toBe([WANDB_HOOK_DIR, real].join(delimiter));
   });
 
   test('hypersweep: {wandb: standin} takes the stand-in even when the real package is importable', async () => {
     const real = fakeWandb('real2');
     const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: real };
     const standinJob = job({ execution: { max_attempts: 3, retry_failed: false, stdout_metrics: false, wandb: 'standin' } });
-    await addWandbEnv(env, { job: standinJob, dir: mkdtempSync(join(dir, 'a-')), interpreter: 'python3', cwd: dir });
+    await addWandbEnv(env, { job: standinJob, dir: mkdtempSync(join(dir, 'a-')), argv: ['/usr/bin/env', 'python3', 'train.py'], interpreter: 'python3', cwd: dir });
     expect(env.PYTHONPATH).toBe([WANDB_STANDIN_DIR, real].join(delimiter));
   });
 });
