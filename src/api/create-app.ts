@@ -11,6 +11,7 @@ import { curveRoutes } from './curve-routes.js';
 import { dashboardRouter } from './dashboard.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { checkIdParams } from './id-params.js';
+import { objectiveRoutes } from './objective-routes.js';
 import { runRoutes } from './run-routes.js';
 import { healthRoutes, serverRoutes } from './server-routes.js';
 import { ServerMetrics } from './server-metrics.js';
@@ -44,6 +45,7 @@ export function createApp(options: AppOptions): Express {
   sweepRoutes(api, redis);
   runRoutes(api, redis);
   curveRoutes(api, redis, options.curveCacheBytes);
+  objectiveRoutes(api, redis);
   api.use(notFoundHandler);
 
   app.use('/api', api);

@@ -3,6 +3,8 @@ import express, { type Router } from 'express';
 import type { Redis } from 'ioredis';
 import { parseSweepConfig } from '../config/parse-sweep-config.js';
 import { HypersweepError, NotFoundError } from '../errors.js';
+import { paretoMembers } from '../metrics/objective-points.js';
+import { readRunRecords } from '../store/run-records.js';
 import { wakeController, wakeSweep } from '../store/sweep-signals.js';
 import { bestRun, createSweep, getSweep, getSweepConfig, getSweepSummary, listSweeps, setSweepState, SWEEP_TRANSITIONS } from '../store/sweep-store.js';
 
@@ -35,6 +37,11 @@ export function sweepRoutes(api: Router, redis: Redis): void {
 
   api.get('/sweeps/:id/best', async (req, res) => {
     const config = await getSweepConfig(redis, req.params.id);
+    if (config.metrics) {
+      // several objectives: the Pareto set of the ended runs, sorted by the first metric
+      res.json({ pareto: paretoMembers(await readRunRecords(redis, req.params.id), config.metrics) });
+      return;
+    }
     const best = await bestRun(redis, req.params.id, config.metric);
     if (!best) throw new NotFoundError('best run', config.metric ? `sweep ${req.params.id} has no run with a score for ${config.metric.name} yet` : `sweep ${req.params.id} has no metric`);
     res.json({ runId: best.runId, config: best.config, value: best.value });

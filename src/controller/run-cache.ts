@@ -4,7 +4,7 @@
  * events, so a metrics report costs O(rows), not a reload. Redis stays the truth.
  *
  * To keep memory low, a record's history holds only the current attempt's rows of the sweep's
- * metric, as `{_step, <metric>}` (all the pure core reads); Redis keeps every row.
+ * metrics (one, or each of `metrics:`), as `{_step, <metric>...}` (all the pure core reads); Redis keeps every row.
  */
 import type { Config } from '../config/types.js';
 import { rowsOfAttempt, type HistoryRow, type RunRecord, type RunState } from '../run-record.js';
@@ -27,7 +27,8 @@ export class RunCache {
   readonly records: RunRecord[] = [];
   private readonly byId = new Map<string, CachedRun>();
 
-  constructor(readonly metricName: string | undefined) {}
+  /** `metricNames`: the sweep's objectives (objectivesOf); empty when it has none. */
+  constructor(readonly metricNames: readonly string[]) {}
 
   get(runId: string): CachedRun | undefined {
     return this.byId.get(runId);
@@ -65,22 +66,27 @@ export class RunCache {
     return entry;
   }
 
-  /** Rows of the metric, as kept in memory. */
+  /** Rows of the metrics, as kept in memory (a row with none of them is dropped). */
   project(rows: readonly HistoryRow[]): HistoryRow[] {
-    const name = this.metricName;
-    if (!name) return [];
+    const names = this.metricNames;
+    if (names.length === 0) return [];
     const out: HistoryRow[] = [];
     for (const row of rows) {
-      const v = row?.[name];
-      if (typeof v === 'number' && Number.isFinite(v) && typeof row._step === 'number') out.push({ _step: row._step, [name]: v });
+      if (typeof row?._step !== 'number') continue;
+      let kept: HistoryRow | undefined;
+      for (const name of names) {
+        const v = row[name];
+        if (typeof v === 'number' && Number.isFinite(v)) (kept ??= { _step: row._step })[name] = v;
+      }
+      if (kept) out.push(kept);
     }
     return out;
   }
 
   /** Load every run of a sweep from the store (only the current attempt's rows of the metric). */
-  static async load(store: LeaderStore, metricName: string | undefined): Promise<RunCache> {
-    const cache = new RunCache(metricName);
-    await store.loadRuns(metricName !== undefined, (runs) => {
+  static async load(store: LeaderStore, metricNames: readonly string[]): Promise<RunCache> {
+    const cache = new RunCache(metricNames);
+    await store.loadRuns(metricNames.length > 0, (runs) => {
       for (const run of runs) {
         const entry = cache.add(run.id, run.config, run.token);
         cache.setState(entry, run.state);
@@ -89,7 +95,7 @@ export class RunCache {
         entry.stop = run.stop;
         entry.agentId = run.agentId;
         entry.score = run.score;
-        if (metricName) entry.record.history = cache.project(rowsOfAttempt(run.history, run.attempt));
+        if (metricNames.length > 0) entry.record.history = cache.project(rowsOfAttempt(run.history, run.attempt));
       }
     });
     return cache;

@@ -1,9 +1,11 @@
 /**
  * Score keeping: a run's score (src/metrics/run-score.ts) is written to the store whenever it
- * changes, and a score that reaches metric.target finishes the sweep.
+ * changes, and a score that reaches metric.target finishes the sweep (with `metrics:`, a run
+ * whose scores reach every target: objectives.ts).
  */
 import { HypersweepError } from '../errors.js';
-import { isBetter, runScore } from '../metrics/run-score.js';
+import { meetsTargets, objectivesOf, runScores } from '../metrics/objectives.js';
+import { runScore } from '../metrics/run-score.js';
 import type { CachedRun } from './run-cache.js';
 import { sweepActive, type LeaderState } from './leader-state.js';
 import { enforceSweepState } from './stop-delivery.js';
@@ -21,6 +23,8 @@ export function scoreOf(s: LeaderState, entry: CachedRun): number | null {
 export async function rescore(s: LeaderState, entries: Iterable<CachedRun>, ack?: { ids: readonly string[]; trim: boolean }): Promise<void> {
   const changes: Array<{ runId: string; score: number | null }> = [];
   const metric = s.config.metric;
+  const objectives = objectivesOf(s.config);
+  const hasTarget = objectives.some((m) => m.target !== undefined);
   let reached: CachedRun | undefined;
   for (const entry of entries) {
     const score = scoreOf(s, entry);
@@ -28,11 +32,13 @@ export async function rescore(s: LeaderState, entries: Iterable<CachedRun>, ack?
       entry.score = score;
       changes.push({ runId: entry.record.id, score });
     }
-    if (metric?.target !== undefined && score !== null && !isBetter(metric.target, score, metric.goal)) reached = entry;
+    if (hasTarget && meetsTargets(runScores(entry.record, objectives), objectives)) reached = entry;
   }
   await s.store.settleEvents(ack?.ids ?? [], ack?.trim ?? false, changes);
   if (reached && metric && sweepActive(s)) {
-    await finishSweep(s, `metric.target reached: run ${reached.record.id} has ${metric.name} ${reached.score} (target ${metric.target})`);
+    const scores = runScores(reached.record, objectives);
+    const what = objectives.flatMap((m, k) => (m.target === undefined ? [] : [`${m.name} ${scores[k]} (target ${m.target})`])).join(', ');
+    await finishSweep(s, `${objectives.length > 1 ? 'metrics targets' : 'metric.target'} reached: run ${reached.record.id} has ${what}`);
   }
 }
 

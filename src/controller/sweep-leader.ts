@@ -15,6 +15,7 @@ import { consumeEvents } from './event-intake.js';
 import { watchLeases } from './lease-watch.js';
 import type { LeaderOptions, LeaderState } from './leader-state.js';
 import { propose } from './proposing.js';
+import { objectivesOf } from '../metrics/objectives.js';
 import { RunCache } from './run-cache.js';
 import { repairPendingJobs, repairScores } from './state-repair.js';
 import { enforceSweepState } from './stop-delivery.js';
@@ -51,7 +52,7 @@ export class SweepLeader {
       metrics: this.metrics,
       options: this.options,
       ...sweep,
-      cache: await RunCache.load(this.store, sweep.config.metric?.name),
+      cache: await RunCache.load(this.store, objectivesOf(sweep.config).map((m) => m.name)),
       backlogDone: false,
       lastLeaseCheck: 0,
       leaseGone: new Map(),
@@ -68,7 +69,7 @@ export class SweepLeader {
     s.state = (await this.store.readState()) ?? s.state;
     if (s.reload) {
       s.reload = false;
-      s.cache = await RunCache.load(this.store, s.config.metric?.name);
+      s.cache = await RunCache.load(this.store, objectivesOf(s.config).map((m) => m.name));
     }
     const busy = await consumeEvents(s, 20);
     await enforceSweepState(s);

@@ -22,6 +22,8 @@ export interface SimulatedAgentOptions {
   leaseMs: number;
   /** The loss at a step. */
   loss?: (config: RunJob['config'], step: number) => number;
+  /** Other metrics logged in the same row (several objectives). */
+  extra?: (config: RunJob['config'], step: number) => Record<string, number>;
   /** Called before each run: 'vanish' stops renewing and never reports the end (a lost agent). */
   fault?: (job: RunJob) => 'vanish' | undefined;
   /** Metrics rows per report. @defaultValue 1 */
@@ -94,7 +96,7 @@ export async function startSimulatedAgent(redis: Redis, options: SimulatedAgentO
             break;
           }
           const rows = [];
-          for (let s = step; s < Math.min(step + per, options.steps); s++) rows.push({ _step: s, loss: loss(data.config, s) });
+          for (let s = step; s < Math.min(step + per, options.steps); s++) rows.push({ _step: s, loss: loss(data.config, s), ...options.extra?.(data.config, s) });
           await reportEvent(redis, data.sweepId, { type: 'metrics', runId: data.runId, attempt: data.attempt, token: data.token, seq: ++seq, rows });
           if (closing) {
             outcome = 'preempted';
