@@ -111,6 +111,20 @@ except wandb.Error as e:
   ]);
 });
 
+test('what framework integrations look for: the wandb distribution, wandb.sdk.lib.RunDisabled, wandb.wandb_run.Run', () => {
+  const r = run(`import importlib.metadata, importlib.util
+print(importlib.metadata.version("wandb"), importlib.util.find_spec("wandb") is not None)
+import wandb
+from wandb import sdk
+from wandb.sdk.lib import RunDisabled
+from wandb.wandb_run import Run
+run = wandb.init()
+print(isinstance(run, Run), isinstance(run, RunDisabled), sdk.__name__)`);
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout.trim().split('\n')).toEqual(['0.19.0+hypersweep True', 'True False wandb.sdk']);
+  expect(r.stderr).not.toContain('WARNING');
+});
+
 const PY38 = join(homedir(), '.pyenv', 'versions', '3.8.18', 'bin', 'python');
 test.skipIf(!existsSync(PY38))('the stand-in runs on Python 3.8', () => {
   const r = run(`import wandb

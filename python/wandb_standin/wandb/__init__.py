@@ -11,6 +11,8 @@ object. wandb.sweep()/wandb.agent(): an error saying to use `hypersweep sweep` /
 """
 
 import atexit
+import importlib
+import importlib.util
 import os
 import sys
 
@@ -197,6 +199,8 @@ plot = _noop.NoOp()
 def __getattr__(name):
     if name.startswith("__"):
         raise AttributeError(name)
+    if importlib.util.find_spec(__name__ + "." + name) is not None:  # a submodule: `from wandb import sdk`
+        return importlib.import_module(__name__ + "." + name)
     return _noop.unknown("wandb", name)
 
 
