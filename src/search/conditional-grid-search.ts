@@ -4,13 +4,11 @@
  * grid.ts, a run takes a point when it has the same values for the point's active varying
  * parameters (inactive ones are dropped from both before comparing). Reason: `grid 7/18`.
  */
-import type { ParamValue, ParameterSpace } from '../config/types.js';
-import { HypersweepError } from '../errors.js';
 import type { Proposal } from '../run-record.js';
 import { conditionalGridPoints, conditionalGridSize } from '../space/conditional-grid.js';
 import { pruneInactive } from '../space/conditional-space.js';
-import { flattenSpace, type SpaceLeaf } from '../space/flatten-space.js';
-import { gridValues } from '../space/grid-values.js';
+import { flattenSpace } from '../space/flatten-space.js';
+import { leafGridValues } from '../space/grid-size.js';
 import { pointKey } from '../space/point-key.js';
 import { exhaustedOutcome, proposalsOutcome, type SearchMethod } from './search-method.js';
 
@@ -18,11 +16,11 @@ export const conditionalGridSearch: SearchMethod = (config, runs, options) => {
   const space = config.parameters;
   const varying = flattenSpace(space).filter((leaf) => leaf.spec.distribution !== 'constant');
   const key = (c: Parameters<typeof pruneInactive>[1]): string => pointKey(pruneInactive(space, c), varying);
-  const total = conditionalGridSize(space, gridAxis);
+  const total = conditionalGridSize(space, leafGridValues);
   const seen = new Set(runs.map((run) => key(run.config)));
   const proposals: Proposal[] = [];
   let index = 0n;
-  for (const point of conditionalGridPoints(space, gridAxis)) {
+  for (const point of conditionalGridPoints(space, leafGridValues)) {
     if (proposals.length >= options.count) break;
     index++;
     const k = key(point);
@@ -32,23 +30,3 @@ export const conditionalGridSearch: SearchMethod = (config, runs, options) => {
   }
   return proposals.length > 0 ? proposalsOutcome(proposals) : exhaustedOutcome(`grid: all ${total} points are taken`);
 };
-
-/** The number of points of a conditional grid (the sum over branches). */
-export function conditionalGridTotal(space: ParameterSpace): bigint {
-  return conditionalGridSize(space, gridAxis);
-}
-
-function gridAxis(leaf: SpaceLeaf): ParamValue[] {
-  const where = `parameters.${leaf.path.join('.parameters.')}`;
-  let values: ParamValue[] | undefined;
-  try {
-    values = gridValues(leaf.spec);
-  } catch (err) {
-    if (err instanceof HypersweepError) throw new HypersweepError(err.code, `${where}: ${err.message}`);
-    throw err;
-  }
-  if (values === undefined) {
-    throw new HypersweepError('CONFIG_INVALID', `${where}: grid search needs discrete parameters; got ${leaf.spec.distribution}`);
-  }
-  return values;
-}

@@ -9,13 +9,12 @@
  * carries extra keys beside a nested parameter's, still takes its point; one that lacks a
  * varying parameter takes none. q_uniform axes are W&B's (grid-values.ts). Never waits: when no point is left it says `exhausted`. Reason: `grid 7/24` (1-based index / total).
  */
-import type { SweepConfig } from '../config/types.js';
 import type { Proposal } from '../run-record.js';
 import { configFromLeaves, flattenSpace } from '../space/flatten-space.js';
 import { gridAxes, gridPointCount } from '../space/grid-size.js';
 import { pointKey } from '../space/point-key.js';
 import { hasConditions } from '../space/conditional-space.js';
-import { conditionalGridSearch, conditionalGridTotal } from './conditional-grid-search.js';
+import { conditionalGridSearch } from './conditional-grid-search.js';
 import { exhaustedOutcome, proposalsOutcome, type SearchMethod } from './search-method.js';
 
 export const gridSearch: SearchMethod = (config, runs, options) => {
@@ -45,8 +44,5 @@ export const gridSearch: SearchMethod = (config, runs, options) => {
   return proposals.length > 0 ? proposalsOutcome(proposals) : exhaustedOutcome(`grid: all ${total} points are taken`);
 };
 
-/** The number of points in the grid of a sweep, computed from the axis counts (grid-size.ts). */
-export function gridSize(config: Pick<SweepConfig, 'parameters'>): bigint {
-  if (hasConditions(config.parameters)) return conditionalGridTotal(config.parameters);
-  return gridPointCount(gridAxes(flattenSpace(config.parameters)));
-}
+/** Grid arithmetic lives in space/grid-size.ts (the store's sweep budget counts with it too). */
+export { gridSize } from '../space/grid-size.js';

@@ -5,9 +5,11 @@
  * of 1,000 parameters with a million values each costs 1,000 small objects, not 10^9 values;
  * callers that need a number saturate it (sweepTotal: Number.MAX_SAFE_INTEGER).
  */
-import type { ParamValue } from '../config/types.js';
+import type { ParamValue, SweepConfig } from '../config/types.js';
 import { HypersweepError } from '../errors.js';
-import type { LeafSpec, SpaceLeaf } from './flatten-space.js';
+import { conditionalGridSize } from './conditional-grid.js';
+import { hasConditions } from './conditional-space.js';
+import { flattenSpace, type LeafSpec, type SpaceLeaf } from './flatten-space.js';
 import { multipleOf, multiplesRange, withoutFloatNoise } from './quantize.js';
 
 /** Most values one parameter may expand to; a finer q is a mistake, not a grid. @defaultValue 1,000,000 */
@@ -103,4 +105,19 @@ export function gridPointCount(axes: readonly GridAxis[]): bigint {
   let n = 1n;
   for (const axis of axes) n *= BigInt(axis.count);
   return n;
+}
+
+/** A parameter's grid values, listed; the error names the parameter. @throws HypersweepError (CONFIG_INVALID) */
+export function leafGridValues(leaf: SpaceLeaf): ParamValue[] {
+  return listAxis(gridAxes([leaf])[0]!);
+}
+
+/**
+ * The number of points in the grid of a sweep: the product of the axis counts, or for a space
+ * with conditions the exact sum over its branches. The store's sweep budget (sweepTotal) and grid
+ * search both count with it.
+ */
+export function gridSize(config: Pick<SweepConfig, 'parameters'>): bigint {
+  if (hasConditions(config.parameters)) return conditionalGridSize(config.parameters, leafGridValues);
+  return gridPointCount(gridAxes(flattenSpace(config.parameters)));
 }

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Config, MetricSpec, SweepConfig } from '../config/types.js';
 import { HypersweepError, NotFoundError } from '../errors.js';
 import { RUN_STATES, type RunState } from '../run-record.js';
-import { gridSize } from '../search/grid.js';
+import { gridSize } from '../space/grid-size.js';
 import { keys } from './keys.js';
 import { callScript } from './store-scripts.js';
 import { execPipeline } from './exec-pipeline.js';
