@@ -10,7 +10,7 @@ export function fmtAge(ms: number | null, now?: number): string;
 export function fmtSpan(ms: number): string;
 export function runDurationMs(run: { startedAt: number | null; endedAt: number | null }, now?: number): number | null;
 export function fmtTime(ms: number | null): string;
-export function flattenConfig(config: Record<string, unknown>, prefix?: string, out?: Record<string, unknown>): Record<string, unknown>;
+export function flattenConfig(config: Record<string, unknown>): Record<string, unknown>;
 export function searchedParameters(parameters: Record<string, unknown> | undefined, prefix?: string, out?: SearchedParameter[]): SearchedParameter[];
 export function parametersFromRuns(runs: ReadonlyArray<{ config: Record<string, unknown> }>): SearchedParameter[];
 export function valueLabel(value: unknown): string;

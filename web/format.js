@@ -1,4 +1,5 @@
 /** Numbers, times and configs as people read them; configs as YAML and as CLI args. */
+import { configLeaves, pastableArgs } from './shared/config-args.js';
 
 export function fmtNum(value) {
   if (value === null || value === undefined || value === '') return '—';
@@ -41,14 +42,9 @@ function isPlainObject(v) {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** `{a: {b: 1}, c: 2}` → `{'a.b': 1, c: 2}` (arrays are values). */
-export function flattenConfig(config, prefix = '', out = {}) {
-  for (const [key, value] of Object.entries(config ?? {})) {
-    const name = prefix ? `${prefix}.${key}` : key;
-    if (isPlainObject(value)) flattenConfig(value, name, out);
-    else out[name] = value;
-  }
-  return out;
+/** `{a: {b: 1}, c: 2}` → `{'a.b': 1, c: 2}` (arrays are values; an empty object stays a leaf, as the agent passes it). */
+export function flattenConfig(config) {
+  return Object.fromEntries(configLeaves(config).map(([name, value]) => [name, value]));
 }
 
 const LOG_DISTRIBUTIONS = new Set(['log_uniform', 'log_uniform_values', 'q_log_uniform', 'q_log_uniform_values', 'inv_log_uniform', 'inv_log_uniform_values', 'log_normal', 'q_log_normal']);
@@ -122,27 +118,12 @@ export function configYaml(config, indent = '') {
   return lines.filter((l) => l !== '').join('\n');
 }
 
-function shellQuote(text) {
-  return /^[A-Za-z0-9_.,:/@%+=-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-/** A value as the agent's `${args}` macro writes it (worker/command-macros.ts formatValue, W&B's Python style). */
-function argValue(value) {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (value === null || value === undefined) return 'None';
-  if (typeof value === 'number') return String(value);
-  return JSON.stringify(value);
-}
-
 /**
  * A config as the command-line args a run received through `${args}`: `--lr=0.01 --model.depth=4`
  * (nested parameters dotted), shell-quoted where needed so the line can be pasted into a shell.
  */
 export function configArgs(config) {
-  return Object.entries(flattenConfig(config))
-    .map(([name, value]) => shellQuote(`--${name}=${argValue(value)}`))
-    .join(' ');
+  return pastableArgs(config).join(' ');
 }
 
 export const STATE_ORDER = ['running', 'pending', 'finished', 'stopped', 'failed', 'crashed', 'canceled'];

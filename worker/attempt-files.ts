@@ -5,6 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { configJson } from 'hypersweep/web/shared/config-args.js';
 import type { RunJob } from '../src/queue/run-job.js';
 
 export interface AttemptFiles {
@@ -21,7 +22,7 @@ export function safeName(id: string): string {
 export async function prepareAttemptFiles(job: RunJob): Promise<AttemptFiles> {
   const dir = await mkdtemp(join(tmpdir(), `hypersweep-${safeName(job.runId)}-${job.attempt}-`));
   const files = { dir, paramsFile: join(dir, 'params.json'), metricsFile: join(dir, 'metrics.jsonl') };
-  await Promise.all([writeFile(files.paramsFile, JSON.stringify(job.config)), writeFile(files.metricsFile, '')]);
+  await Promise.all([writeFile(files.paramsFile, configJson(job.config, job.floats)), writeFile(files.metricsFile, '')]);
   return files;
 }
 

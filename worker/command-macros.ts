@@ -14,12 +14,16 @@
  * - `${name}` or `${a.b}` inside any element: that parameter's value (`--lr=${lr}`).
  *
  * Values as W&B's agent formats them (Python `str`): strings as they are, booleans `True`/`False`,
- * null `None`, numbers in their shortest form; lists and objects as JSON text. Nested parameters
- * become dotted flags (`--optimizer.lr=0.001`); `${args_json}` keeps them nested. Each value is
+ * null `None`, numbers in their shortest form (a float W&B passes as one `1.0`: ctx.floats);
+ * lists and objects as JSON text. Nested parameters become dotted flags
+ * (`--optimizer.lr=0.001`); `${args_json}` keeps them nested. The formatting is
+ * web/shared/config-args.js, shared with `hypersweep best` and the dashboard. Each value is
  * exactly one argv element, whatever it contains: there is never a shell.
  */
 import type { Config, ParamValue } from '../src/config/types.js';
 import { HypersweepError } from '../src/errors.js';
+import { valueAtPath } from '../src/space/flatten-space.js';
+import { configJson, configLeaves, formatValue, isFloatPath } from 'hypersweep/web/shared/config-args.js';
 
 /** W&B's default command. */
 export const DEFAULT_COMMAND: readonly string[] = ['${env}', '${interpreter}', '${program}', '${args}'];
@@ -38,6 +42,8 @@ export interface CommandContext {
   numGpus?: number;
   /** `process.platform`; `${env}` is dropped on win32. @defaultValue process.platform */
   platform?: NodeJS.Platform;
+  /** Paths of the config's integral numbers W&B passes as floats (src/space/float-paths.ts). @defaultValue [] */
+  floats?: readonly string[][];
 }
 
 /** A command that cannot be built; the attempt ends with outcome `error` and this message. */
@@ -50,37 +56,19 @@ export class CommandError extends HypersweepError {
 
 const MACRO = /\$\{([^}]*)\}/g;
 
-type Leaf = [name: string, value: ParamValue];
-
-function isPlainObject(v: ParamValue): v is { [key: string]: ParamValue } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+/** A leaf of a config: its dotted name, its value, and whether W&B passes it as a float. */
+type Leaf = [name: string, value: ParamValue, float: boolean];
 
 /** Leaves of a config in order; a nested object becomes dotted names (an empty object stays a leaf). */
-export function flattenConfig(config: Config, prefix = ''): Leaf[] {
-  const out: Leaf[] = [];
-  for (const [key, value] of Object.entries(config)) {
-    const name = prefix + key;
-    if (isPlainObject(value) && Object.keys(value).length > 0) out.push(...flattenConfig(value, `${name}.`));
-    else out.push([name, value]);
-  }
-  return out;
-}
-
-/** A value as one argv element, as W&B's Python agent prints it (`str(v)`), JSON for lists/objects. */
-export function formatValue(value: ParamValue): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (value === null) return 'None';
-  if (typeof value === 'number') return String(value);
-  return JSON.stringify(value);
+export function flattenConfig(config: Config): Array<[name: string, value: ParamValue]> {
+  return configLeaves(config).map(([name, value]) => [name, value]);
 }
 
 /** A value in Hydra's override grammar: quoted when it would otherwise parse as something else. */
-export function formatHydraValue(value: ParamValue): string {
+export function formatHydraValue(value: ParamValue, float = false): string {
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value === null) return 'null';
-  if (typeof value === 'number') return String(value);
+  if (typeof value === 'number') return formatValue(value, float);
   if (typeof value !== 'string') return JSON.stringify(value);
   const plain = /^[A-Za-z_][\w./-]*$/.test(value) && !/^(true|false|null|nan|inf)$/i.test(value);
   return plain ? value : `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -90,30 +78,27 @@ export function formatHydraValue(value: ParamValue): string {
 function listMacro(name: string, leaves: Leaf[]): string[] | undefined {
   switch (name) {
     case 'args':
-      return leaves.map(([k, v]) => `--${k}=${formatValue(v)}`);
+      return leaves.map(([k, v, f]) => `--${k}=${formatValue(v, f)}`);
     case 'args_no_hyphens':
-      return leaves.map(([k, v]) => `${k}=${formatValue(v)}`);
+      return leaves.map(([k, v, f]) => `${k}=${formatValue(v, f)}`);
     case 'args_no_boolean_flags':
-      return leaves.flatMap(([k, v]) => (typeof v === 'boolean' ? (v ? [`--${k}`] : []) : [`--${k}=${formatValue(v)}`]));
+      return leaves.flatMap(([k, v, f]) => (typeof v === 'boolean' ? (v ? [`--${k}`] : []) : [`--${k}=${formatValue(v, f)}`]));
     case 'args_no_equals':
-      return leaves.flatMap(([k, v]) => [`--${k}`, formatValue(v)]);
+      return leaves.flatMap(([k, v, f]) => [`--${k}`, formatValue(v, f)]);
     case 'args_append_hydra':
-      return leaves.map(([k, v]) => `+${k}=${formatHydraValue(v)}`);
+      return leaves.map(([k, v, f]) => `+${k}=${formatHydraValue(v, f)}`);
     case 'args_override_hydra':
-      return leaves.map(([k, v]) => `++${k}=${formatHydraValue(v)}`);
+      return leaves.map(([k, v, f]) => `++${k}=${formatHydraValue(v, f)}`);
     default:
       return undefined;
   }
 }
 
-function lookupParam(config: Config, name: string): ParamValue | undefined {
-  if (Object.prototype.hasOwnProperty.call(config, name)) return config[name];
-  let node: ParamValue | undefined = config;
-  for (const part of name.split('.')) {
-    if (node === undefined || !isPlainObject(node) || !Object.prototype.hasOwnProperty.call(node, part)) return undefined;
-    node = node[part];
-  }
-  return node;
+/** A parameter by name: a top-level key as written (it may hold dots), else a dotted path. */
+function lookupParam(config: Config, name: string): { value: ParamValue; path: string[] } | undefined {
+  const path = Object.hasOwn(config, name) ? [name] : name.split('.');
+  const value = valueAtPath(config, path);
+  return value === undefined ? undefined : { value, path };
 }
 
 /** A single-valued macro's text, or undefined when `name` is no macro and no parameter. */
@@ -133,20 +118,20 @@ function scalarMacro(name: string, ctx: CommandContext, windows: boolean): strin
       if (!ctx.program) throw new CommandError('the command uses ${program} but the sweep has no program');
       return ctx.program;
     case 'args_json':
-      return JSON.stringify(ctx.config);
+      return configJson(ctx.config, ctx.floats);
     case 'args_json_file':
       return ctx.paramsFile;
     case 'num_gpus':
       return String(ctx.numGpus ?? 0);
   }
-  const value = lookupParam(ctx.config, name);
-  return value === undefined ? undefined : formatValue(value);
+  const param = lookupParam(ctx.config, name);
+  return param === undefined ? undefined : formatValue(param.value, isFloatPath(ctx.floats, param.path));
 }
 
 /** The argv for one attempt. Throws CommandError for an unknown macro, an unset envvar, an empty command. */
 export function expandCommand(template: readonly string[] | undefined, ctx: CommandContext): string[] {
   const windows = (ctx.platform ?? process.platform) === 'win32';
-  const leaves = flattenConfig(ctx.config);
+  const leaves: Leaf[] = configLeaves(ctx.config).map(([name, value, path]) => [name, value, isFloatPath(ctx.floats, path)]);
   const argv: string[] = [];
   for (const element of template && template.length > 0 ? template : DEFAULT_COMMAND) {
     const whole = /^\$\{([^}]*)\}$/.exec(element);

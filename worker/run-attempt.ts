@@ -202,7 +202,7 @@ export class RunAttempt {
 
   private command(files: AttemptFiles): string[] | CommandError {
     try {
-      return expandCommand(this.job.command, { config: this.job.config, program: this.job.program, interpreter: this.s.interpreter, paramsFile: files.paramsFile, env: this.s.env, numGpus: this.slot.gpus?.length ?? 0 });
+      return expandCommand(this.job.command, { config: this.job.config, floats: this.job.floats ?? [], program: this.job.program, interpreter: this.s.interpreter, paramsFile: files.paramsFile, env: this.s.env, numGpus: this.slot.gpus?.length ?? 0 });
     } catch (err) {
       return err instanceof CommandError ? err : new CommandError(`cannot build the command: ${(err as Error).message}`);
     }

@@ -14,7 +14,7 @@
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { basename, delimiter, join } from 'node:path';
-import { stringify } from 'yaml';
+import { Document, isScalar } from 'yaml';
 import type { Config } from '../src/config/types.js';
 import { packageRoot } from '../src/package-root.js';
 import type { RunJob } from '../src/queue/run-job.js';
@@ -23,10 +23,16 @@ import type { RunJob } from '../src/queue/run-job.js';
 export const WANDB_STANDIN_DIR = join(packageRoot, 'python', 'wandb_standin');
 export const WANDB_HOOK_DIR = join(packageRoot, 'python', 'wandb_hook');
 
-/** The text of W&B's sweep params file for `config` (what `wandb agent` writes, YAML). */
-export function wandbParamsYaml(config: Config): string {
+/** The text of W&B's sweep params file for `config` (what `wandb agent` writes, YAML); `floats` print `1.0`. */
+export function wandbParamsYaml(config: Config, floats: readonly string[][] = []): string {
   const params = Object.fromEntries(Object.entries(config).map(([name, value]) => [name, { value }]));
-  return Object.keys(params).length === 0 ? 'wandb_version: 1\n' : `wandb_version: 1\n\n${stringify(params)}`;
+  if (Object.keys(params).length === 0) return 'wandb_version: 1\n';
+  const doc = new Document(params);
+  for (const [name, ...rest] of floats) {
+    const node = doc.getIn([name, 'value', ...rest], true);
+    if (isScalar(node)) node.minFractionDigits = 1;
+  }
+  return `wandb_version: 1\n\n${doc.toString()}`;
 }
 
 const probes = new Map<string, Promise<boolean>>();
@@ -79,7 +85,7 @@ export async function addWandbEnv(env: NodeJS.ProcessEnv, ctx: WandbEnvContext):
   const paramsPath = join(ctx.dir, 'wandb-sweep-params.yaml');
   const [realWandb] = await Promise.all([
     ctx.job.execution?.wandb === 'standin' ? false : canImportWandb(scriptInterpreter(ctx.argv, ctx.interpreter), env, ctx.cwd),
-    writeFile(paramsPath, wandbParamsYaml(ctx.job.config)),
+    writeFile(paramsPath, wandbParamsYaml(ctx.job.config, ctx.job.floats)),
   ]);
   env.WANDB_SWEEP_PARAM_PATH = paramsPath;
   env.PYTHONPATH = [realWandb ? WANDB_HOOK_DIR : WANDB_STANDIN_DIR, env.PYTHONPATH].filter(Boolean).join(delimiter);

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { Config } from '../config/types.js';
-import { flattenConfig, formatValue } from '../../worker/command-macros.js';
+import { pastableArgs } from 'hypersweep/web/shared/config-args.js';
 import { HypersweepError } from '../errors.js';
 import { ApiClient, serverOptions, type ServerOptions } from './api-client.js';
 
@@ -15,11 +15,7 @@ import { ApiClient, serverOptions, type ServerOptions } from './api-client.js';
  * what the agent's `${args}` gave the script, shell-quoted where needed so it can be pasted.
  */
 export function configArgs(config: Config): string[] {
-  return flattenConfig(config).map(([name, value]) => shellQuote(`--${name}=${formatValue(value)}`));
-}
-
-function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+  return pastableArgs(config);
 }
 
 export function register(program: Command): void {

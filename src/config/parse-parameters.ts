@@ -3,7 +3,7 @@
  * nested parameters to any depth, bounds checked with the rule and the value received.
  */
 import { isScalar } from 'yaml';
-import { DISTRIBUTIONS, type Distribution, type ParameterSpace, type ParameterSpec, type ParamValue } from './types.js';
+import { DISTRIBUTIONS, type Distribution, type FloatMark, type ParameterSpace, type ParameterSpec, type ParamValue } from './types.js';
 import type { Entry, NodeReader, Val } from './node-reader.js';
 import { MAX_PARAMETERS, RESERVED_KEYS } from './sweep-file-limits.js';
 
@@ -50,8 +50,11 @@ const YAML11_BOOLEANS = /^(yes|no|on|off)$/i;
 
 type Method = 'grid' | 'random' | 'bayes' | undefined;
 
-/** Parses a `parameters:` mapping (top level or nested); undefined when it could not be read. */
-export function parseParameters(r: NodeReader, val: Val, method: Method): ParameterSpace | undefined {
+/**
+ * Parses a `parameters:` mapping (top level or nested); undefined when it could not be read.
+ * Parameters whose values were written as floats are added to `floats` (types.ts, FloatMark).
+ */
+export function parseParameters(r: NodeReader, val: Val, method: Method, floats: FloatMark[] = [], prefix: readonly string[] = []): ParameterSpace | undefined {
   const entries = r.entries(val, val.path);
   if (!entries) return undefined;
   if (entries.length === 0) {
@@ -78,14 +81,14 @@ export function parseParameters(r: NodeReader, val: Val, method: Method): Parame
       );
       ok = false;
     }
-    const spec = parseParameter(r, e, method);
+    const spec = parseParameter(r, e, method, floats, [...prefix, e.key]);
     if (spec) space[e.key] = spec;
     else ok = false;
   }
   return ok ? space : undefined;
 }
 
-function parseParameter(r: NodeReader, param: Entry, method: Method): ParameterSpec | undefined {
+function parseParameter(r: NodeReader, param: Entry, method: Method, floats: FloatMark[], path: string[]): ParameterSpec | undefined {
   const name = param.key;
   if (r.isScalar(param) || r.resolve(param.node) === null) {
     r.sink.error(
@@ -102,7 +105,7 @@ function parseParameter(r: NodeReader, param: Entry, method: Method): ParameterS
 
   if (get('parameters')) {
     r.rejectUnknownKeys(entries, ['parameters', 'when'], `a nested parameter (one with "parameters:")`);
-    const inner = parseParameters(r, get('parameters')!, method);
+    const inner = parseParameters(r, get('parameters')!, method, floats, path);
     return inner ? { distribution: 'nested', parameters: inner } : undefined;
   }
 
@@ -123,6 +126,8 @@ function parseParameter(r: NodeReader, param: Entry, method: Method): ParameterS
 
   const spec = buildSpec(r, param, entries, distribution, what);
   if (!spec || r.sink.errors.length > before) return undefined;
+  const mark = floatMark(r, spec, get, method);
+  if (mark) floats.push({ path, ...mark });
 
   const deprecated = DEPRECATED[distribution];
   if (deprecated && 'min' in spec) {
@@ -331,6 +336,27 @@ function categorical(r: NodeReader, param: Entry, entries: Entry[], what: string
     return undefined;
   }
   return { distribution: 'categorical', values, probabilities };
+}
+
+/**
+ * W&B's number type where the YAML token decides it (W&B hands the script a Python float): the
+ * integral values written as floats, or `{}` for "every integral value" (q written as a float;
+ * a grid's q_uniform is numpy's arange, a float as soon as min, max or q is one).
+ */
+function floatMark(r: NodeReader, spec: ParameterSpec, get: (key: string) => Entry | undefined, method: Method): { values?: number[] } | undefined {
+  const isFloat = (v: Val | undefined): boolean => v !== undefined && typeof r.plain(v) === 'number' && !r.isIntLiteral(v);
+  const written = (items: Val[]): number[] => items.flatMap((v) => (isFloat(v) && Number.isInteger(r.plain(v)) ? [r.plain(v) as number] : []));
+  if (spec.distribution === 'constant') {
+    const values = written([get('value')!]);
+    return values.length > 0 ? { values } : undefined;
+  }
+  if (spec.distribution === 'categorical') {
+    const values = written(r.items(get('values')!, 'values') ?? []);
+    return values.length > 0 ? { values } : undefined;
+  }
+  if (!('q' in spec)) return undefined;
+  const arange = method === 'grid' && spec.distribution === 'q_uniform' && (isFloat(get('min')) || isFloat(get('max')));
+  return isFloat(get('q')) || arange ? {} : undefined;
 }
 
 /** W&B reads sweep files with PyYAML (YAML 1.1): `yes`/`no`/`on`/`off` are booleans there, strings here. */

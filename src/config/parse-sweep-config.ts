@@ -4,7 +4,7 @@
  * with file:line:col, the dotted path, the rule and the value received.
  */
 import { ConfigError, type ConfigIssue } from '../errors.js';
-import type { SweepConfig } from './types.js';
+import type { FloatMark, SweepConfig } from './types.js';
 import { didYouMean } from './did-you-mean.js';
 import { NodeReader, type Entry } from './node-reader.js';
 import { parseEarlyTerminate } from './parse-early-terminate.js';
@@ -102,7 +102,8 @@ export function checkSweepConfig(source: string, options: CheckSweepOptions = {}
 
   const parametersE = get('parameters');
   if (!parametersE) sink.error(root.at, '', 'parameters is required (at least one parameter), but got none');
-  const parameters = parametersE ? parseParameters(r, parametersE, method) : undefined;
+  const floats: FloatMark[] = [];
+  const parameters = parametersE ? parseParameters(r, parametersE, method, floats) : undefined;
   if (parametersE && parameters) parseWhen(r, parametersE, parameters);
 
   const metricE = get('metric');
@@ -131,6 +132,7 @@ export function checkSweepConfig(source: string, options: CheckSweepOptions = {}
     execution: { ...DEFAULT_EXECUTION },
     extra: {},
   };
+  if (floats.length > 0) config.floats = floats;
   if (metric) config.metric = metric;
   if (metrics) {
     config.metric = metrics[0]!;

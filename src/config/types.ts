@@ -149,6 +149,17 @@ export interface ExecutionSpec {
   gpus_per_run?: number;
 }
 
+/**
+ * A parameter (path from the top of the space) whose values W&B passes as floats: `values` lists
+ * the integral numbers written as floats (`value: 1.0`, `values: [1.0, 2.5]` → [1]); without
+ * `values`, every integral value it takes is a float (a q distribution whose q is written as a
+ * float — on a grid's q_uniform, also min or max, as numpy's arange).
+ */
+export interface FloatMark {
+  path: string[];
+  values?: number[];
+}
+
 export interface SweepConfig {
   method: 'grid' | 'random' | 'bayes';
   /**
@@ -162,6 +173,13 @@ export interface SweepConfig {
    */
   metrics?: MetricSpec[];
   parameters: ParameterSpace;
+  /**
+   * Where W&B hands scripts a float that a JSON number cannot show as one (`1.0` reads `1`):
+   * parameters whose values were written as floats in the sweep file. Set at parse time from
+   * the YAML tokens (space/float-paths.ts reads it, with the distributions that always give
+   * floats); unset when there are none.
+   */
+  floats?: FloatMark[];
   early_terminate?: EarlyTerminateSpec;
   /** Most runs the sweep will create. */
   run_cap?: number;

@@ -6,6 +6,7 @@
 import type { SweepConfig } from '../config/types.js';
 import type { RunQueues } from '../queue/run-queue.js';
 import type { RunJob } from '../queue/run-job.js';
+import { floatPaths } from '../space/float-paths.js';
 import type { LeaderStore } from '../store/leader-store.js';
 import type { SweepState } from '../store/sweep-store.js';
 import type { ControllerMetrics } from './controller-metrics.js';
@@ -64,11 +65,17 @@ export function jobOf(s: LeaderState, entry: CachedRun): RunJob {
     attempt: entry.attempt,
     token: entry.token,
     config: entry.record.config,
+    ...floatsOf(c, entry.record.config),
     ...(c.command ? { command: c.command } : {}),
     ...(c.program ? { program: c.program } : {}),
     ...(c.metric ? { metricName: c.metric.name } : {}),
     execution: c.execution,
   };
+}
+
+function floatsOf(c: LeaderState['config'], config: RunJob['config']): Pick<RunJob, 'floats'> {
+  const floats = floatPaths(c, config);
+  return floats.length > 0 ? { floats } : {};
 }
 
 /** The cached run queued again as `attempt` with a new token (the store already did it in Redis); its job. */

@@ -28,6 +28,8 @@ export interface RunJob {
   /** Fencing token of this attempt; reports carrying another token are refused. */
   token: string;
   config: Config;
+  /** Paths of `config`'s integral numbers that W&B passes as floats (`1.0`; src/space/float-paths.ts); unset when none. */
+  floats?: string[][];
   /** The sweep's argv template (W&B macros); undefined → `${env} ${interpreter} ${program} ${args}`. */
   command?: string[];
   program?: string;
