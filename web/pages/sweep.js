@@ -14,6 +14,7 @@ import { createBestConfig } from '../views/best-config.js';
 import { createCurvesChart } from '../views/curves-chart.js';
 import { createImportanceCard } from '../views/importance-card.js';
 import { createParallelChart } from '../views/parallel-chart.js';
+import { createParetoChart } from '../views/pareto-chart.js';
 import { createScatterChart } from '../views/scatter-chart.js';
 
 /** Performance marks of the first load (bench/dashboard.ts prints them). */
@@ -41,11 +42,24 @@ export function mountSweep(main, { sweepId }, ctx) {
   let metricName = null;
   let metricChoices = [];
   let filter = new Set();
+  /** Several objectives: the Pareto set's run ids (GET .../objectives), marked in the table and parallel coordinates. */
+  let paretoIds = new Set();
   let built = false;
   let busy = false;
 
   const views = {};
   const el = {};
+
+  /** Several objectives: each run's values and the Pareto set, for the Pareto view; true when the set changed. */
+  async function loadObjectives(signal) {
+    if (!views.pareto) return false;
+    const data = await api(`${base}/objectives`, { signal });
+    const ids = new Set(data.runs.filter((r) => r.pareto).map((r) => r.runId));
+    const changed = ids.size !== paretoIds.size || [...ids].some((id) => !paretoIds.has(id));
+    paretoIds = ids;
+    views.pareto.update(data);
+    return changed;
+  }
 
   async function loadCurves(signal) {
     if (!metricName) return;
@@ -143,6 +157,7 @@ export function mountSweep(main, { sweepId }, ctx) {
     views.parallel = createParallelChart({ onOpen: open });
     views.importance = createImportanceCard();
     views.scatter = createScatterChart({ onOpen: open });
+    if ((s.config?.metrics?.length ?? 0) > 1) views.pareto = createParetoChart({ onOpen: open });
     el.metricSelect = h('select', { 'aria-label': 'Metric', onchange: async (e) => {
       metricName = e.target.value;
       try {
@@ -161,6 +176,7 @@ export function mountSweep(main, { sweepId }, ctx) {
       h('div', { class: 'page-head' }, h('div', null, h('div', { style: { display: 'flex', gap: '10px', alignItems: 'center', flexWrap: 'wrap' } }, el.title, el.badges), el.sub), el.actions),
       el.error,
       el.stats,
+      views.pareto ? h('section', { class: 'card', style: { marginBottom: '14px' }, 'data-testid': 'pareto-card' }, h('h2', null, 'Pareto front', h('span', { class: 'right muted' }, 'runs no other run beats on every metric')), views.pareto.el) : null,
       h('div', { class: 'grid side' }, h('section', { class: 'card' }, h('h2', null, 'Curves', h('span', { class: 'right' }, el.metricSelect)), views.curves.el), views.best.el),
       h('div', { class: 'grid side' }, h('section', { class: 'card' }, h('h2', null, 'Parameters → score', h('span', { class: 'right muted' }, 'drag along an axis to filter')), views.parallel.el), views.importance.el),
       h('section', { class: 'card', style: { marginBottom: '14px' } }, h('h2', null, 'Score against each parameter'), views.scatter.el),
@@ -188,7 +204,7 @@ export function mountSweep(main, { sweepId }, ctx) {
   function columns() {
     const cols = [
       { key: 'state', label: 'state', px: 88, value: (r) => STATE_ORDER.indexOf(r.state), text: (r) => r.state, cell: (r) => h('span', { class: `s-${r.state}` }, r.state) },
-      { key: 'id', label: 'run', px: 120, value: (r) => r.id, text: (r) => r.id, cell: (r) => h('span', { class: `mono${r.id === sweep.best?.runId ? ' is-best' : ''}`, title: r.id }, r.id) },
+      { key: 'id', label: 'run', px: 120, value: (r) => r.id, text: (r) => r.id, cell: (r) => h('span', { class: `mono${r.id === sweep.best?.runId || paretoIds.has(r.id) ? ' is-best' : ''}${paretoIds.has(r.id) ? ' is-pareto' : ''}`, title: paretoIds.has(r.id) ? `${r.id} (Pareto)` : r.id }, paretoIds.has(r.id) ? `◆ ${r.id}` : r.id) },
     ];
     for (const p of params) {
       cols.push({
@@ -353,7 +369,7 @@ export function mountSweep(main, { sweepId }, ctx) {
     analysisAt = Date.now();
     analysisRunCount = runs.size;
     const list = [...runs.values()];
-    const args = { runs: list, params, metric: sweep.metric, bestId: sweep.best?.runId ?? null };
+    const args = { runs: list, params, metric: sweep.metric, bestId: sweep.best?.runId ?? null, markedIds: paretoIds };
     views.parallel.update(args);
     mark('parallel');
     views.scatter.update(args);
@@ -409,6 +425,8 @@ export function mountSweep(main, { sweepId }, ctx) {
     mark('table');
     await whenEcharts();
     if (signal.aborted) return; // the page was left meanwhile
+    await loadObjectives(signal);
+    if (paretoIds.size > 0) renderTable();
     drawAnalysis({ importance: false }); // the forest waits until the charts are drawn
     mark('analysis');
     const curveData = await curvesPromise;
@@ -440,6 +458,8 @@ export function mountSweep(main, { sweepId }, ctx) {
       renderHead();
       views.best.update(sweep.best, sweep.metric);
       const changed = await syncRuns(signal);
+      const paretoChanged = changed.length > 0 && (await loadObjectives(signal));
+      if (paretoChanged) analysisDirty = true;
       if (changed.length > 0) {
         renderFilters();
         renderTable();
@@ -449,7 +469,7 @@ export function mountSweep(main, { sweepId }, ctx) {
       // ANALYSIS_EVERY_MS unless runs were added or the best changed: a live sweep moves each second.
       analysisDirty ||= changed.length > 0;
       const added = runs.size !== analysisRunCount;
-      if (analysisDirty && (bestChanged || added || Date.now() - analysisAt >= ANALYSIS_EVERY_MS)) drawAnalysis();
+      if (analysisDirty && (bestChanged || paretoChanged || added || Date.now() - analysisAt >= ANALYSIS_EVERY_MS)) drawAnalysis();
       showError(null);
     },
     1000,

@@ -1,6 +1,7 @@
 /**
  * Parameters → score as parallel coordinates (echarts parallel series), one line per scored
- * run, coloured by score (brighter = better); drag on an axis to filter.
+ * run, coloured by score (brighter = better); drag on an axis to filter. Runs in `markedIds`
+ * (the Pareto set of a sweep with several objectives) are drawn bold in the best colour.
  */
 import { h } from '../dom.js';
 import { flattenConfig, fmtNum, valueLabel } from '../format.js';
@@ -15,12 +16,13 @@ export function createParallelChart({ onOpen }) {
   /** Run id of each line (data are plain arrays: much cheaper for echarts than objects). */
   let runIds = [];
   let bestRunId = null;
+  let markedRunIds = [];
 
   return {
     el: h('div', { class: 'chart-box' }, el, empty),
-    update({ runs, params, metric, bestId }) {
+    update({ runs, params, metric, bestId, markedIds = new Set() }) {
       const scored = runs.filter((r) => typeof r.score === 'number' && Number.isFinite(r.score));
-      const sig = `${params.map((p) => p.name).join(',')}|${metric?.name}|${bestId}|${scored.map((r) => `${r.id}:${r.score}`).join(',')}`;
+      const sig = `${params.map((p) => p.name).join(',')}|${metric?.name}|${bestId}|${[...markedIds].join(',')}|${scored.map((r) => `${r.id}:${r.score}`).join(',')}`;
       if (sig === signature) return;
       signature = sig;
       empty.hidden = scored.length > 0 && params.length > 0;
@@ -32,7 +34,7 @@ export function createParallelChart({ onOpen }) {
       if (!chart) {
         chart = makeChart(el);
         chart.chart.on('click', (p) => {
-          const runId = p.seriesId === 'best' ? bestRunId : runIds[p.dataIndex];
+          const runId = p.seriesId === 'best' ? bestRunId : p.seriesId === 'marked' ? markedRunIds[p.dataIndex] : runIds[p.dataIndex];
           if (runId) onOpen(runId);
         });
       }
@@ -50,13 +52,18 @@ export function createParallelChart({ onOpen }) {
       axes.push({ dim: n, name: metric?.name ?? 'score', type: 'value', scale: true, nameTextStyle: { color: t.best, fontWeight: 'bold' } });
       runIds = [];
       bestRunId = null;
+      markedRunIds = [];
       const data = [];
+      const marked = [];
       let bestLine = [];
       scored.forEach((r, k) => {
         const row = [...params.map((p) => (p.kind === 'category' ? valueLabel(flat[k][p.name]) : (flat[k][p.name] ?? null))), r.score];
         if (r.id === bestId) {
           bestRunId = r.id;
           bestLine = [row];
+        } else if (markedIds.has(r.id)) {
+          marked.push(row);
+          markedRunIds.push(r.id);
         } else {
           data.push(row);
           runIds.push(r.id);
@@ -72,7 +79,7 @@ export function createParallelChart({ onOpen }) {
           tooltip: {
             ...baseOption(t).tooltip,
             trigger: 'item',
-            formatter: (p) => `${tipLine('run', p.seriesId === 'best' ? `${bestRunId} (best)` : runIds[p.dataIndex])}${params.map((q, i) => tipLine(q.name, typeof p.value[i] === 'number' ? fmtNum(p.value[i]) : p.value[i])).join('')}${tipLine(metric?.name ?? 'score', fmtNum(p.value[n]))}`,
+            formatter: (p) => `${tipLine('run', p.seriesId === 'best' ? `${bestRunId} (best)` : p.seriesId === 'marked' ? `${markedRunIds[p.dataIndex]} (Pareto)` : runIds[p.dataIndex])}${params.map((q, i) => tipLine(q.name, typeof p.value[i] === 'number' ? fmtNum(p.value[i]) : p.value[i])).join('')}${tipLine(metric?.name ?? 'score', fmtNum(p.value[n]))}`,
           },
           parallel: {
             left: 48,
@@ -109,6 +116,7 @@ export function createParallelChart({ onOpen }) {
           },
           series: [
             { id: 'parallel', type: 'parallel', smooth: false, lineStyle: { width: 1, opacity: 0.5 }, emphasis: { lineStyle: { width: 2.5, opacity: 1 } }, inactiveOpacity: 0.04, activeOpacity: 1, progressive: 0, data },
+            { id: 'marked', type: 'parallel', smooth: false, lineStyle: { width: 2, opacity: 0.9, color: t.best }, z: 4, data: marked },
             { id: 'best', type: 'parallel', smooth: false, lineStyle: { width: 3, opacity: 1, color: t.best }, z: 5, data: bestLine },
           ],
         },
