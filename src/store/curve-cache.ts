@@ -24,7 +24,7 @@
  * correctly, but mostly from Redis (each call evicts what the previous one cached).
  */
 import type { Redis } from 'ioredis';
-import { isFinalRunState, type HistoryRow } from '../run-record.js';
+import { attemptOfRow, isFinalRunState, type HistoryRow } from '../run-record.js';
 import { execPipeline } from './exec-pipeline.js';
 import { keys } from './keys.js';
 
@@ -61,7 +61,7 @@ function fold(prev: Entry, attempt: string | null, state: string | null, rows: r
   const parsed = JSON.parse(`[${rows.join(',')}]`) as HistoryRow[];
   const parts: string[] = [];
   for (const row of parsed) {
-    const a = row._attempt ?? 1;
+    const a = attemptOfRow(row);
     if (a > lastAttempt) {
       lastAttempt = a;
       body = '';

@@ -2,5 +2,5 @@
 
 /** `rediss://user:secret@host:6380/0` → `rediss://***@host:6380/0`; a URL without user-info is unchanged. */
 export function redactRedisUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
+  return url.replace(/\/\/[^/]*@/, '//***@');
 }
