@@ -219,6 +219,10 @@ function readExtra(r: NodeReader, entries: Entry[], extra: Record<string, unknow
       case 'scheduler': {
         const s = r.entries(e, 'scheduler');
         if (!s) continue;
+        if (!s.some((x) => x.key === 'engine') && s.some((x) => LAUNCH_SCHEDULER_KEYS.includes(x.key))) {
+          if (!readLaunchScheduler(r, e, s)) continue;
+          break;
+        }
         r.rejectUnknownKeys(s, ['engine', 'source', 'optimizer', 'search_space'], 'scheduler');
         const engine = s.find((x) => x.key === 'engine');
         if (!engine) {
@@ -241,6 +245,37 @@ function readExtra(r: NodeReader, entries: Entry[], extra: Record<string, unknow
     }
     extra[e.key] = r.plain(e);
   }
+}
+
+/** The keys of W&B Launch's `scheduler:` block (`wandb launch-sweep`: the scheduler job and where it runs). */
+const LAUNCH_SCHEDULER_KEYS: readonly string[] = ['job', 'image_uri', 'docker_image', 'resource', 'resource_args', 'num_workers', 'settings'];
+
+/**
+ * W&B Launch's scheduler block, read as `wandb launch-sweep` reads it (job, image_uri,
+ * docker_image and resource are strings; resource_args and settings mappings; num_workers a
+ * whole number, W&B also taking its digits as a string) and answered with one warning: a
+ * Launch scheduler does not run here. False when the block is malformed (errors reported).
+ */
+function readLaunchScheduler(r: NodeReader, block: Entry, entries: Entry[]): boolean {
+  const before = r.sink.errors.length;
+  r.rejectUnknownKeys(entries, LAUNCH_SCHEDULER_KEYS, 'a W&B Launch scheduler block');
+  for (const x of entries) {
+    if (['job', 'image_uri', 'docker_image', 'resource'].includes(x.key)) r.string(x, `scheduler.${x.key}`);
+    else if (x.key === 'resource_args' || x.key === 'settings') r.entries(x, `scheduler.${x.key}`);
+    else if (x.key === 'num_workers') {
+      const v = r.plain(x);
+      if (!(typeof v === 'string' ? /^\d+$/.test(v) : Number.isSafeInteger(v) && (v as number) >= 0)) {
+        r.sink.error(x.at, x.path, `scheduler.num_workers must be a whole number, but got ${r.describe(x)}`);
+      }
+    }
+  }
+  if (r.sink.errors.length > before) return false;
+  r.sink.warn(
+    block.keyNode,
+    block.path,
+    'a W&B Launch scheduler (job, resource, num_workers, settings) does not run here: the hypersweep controller proposes the runs and `hypersweep agent` runs them wherever you start it; the block is kept as given and ignored',
+  );
+  return true;
 }
 
 function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
