@@ -18,6 +18,7 @@ import { queryGpus } from '../../worker/gpu-slots.js';
 import { planSlots } from '../../worker/slot-plan.js';
 import { startPrivateRedis, type PrivateRedis } from './private-redis.js';
 import { writeBest } from './best-output.js';
+import { writePareto } from './pareto-output.js';
 import { ProgressWatch } from './progress-watch.js';
 import { chooseSweep } from './sweep-index.js';
 
@@ -130,7 +131,8 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
     const summary = await progress.finish();
 
     const result: LocalSweepResult = { sweepId, state: summary.state, best: summary.best, exitCode: interrupts() ? 130 : agentExit === 0 ? 0 : 1 };
-    const bestFile = writeBest(summary, resolve(options.out ?? join(stateDir, `best-${sweepId}.yaml`)), write);
+    const bestPath = resolve(options.out ?? join(stateDir, `best-${sweepId}.yaml`));
+    const bestFile = config.metrics ? await writePareto(redis, sweepId, config.metrics, bestPath, write) : writeBest(summary, bestPath, write);
     if (bestFile) result.bestFile = bestFile;
     if (result.exitCode === 1) write(`the agent stopped before the sweep ended (exit ${agentExit}); see the log above and the dashboard\n`);
     return result;
