@@ -42,12 +42,14 @@ def main():
     cfg = hypersweep.config()
     items = list(leaves(cfg))
     floor = 0.05 + sum(penalty(n, v) for n, v in items) / max(1, len(items))
+    # a second objective that pulls the other way: bigger sizes are slower (sweeps/objectives.yaml)
+    latency_ms = 5 + sum(v for _, v in items if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 1) / 8
     epochs = int(cfg.get("epochs", 12)) if isinstance(cfg.get("epochs", 12), (int, float)) else 12
     print("config:", json.dumps(cfg, sort_keys=True), flush=True)
     for epoch in range(1, epochs + 1):
         time.sleep(0.02)
         val_loss = floor + math.exp(-epoch / 3)
-        hypersweep.log({"loss": val_loss * 0.9, "val_loss": val_loss, "val_accuracy": 1 - val_loss / 2, "score": -val_loss}, step=epoch)
+        hypersweep.log({"loss": val_loss * 0.9, "val_loss": val_loss, "val_accuracy": 1 - val_loss / 2, "score": -val_loss, "latency_ms": latency_ms}, step=epoch)
 
 
 if __name__ == "__main__":
