@@ -4,6 +4,8 @@
  * valid configs; GET /best answers the Pareto set (checked against a brute-force filter of the
  * runs); targets finish the sweep only when one run meets all of them.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/api/start-server.js';
@@ -103,6 +105,14 @@ test('grid over a conditional space with two metrics: 18 runs without inactive k
     expect(m.values).toEqual({ loss: lossOf(m.config), acc: accOf(m.config) });
     expect(m.config).toEqual(page.runs.find((r) => r.id === m.runId)!.config);
   }
+
+  // hypersweep best prints the same set: --json the API's object, args one line per member
+  const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'best', id, '--url', server.url, ...args]);
+  expect(JSON.parse((await cli('--json')).stdout)).toEqual(best);
+  const lines = (await cli('--format', 'args')).stdout.trim().split('\n');
+  expect(lines).toHaveLength(2 * best.pareto.length);
+  expect(lines[0]).toBe(`# ${best.pareto[0]!.runId} loss=${best.pareto[0]!.values.loss} acc=${best.pareto[0]!.values.acc}`);
+  expect(lines[1]).toContain(`--optimizer=${best.pareto[0]!.config.optimizer as string}`);
 }, 90_000);
 
 test('targets of several metrics: the sweep finishes when one run meets every target', async () => {
