@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { startPrivateRedis } from '../../src/local/private-redis.js';
 
 export { freePort } from '../../src/local/private-redis.js';
@@ -48,6 +49,30 @@ export async function startRedis(): Promise<TestRedis> {
       for (const c of clients) c.disconnect();
       await server.kill();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A private redis-server for the calling test file: started before its tests, stopped after.
+ * Read `server` and `client` inside tests (they are set once beforeAll has run).
+ */
+export function redisForFile(): { readonly server: TestRedis; readonly client: Redis } {
+  let server: TestRedis | undefined;
+  let client: Redis | undefined;
+  beforeAll(async () => {
+    server = await startRedis();
+    client = server.client();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    get client() {
+      return client!;
     },
   };
 }

@@ -4,8 +4,7 @@
  * controller, the agent and the API use is exercised through the store's own functions; the
  * test reads raw keys only to check what the store promises about them.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Redis } from 'ioredis';
+import { describe, expect, test } from 'vitest';
 import { parseSweepConfig } from '../../src/config/parse-sweep-config.js';
 import { FINAL_RUN_STATES, RUN_STATES, type RunState } from '../../src/run-record.js';
 import { AgentSession } from '../../src/store/agent-session.js';
@@ -17,17 +16,9 @@ import { LeaderStore } from '../../src/store/leader-store.js';
 import type { RunEvent } from '../../src/store/run-events.js';
 import { createRun, getRun } from '../../src/store/run-store.js';
 import { createSweep, getSweep } from '../../src/store/sweep-store.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { redisForFile } from '../helpers/redis-server.js';
 
-let redis: TestRedis;
-let c: Redis;
-beforeAll(async () => {
-  redis = await startRedis();
-  c = redis.client();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = redisForFile();
 
 const SOURCE = `
 method: random
@@ -39,8 +30,8 @@ const policy: RequeuePolicy = { maxAttempts: 2, retryFailed: false, allowRequeue
 const started = { host: 'h', pid: 1, at: 1 };
 
 async function newSweep(): Promise<LeaderStore> {
-  const sweep = await createSweep(c, { config: parseSweepConfig(SOURCE), source: SOURCE });
-  const store = new LeaderStore(c, sweep.id);
+  const sweep = await createSweep(redis.client, { config: parseSweepConfig(SOURCE), source: SOURCE });
+  const store = new LeaderStore(redis.client, sweep.id);
   await store.ensureEventGroup();
   return store;
 }
@@ -62,12 +53,12 @@ function holderOf(store: LeaderStore, runId: string, attempt: number, token: str
 
 /** The per-state counts, the per-state sets and the run hashes tell the same story. */
 async function expectConsistent(sweepId: string): Promise<void> {
-  const ids = await c.zrange(keys.sweepRuns(sweepId), 0, -1);
-  const states = await Promise.all(ids.map((id) => c.hget(keys.run(id), 'state')));
-  const counts = await c.hgetall(keys.sweepCounts(sweepId));
+  const ids = await redis.client.zrange(keys.sweepRuns(sweepId), 0, -1);
+  const states = await Promise.all(ids.map((id) => redis.client.hget(keys.run(id), 'state')));
+  const counts = await redis.client.hgetall(keys.sweepCounts(sweepId));
   const inSets = new Set<string>();
   for (const state of RUN_STATES) {
-    const members = await c.zrange(keys.sweepStateRuns(sweepId, state), 0, -1);
+    const members = await redis.client.zrange(keys.sweepStateRuns(sweepId, state), 0, -1);
     const expected = ids.filter((_, i) => states[i] === state);
     expect(members.sort(), `runs in set ${state}`).toEqual(expected.sort());
     expect(Number(counts[state] ?? 0), `count of ${state}`).toBe(expected.length);
@@ -82,33 +73,33 @@ async function expectConsistent(sweepId: string): Promise<void> {
 /** Everything the store keeps about a run. */
 async function snapshot(runId: string): Promise<unknown> {
   return {
-    run: await c.hgetall(keys.run(runId)),
-    history: await c.lrange(keys.runHistory(runId), 0, -1),
-    attempts: await c.lrange(keys.runAttempts(runId), 0, -1),
-    output: await c.get(keys.runOutput(runId)),
+    run: await redis.client.hgetall(keys.run(runId)),
+    history: await redis.client.lrange(keys.runHistory(runId), 0, -1),
+    attempts: await redis.client.lrange(keys.runAttempts(runId), 0, -1),
+    output: await redis.client.get(keys.runOutput(runId)),
   };
 }
 
 /** Bring a fresh run to a final state through the operations that lead there. */
 async function runEndingIn(store: LeaderStore, state: RunState, x: number): Promise<{ runId: string; token: string }> {
-  const { runId, token } = await createRun(c, { sweepId: store.sweepId, config: { x }, reason: 'contract' });
+  const { runId, token } = await createRun(redis.client, { sweepId: store.sweepId, config: { x }, reason: 'contract' });
   if (state === 'canceled') {
     expect(await store.cancelPending(runId, 'sweep canceled')).toBe(true);
     return { runId, token };
   }
   const holder = holderOf(store, runId, 1, token);
-  expect(await claimAttempt(c, holder, 60_000, started)).toBe('ok');
-  await reportEvent(c, store.sweepId, { type: 'metrics', runId, attempt: 1, token, seq: 1, rows: [{ _step: 0, loss: x }] });
+  expect(await claimAttempt(redis.client, holder, 60_000, started)).toBe('ok');
+  await reportEvent(redis.client, store.sweepId, { type: 'metrics', runId, attempt: 1, token, seq: 1, rows: [{ _step: 0, loss: x }] });
   if (state === 'crashed') {
     await drain(store);
-    await c.del(keys.runLease(runId)); // the lease expired
+    await redis.client.del(keys.runLease(runId)); // the lease expired
     expect((await store.crashRun(runId, token, { maxAttempts: 1, allowRequeue: true })).result).toBe('crashed');
     return { runId, token };
   }
   const outcome = { finished: 'finished', failed: 'failed', stopped: 'stopped' }[state as 'finished' | 'failed' | 'stopped'] as 'finished' | 'failed' | 'stopped';
-  await finishAttempt(c, holder, { outcome, exitCode: outcome === 'finished' ? 0 : 1, signal: null, outputTail: 'bye\n', at: 2 });
+  await finishAttempt(redis.client, holder, { outcome, exitCode: outcome === 'finished' ? 0 : 1, signal: null, outputTail: 'bye\n', at: 2 });
   await drain(store);
-  expect((await getRun(c, runId)).state).toBe(state);
+  expect((await getRun(redis.client, runId)).state).toBe(state);
   return { runId, token };
 }
 
@@ -132,8 +123,8 @@ describe('store contract', () => {
       expect((await store.crashRun(runId, token, { maxAttempts: 9, allowRequeue: true })).result).toBe('skip');
       expect(await store.requestStop(runId, 'cancel', 'late')).toBe(false);
       expect(await store.cancelPending(runId, 'late')).toBe(false);
-      expect(await claimAttempt(c, holderOf(store, runId, 1, token, 'a9'), 1000, started)).toBe('stale');
-      expect((await createRun(c, { sweepId: store.sweepId, config: { x }, reason: 'again' })).result).toBe('exists');
+      expect(await claimAttempt(redis.client, holderOf(store, runId, 1, token, 'a9'), 1000, started)).toBe('stale');
+      expect((await createRun(redis.client, { sweepId: store.sweepId, config: { x }, reason: 'again' })).result).toBe('exists');
       expect(await snapshot(runId), `a ${state} run changed`).toEqual(before);
     }
     await expectConsistent(store.sweepId);
@@ -148,7 +139,7 @@ describe('store contract', () => {
     };
     const runs: Array<{ runId: string; attempt: number; token: string }> = [];
     for (let i = 0; i < 12; i++) {
-      const r = await createRun(c, { sweepId: store.sweepId, config: { x: i / 12 }, reason: 'contract' });
+      const r = await createRun(redis.client, { sweepId: store.sweepId, config: { x: i / 12 }, reason: 'contract' });
       runs.push({ runId: r.runId, attempt: 1, token: r.token });
     }
     for (let step = 0; step < 120; step++) {
@@ -156,14 +147,14 @@ describe('store contract', () => {
       const holder = holderOf(store, run.runId, run.attempt, run.token, `a${rand(3)}`);
       switch (rand(6)) {
         case 0:
-          await claimAttempt(c, holder, 60_000, started);
+          await claimAttempt(redis.client, holder, 60_000, started);
           break;
         case 1:
-          await reportEvent(c, store.sweepId, { type: 'metrics', runId: run.runId, attempt: run.attempt, token: run.token, seq: step, rows: [{ _step: step, loss: 1 }] });
+          await reportEvent(redis.client, store.sweepId, { type: 'metrics', runId: run.runId, attempt: run.attempt, token: run.token, seq: step, rows: [{ _step: step, loss: 1 }] });
           break;
         case 2: {
           const outcomes = ['finished', 'failed', 'stopped', 'preempted', 'lost', 'timeout'] as const;
-          await finishAttempt(c, holder, { outcome: outcomes[rand(outcomes.length)]!, exitCode: 1, signal: null, outputTail: '', at: step });
+          await finishAttempt(redis.client, holder, { outcome: outcomes[rand(outcomes.length)]!, exitCode: 1, signal: null, outputTail: '', at: step });
           break;
         }
         case 3:
@@ -174,7 +165,7 @@ describe('store contract', () => {
           break;
         default: {
           await drain(store);
-          await c.del(keys.runLease(run.runId));
+          await redis.client.del(keys.runLease(run.runId));
           const crashed = await store.crashRun(run.runId, run.token, { maxAttempts: 3, allowRequeue: true });
           if (crashed.result === 'requeued') Object.assign(run, { attempt: crashed.attempt, token: crashed.token });
         }
@@ -183,7 +174,7 @@ describe('store contract', () => {
         await drain(store);
         // Re-read the current attempt of every run (requeues by preempted/lost outcomes).
         for (const r of runs) {
-          const h = await c.hmget(keys.run(r.runId), 'attempt', 'token');
+          const h = await redis.client.hmget(keys.run(r.runId), 'attempt', 'token');
           Object.assign(r, { attempt: Number(h[0]), token: h[1]! });
         }
         await expectConsistent(store.sweepId);
@@ -191,69 +182,69 @@ describe('store contract', () => {
     }
     await drain(store);
     await expectConsistent(store.sweepId);
-    const counts = (await getSweep(c, store.sweepId)).counts;
+    const counts = (await getSweep(redis.client, store.sweepId)).counts;
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(12);
   });
 
   test('a stale attempt token is refused by every operation', async () => {
     const store = await newSweep();
-    const { runId, token: t1 } = await createRun(c, { sweepId: store.sweepId, config: { x: 0.5 }, reason: 'contract' });
+    const { runId, token: t1 } = await createRun(redis.client, { sweepId: store.sweepId, config: { x: 0.5 }, reason: 'contract' });
     const old = holderOf(store, runId, 1, t1);
-    expect(await claimAttempt(c, old, 60_000, started)).toBe('ok');
+    expect(await claimAttempt(redis.client, old, 60_000, started)).toBe('ok');
     await drain(store);
-    await c.del(keys.runLease(runId));
+    await redis.client.del(keys.runLease(runId));
     const requeued = await store.crashRun(runId, t1, { maxAttempts: 2, allowRequeue: true });
     expect(requeued.result).toBe('requeued');
     if (requeued.result !== 'requeued') return;
     const fresh = holderOf(store, runId, 2, requeued.token, 'a2');
-    expect(await claimAttempt(c, old, 60_000, started)).toBe('stale');
-    expect(await claimAttempt(c, fresh, 60_000, started)).toBe('ok');
-    expect((await renewLease(c, old, 60_000)).held).toBe(false);
-    const lease = await c.get(keys.runLease(runId));
-    await finishAttempt(c, old, { outcome: 'finished', exitCode: 0, signal: null, outputTail: '', at: 3 });
-    expect(await c.get(keys.runLease(runId)), 'a stale finish leaves the new lease alone').toBe(lease);
+    expect(await claimAttempt(redis.client, old, 60_000, started)).toBe('stale');
+    expect(await claimAttempt(redis.client, fresh, 60_000, started)).toBe('ok');
+    expect((await renewLease(redis.client, old, 60_000)).held).toBe(false);
+    const lease = await redis.client.get(keys.runLease(runId));
+    await finishAttempt(redis.client, old, { outcome: 'finished', exitCode: 0, signal: null, outputTail: '', at: 3 });
+    expect(await redis.client.get(keys.runLease(runId)), 'a stale finish leaves the new lease alone').toBe(lease);
     const statuses = await drain(store);
     expect(statuses).toEqual(['applied', 'stale']); // attempt 2 started; attempt 1's finished refused
     const stale = await store.applyEvents([{ type: 'metrics', runId, attempt: 1, token: t1, seq: 5, rows: [{ _step: 0, loss: 1 }] }], policy);
     expect(stale.map((r) => r.status)).toEqual(['stale']);
-    expect((await getRun(c, runId)).state).toBe('running');
-    expect((await getRun(c, runId)).attempt).toBe(2);
+    expect((await getRun(redis.client, runId)).state).toBe('running');
+    expect((await getRun(redis.client, runId)).attempt).toBe(2);
   });
 
   test('metrics are idempotent per seq: a report applied twice adds its rows once', async () => {
     const store = await newSweep();
-    const { runId, token } = await createRun(c, { sweepId: store.sweepId, config: { x: 0.25 }, reason: 'contract' });
-    expect(await claimAttempt(c, holderOf(store, runId, 1, token), 60_000, started)).toBe('ok');
+    const { runId, token } = await createRun(redis.client, { sweepId: store.sweepId, config: { x: 0.25 }, reason: 'contract' });
+    expect(await claimAttempt(redis.client, holderOf(store, runId, 1, token), 60_000, started)).toBe('ok');
     const report = (seq: number, step: number): RunEvent => ({ type: 'metrics', runId, attempt: 1, token, seq, rows: [{ _step: step, loss: step }] });
-    for (const e of [report(1, 0), report(2, 1), report(1, 0), report(2, 1), report(3, 2)]) await reportEvent(c, store.sweepId, e);
+    for (const e of [report(1, 0), report(2, 1), report(1, 0), report(2, 1), report(3, 2)]) await reportEvent(redis.client, store.sweepId, e);
     expect(await drain(store)).toEqual(['applied', 'applied', 'applied', 'duplicate', 'duplicate', 'applied']);
     expect((await store.applyEvents([report(3, 2)], policy))[0]!.status).toBe('duplicate');
-    expect((await getRun(c, runId)).history.map((r) => r._step)).toEqual([0, 1, 2]);
+    expect((await getRun(redis.client, runId)).history.map((r) => r._step)).toEqual([0, 1, 2]);
   });
 
   test('crashed is final: a lost run with no attempts left, or in an ended sweep, is never queued again', async () => {
     const store = await newSweep();
-    const { runId, token } = await createRun(c, { sweepId: store.sweepId, config: { x: 0.75 }, reason: 'contract' });
-    expect(await claimAttempt(c, holderOf(store, runId, 1, token), 60_000, started)).toBe('ok');
-    await finishAttempt(c, holderOf(store, runId, 1, token), { outcome: 'lost', exitCode: null, signal: 'SIGKILL', outputTail: '', at: 2 });
+    const { runId, token } = await createRun(redis.client, { sweepId: store.sweepId, config: { x: 0.75 }, reason: 'contract' });
+    expect(await claimAttempt(redis.client, holderOf(store, runId, 1, token), 60_000, started)).toBe('ok');
+    await finishAttempt(redis.client, holderOf(store, runId, 1, token), { outcome: 'lost', exitCode: null, signal: 'SIGKILL', outputTail: '', at: 2 });
     await drain(store, { ...policy, allowRequeue: false });
-    const run = await getRun(c, runId);
+    const run = await getRun(redis.client, runId);
     expect(run.state).toBe('crashed');
     expect(run.attempt).toBe(1);
-    expect(await c.zscore(keys.sweepStateRuns(store.sweepId, 'pending'), runId)).toBeNull();
+    expect(await redis.client.zscore(keys.sweepStateRuns(store.sweepId, 'pending'), runId)).toBeNull();
   });
 
   test('an event read through the consumer group comes back until it is acknowledged', async () => {
     const store = await newSweep();
-    const { runId, token } = await createRun(c, { sweepId: store.sweepId, config: { x: 0.9 }, reason: 'contract' });
-    expect(await claimAttempt(c, holderOf(store, runId, 1, token), 60_000, started)).toBe('ok');
-    await c.xadd(keys.sweepEvents(store.sweepId), '*', 'type', 'garbage');
+    const { runId, token } = await createRun(redis.client, { sweepId: store.sweepId, config: { x: 0.9 }, reason: 'contract' });
+    expect(await claimAttempt(redis.client, holderOf(store, runId, 1, token), 60_000, started)).toBe('ok');
+    await redis.client.xadd(keys.sweepEvents(store.sweepId), '*', 'type', 'garbage');
     const first = await store.readEvents(false, 10);
     expect(first.ids).toHaveLength(2);
     expect(first.events.map((e) => e.type)).toEqual(['started']);
     expect(first.malformed).toEqual([first.ids[1]]);
     // A new leader (same group) reads the backlog first: the same entries.
-    const again = new LeaderStore(c, store.sweepId);
+    const again = new LeaderStore(redis.client, store.sweepId);
     expect((await again.readEvents(true, 10)).ids).toEqual(first.ids);
     await again.settleEvents(first.ids, true, []);
     expect((await again.readEvents(true, 10)).ids).toEqual([]);
@@ -262,47 +253,47 @@ describe('store contract', () => {
 
   test('scripts are loaded once and survive SCRIPT FLUSH (EVALSHA with the NOSCRIPT fallback)', async () => {
     const store = await newSweep();
-    await c.script('FLUSH');
+    await redis.client.script('FLUSH');
     const [created] = await store.createRuns([{ config: { x: 0.3 }, reason: 'after flush' }], undefined);
     expect(created!.result).toBe('created');
-    await c.script('FLUSH');
-    expect(await claimAttempt(c, holderOf(store, created!.runId, 1, created!.token), 60_000, started)).toBe('ok');
-    await c.script('FLUSH');
+    await redis.client.script('FLUSH');
+    expect(await claimAttempt(redis.client, holderOf(store, created!.runId, 1, created!.token), 60_000, started)).toBe('ok');
+    await redis.client.script('FLUSH');
     expect(await drain(store)).toEqual(['applied']);
-    await c.script('FLUSH');
+    await redis.client.script('FLUSH');
     expect(await store.requestStops([{ runId: created!.runId, reason: 'rule' }], 'stop')).toEqual([true]);
-    expect(await renewLease(c, holderOf(store, created!.runId, 1, created!.token), 60_000)).toEqual({ held: true, stop: 'stop' });
+    expect(await renewLease(redis.client, holderOf(store, created!.runId, 1, created!.token), 60_000)).toEqual({ held: true, stop: 'stop' });
   });
 
   test('leases: gone leases are reported, a finished attempt leaves a marker that is not gone', async () => {
     const store = await newSweep();
-    const a = await createRun(c, { sweepId: store.sweepId, config: { x: 0.11 }, reason: 'contract' });
-    const b = await createRun(c, { sweepId: store.sweepId, config: { x: 0.12 }, reason: 'contract' });
-    expect(await claimAttempt(c, holderOf(store, a.runId, 1, a.token), 60_000, started)).toBe('ok');
-    expect(await claimAttempt(c, holderOf(store, b.runId, 1, b.token), 60_000, started)).toBe('ok');
-    await finishAttempt(c, holderOf(store, b.runId, 1, b.token), { outcome: 'finished', exitCode: 0, signal: null, outputTail: '', at: 2 });
-    await c.del(keys.runLease(a.runId));
+    const a = await createRun(redis.client, { sweepId: store.sweepId, config: { x: 0.11 }, reason: 'contract' });
+    const b = await createRun(redis.client, { sweepId: store.sweepId, config: { x: 0.12 }, reason: 'contract' });
+    expect(await claimAttempt(redis.client, holderOf(store, a.runId, 1, a.token), 60_000, started)).toBe('ok');
+    expect(await claimAttempt(redis.client, holderOf(store, b.runId, 1, b.token), 60_000, started)).toBe('ok');
+    await finishAttempt(redis.client, holderOf(store, b.runId, 1, b.token), { outcome: 'finished', exitCode: 0, signal: null, outputTail: '', at: 2 });
+    await redis.client.del(keys.runLease(a.runId));
     expect(await store.leasesGone([a.runId, b.runId])).toEqual([true, false]);
-    await publishRunOutput(c, a.runId, 'tail\n');
-    expect((await getRun(c, a.runId)).output).toBe('tail\n');
+    await publishRunOutput(redis.client, a.runId, 'tail\n');
+    expect((await getRun(redis.client, a.runId)).output).toBe('tail\n');
   });
 
   test('an agent session writes what listAgents reads', async () => {
     const store = await newSweep();
-    const session = new AgentSession(c, 'agent-contract', store.sweepId);
+    const session = new AgentSession(redis.client, 'agent-contract', store.sweepId);
     expect(await session.sweepExists()).toBe(true);
-    expect(await new AgentSession(c, 'x', 'snope').sweepExists()).toBe(false);
+    expect(await new AgentSession(redis.client, 'x', 'snope').sweepExists()).toBe(false);
     await session.register({ host: 'box', pid: 42, slots: ['gpu0', 'gpu1'] }, 1000);
-    const { runId } = await createRun(c, { sweepId: store.sweepId, config: { x: 0.6 }, reason: 'contract' });
+    const { runId } = await createRun(redis.client, { sweepId: store.sweepId, config: { x: 0.6 }, reason: 'contract' });
     await store.requestStop(runId, 'stop', 'rule');
     const beat = await session.beat({ busy: { gpu0: runId }, state: 'busy' }, [runId], 2000);
     expect(beat.sweepState).toBe('running');
     expect([...beat.stops]).toEqual([[runId, 'stop']]);
-    const [agent] = (await listAgents(c)).filter((a) => a.id === 'agent-contract');
+    const [agent] = (await listAgents(redis.client)).filter((a) => a.id === 'agent-contract');
     expect(agent).toEqual({ id: 'agent-contract', host: 'box', pid: 42, sweepId: store.sweepId, slots: ['gpu0', 'gpu1'], busy: { gpu0: runId }, startedAt: 1000, lastSeen: 2000, state: 'busy' });
     await session.deregister(3000);
-    const [gone] = (await listAgents(c)).filter((a) => a.id === 'agent-contract');
+    const [gone] = (await listAgents(redis.client)).filter((a) => a.id === 'agent-contract');
     expect(gone).toMatchObject({ state: 'exited', busy: {}, lastSeen: 3000 });
-    expect(await c.pttl(keys.agent('agent-contract'))).toBeGreaterThan(0);
+    expect(await redis.client.pttl(keys.agent('agent-contract'))).toBeGreaterThan(0);
   });
 });

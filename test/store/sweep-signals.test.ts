@@ -1,31 +1,22 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Redis } from 'ioredis';
+import { expect, test } from 'vitest';
 import { AgentSession } from '../../src/store/agent-session.js';
 import { controllerWakeMessage, subscribeAgentSignals, subscribeControllerWakes, signalAgent, wakeController, type AgentSignal } from '../../src/store/sweep-signals.js';
 import { keys } from '../../src/store/keys.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { redisForFile } from '../helpers/redis-server.js';
 
-let redis: TestRedis;
-let c: Redis;
-beforeAll(async () => {
-  redis = await startRedis();
-  c = redis.client();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = redisForFile();
 
 test('every controller wake has one shape, whoever sends it, and reaches a subscribed controller', async () => {
   expect(JSON.parse(controllerWakeMessage('slot', 's1', 'a1'))).toEqual({ type: 'wake', reason: 'slot', sweepId: 's1', agentId: 'a1' });
   expect(JSON.parse(controllerWakeMessage('sweep', 's1'))).toEqual({ type: 'wake', reason: 'sweep', sweepId: 's1' });
   const seen: string[] = [];
-  const spy = redis.client();
+  const spy = redis.server.client();
   await spy.subscribe(keys.controllerChannel());
   spy.on('message', (_ch: string, m: string) => seen.push(m));
   let woken = 0;
-  const sub = await subscribeControllerWakes(c, () => woken++);
-  await wakeController(c, 'sweep', 's1');
-  const session = new AgentSession(c, 'a1', 's1');
+  const sub = await subscribeControllerWakes(redis.client, () => woken++);
+  await wakeController(redis.client, 'sweep', 's1');
+  const session = new AgentSession(redis.client, 'a1', 's1');
   await session.register({ host: 'h', pid: 1, slots: ['gpu0'] });
   await session.slotFreed({ busy: {}, state: 'idle' });
   await session.deregister();
@@ -41,14 +32,14 @@ test('every controller wake has one shape, whoever sends it, and reaches a subsc
 });
 
 test('agent signals arrive parsed; a message that is not a signal is reported, not obeyed', async () => {
-  const sub = redis.client();
+  const sub = redis.server.client();
   const signals: AgentSignal[] = [];
   const bad: string[] = [];
   await subscribeAgentSignals(sub, 'a2', (s) => signals.push(s), (text, why) => bad.push(`${why}: ${text}`));
-  await signalAgent(c, 'a2', { type: 'stop', runId: 'r1' });
-  await c.publish(keys.agentChannel('a2'), 'not json');
-  await c.publish(keys.agentChannel('a2'), JSON.stringify({ type: 'explode' }));
-  await signalAgent(c, 'a2', { type: 'wake' });
+  await signalAgent(redis.client, 'a2', { type: 'stop', runId: 'r1' });
+  await redis.client.publish(keys.agentChannel('a2'), 'not json');
+  await redis.client.publish(keys.agentChannel('a2'), JSON.stringify({ type: 'explode' }));
+  await signalAgent(redis.client, 'a2', { type: 'wake' });
   for (let i = 0; i < 100 && signals.length + bad.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
   expect(signals).toEqual([{ type: 'stop', runId: 'r1' }, { type: 'wake' }]);
   expect(bad).toEqual(['not JSON: not json', 'of unknown type: {"type":"explode"}']);
