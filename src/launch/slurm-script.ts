@@ -1,12 +1,13 @@
 /**
  * `hypersweep slurm`: an sbatch script that starts a sweep's agents as a Slurm job array. Pure.
  *
- * - One array task per agent (`--array=0-(N-1)`), each `hypersweep agent SWEEP` exec'd as the
- *   batch shell itself, so the signals Slurm sends the batch step reach the agent.
+ * - One array task per agent (`--array=0-(N-1)`), each `hypersweep agent SWEEP` run as job step 0
+ *   (srun), so `scancel --signal=TERM JOB_TASK` reaches it; the batch shell passes the signals
+ *   sent to it (`--signal=B:...`, `scancel --batch`) on to that step.
  * - `--gres=gpu:G` (none when G is 0). Slurm sets CUDA_VISIBLE_DEVICES to the GPUs it granted; the
  *   agent uses exactly those (worker/slot-plan.ts).
  * - `--signal=B:TERM@S` with S = the agent's grace + a margin: near its time limit (or when
- *   `scancel --batch --signal=TERM` asks) the agent stops its runs, reports them `preempted`, and
+ *   `scancel --signal=TERM` asks) the agent stops its runs, reports them `preempted`, and
  *   the controller queues them again for another agent. `--requeue`: a task Slurm preempts or
  *   loses with its node is queued again instead of failing.
  * - The Redis URL is read from the environment the job inherits from `sbatch` (REDIS_URL, which
@@ -82,12 +83,24 @@ export function slurmScript(o: SlurmScriptOptions): string {
   if (agentArgs.some((a) => /^--redis(=|$)/.test(a))) throw launchError('--agent-args may not carry --redis: the URL comes from REDIS_URL in the environment, never from the script');
   const hypersweep = (o.hypersweep ?? 'hypersweep').split(/\s+/).filter(Boolean);
   if (hypersweep.length === 0) throw launchError('--hypersweep: expected a command, e.g. hypersweep or "npx hypersweep"');
+  const agent = [...hypersweep, 'agent', sweepId, '--grace-sec', String(graceSec), ...agentArgs].map(shellQuote).join(' ');
   lines.push(
     '',
-    'set -euo pipefail',
-    ': "${REDIS_URL:?export REDIS_URL (redis://:PASSWORD@host:6379) before sbatch: the agents read it from the environment}"',
+    'set -uo pipefail',
+    'if [ -z "${REDIS_URL:-}" ]; then echo "REDIS_URL is not set: export REDIS_URL=redis://:PASSWORD@host:6379 before sbatch (the agents read it from the environment)" >&2; exit 1; fi',
     'echo "hypersweep agent ${SLURM_ARRAY_JOB_ID:-?}_${SLURM_ARRAY_TASK_ID:-?} on $(hostname): CUDA_VISIBLE_DEVICES=${CUDA_VISIBLE_DEVICES-unset}" >&2',
-    `exec ${[...hypersweep, 'agent', sweepId, '--grace-sec', String(graceSec), ...agentArgs].map(shellQuote).join(' ')}`,
+    '# The agent runs as job step 0, so `scancel --signal=TERM JOB_TASK` reaches it. Slurm\'s warning',
+    '# signal (--signal=B:TERM@...) and `scancel --batch --signal=TERM` reach this shell instead: it',
+    '# passes them on to the step as one SIGTERM (the agent preempts its runs; a second would kill them).',
+    'agent=',
+    'trap \'scancel --signal=TERM "${SLURM_JOB_ID:-none}.0" 2>/dev/null || { [ -z "$agent" ] || kill -TERM "$agent"; }\' TERM',
+    `srun --ntasks=1 ${agent} &`,
+    'agent=$!',
+    'while :; do',
+    '  wait "$agent"; status=$?',
+    '  kill -0 "$agent" 2>/dev/null || break',
+    'done',
+    'exit "$status"',
     '',
   );
   return lines.join('\n');

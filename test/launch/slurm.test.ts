@@ -4,7 +4,7 @@
  * `scancel --batch --signal=TERM` on one task makes its run come back as attempt 2 and finish on
  * another agent; nothing is left running. Skipped, saying why, without root or slurm-wlm.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -51,7 +51,7 @@ describe('the sbatch script', () => {
       '#SBATCH --constraint=a100',
     ]);
     expect(signalLeadSec(30)).toBe(60);
-    expect(script).toMatch(/\nexec hypersweep agent sw-1 --grace-sec 30 --lease-ms 30000\n$/);
+    expect(script).toMatch(/\nsrun --ntasks=1 hypersweep agent sw-1 --grace-sec 30 --lease-ms 30000 &\n/);
     // sbatch reads directives only up to the first command: all of them come before it.
     const lines = script.split('\n');
     const firstCommand = lines.findIndex((l) => l !== '' && !l.startsWith('#'));
@@ -59,18 +59,31 @@ describe('the sbatch script', () => {
     execFileSync('bash', ['-n'], { input: script });
   });
 
-  test('the agent needs REDIS_URL from the environment: the script refuses to start without it', () => {
-    const cpu = slurmScript({ sweepId: 'sw-1', jobs: 1, gpusPerJob: 0, hypersweep: 'true' });
-    expect(cpu).not.toMatch(/--gres/);
-    const env = { PATH: process.env.PATH };
-    let stderr = '';
+  test('outside Slurm the script runs as written: it refuses to start without REDIS_URL, passes on the exit status, and hands one SIGTERM to the agent', async () => {
+    const tmp = scratch();
     try {
-      execFileSync('bash', ['-c', cpu], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (err) {
-      stderr = String((err as { stderr: Buffer }).stderr);
+      // srun stand-in: runs its command (after --ntasks=1) in the foreground of a child process.
+      tmp.file('bin/srun', '#!/bin/sh\nshift\nexec "$@"\n', true);
+      const agent = tmp.file('agent.sh', `#!/bin/sh\n[ "$MODE" = exit3 ] && exit 3\ntrap 'echo TERM >> ${tmp.dir}/signals; exit 0' TERM\necho "$@" > ${tmp.dir}/args\nwhile :; do sleep 0.05; done\n`, true);
+      const cpu = slurmScript({ sweepId: 'sw-1', jobs: 1, gpusPerJob: 0, hypersweep: agent });
+      expect(cpu).not.toMatch(/--gres/);
+      const env = { PATH: `${tmp.dir}/bin:/usr/bin:/bin` };
+      const noUrl = spawnSync('bash', ['-c', cpu], { env, encoding: 'utf8' });
+      expect(noUrl.status).toBe(1);
+      expect(noUrl.stderr).toMatch(/REDIS_URL is not set: export REDIS_URL=redis:\/\/:PASSWORD@host:6379 before sbatch/);
+      expect(spawnSync('bash', ['-c', cpu], { env: { ...env, REDIS_URL: 'redis://x', MODE: 'exit3' } }).status).toBe(3);
+      const shell = spawn('bash', ['-c', cpu], { env: { ...env, REDIS_URL: 'redis://x' }, stdio: 'ignore' });
+      const exited = new Promise<number | null>((r) => shell.once('exit', (code) => r(code)));
+      // The agent has started (and with it, the shell's trap) once it has written its arguments.
+      await waitFor('the agent to start', () => existsSync(join(tmp.dir, 'args')) && readFileSync(join(tmp.dir, 'args'), 'utf8').endsWith('\n'));
+      expect(readFileSync(join(tmp.dir, 'args'), 'utf8').trim()).toBe('agent sw-1 --grace-sec 30');
+      shell.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(readFileSync(join(tmp.dir, 'signals'), 'utf8')).toBe('TERM\n');
+    } finally {
+      for (const p of processesMentioning(tmp.dir)) process.kill(p.pid, 'SIGKILL');
+      tmp.remove();
     }
-    expect(stderr).toMatch(/REDIS_URL: export REDIS_URL/);
-    execFileSync('bash', ['-c', cpu], { env: { ...env, REDIS_URL: 'redis://x' }, stdio: 'ignore' });
   });
 
   test.each([
@@ -143,7 +156,7 @@ x = [a for a in sys.argv if a.startswith("--x=")][0][4:]
 attempt = os.environ["HYPERSWEEP_ATTEMPT"]
 task = os.environ.get("SLURM_ARRAY_JOB_ID", "?") + "_" + os.environ.get("SLURM_ARRAY_TASK_ID", "?")
 open(os.path.join(os.environ["SCRATCH"], "run-%s-%s" % (x, attempt)), "w").write(task)
-if x == "0" and attempt == "1":
+if x in ("0", "1") and attempt == "1":
     while True: time.sleep(0.05)  # until its agent is told to stop
 time.sleep(0.3)
 print('@hypersweep {"loss": %s}' % x)
@@ -165,23 +178,33 @@ print('@hypersweep {"loss": %s}' % x)
 
     const logs = () => readdirSync(tmp!.dir).filter((f) => f.startsWith('agent-')).map((f) => `--- ${f}\n${readFileSync(join(tmp!.dir, f), 'utf8')}`).join('\n');
     try {
-      const held = join(tmp.dir, 'run-0-1');
-      await waitFor('run x=0 to start on an array task', () => existsSync(held), 120_000, 100);
-      const task = readFileSync(held, 'utf8');
-      expect(task).toMatch(new RegExp(`^${jobId}_[0-2]$`));
-      await cluster.run('scancel', ['--batch', '--signal=TERM', task]);
+      // x=0 and x=1 hold their agents until told to stop: TERM to one task as `scancel --signal=TERM`
+      // (the job step), to the other with --batch (the batch shell passes it on).
+      const tasks: string[] = [];
+      for (const [x, how] of [['0', []], ['1', ['--batch']]] as const) {
+        const held = join(tmp.dir, `run-${x}-1`);
+        await waitFor(`run x=${x} to start on an array task`, () => existsSync(held), 120_000, 100);
+        const task = readFileSync(held, 'utf8');
+        expect(task).toMatch(new RegExp(`^${jobId}_[0-2]$`));
+        await cluster.run('scancel', [...how, '--signal=TERM', task]);
+        tasks.push(task);
+      }
+      expect(new Set(tasks).size).toBe(2);
 
       await waitFor('the sweep to finish', async () => ((await (await fetch(`${server!.url}/api/sweeps/${sweepId}`)).json()) as { state: string }).state === 'finished', 120_000, 200);
       const events = await readEvents(redis.client(), sweepId);
       const finished = events.filter((e): e is FinishedEvent => e.type === 'finished');
       const started = events.filter((e): e is StartedEvent => e.type === 'started');
-      const runOfX0 = started.find((e) => e.attempt === 1 && existsSync(held) && finished.some((f) => f.runId === e.runId && f.attempt === 1 && f.outcome === 'preempted'));
-      expect(runOfX0).toBeDefined();
-      const second = finished.find((f) => f.runId === runOfX0!.runId && f.attempt === 2);
-      expect(second?.outcome).toBe('finished');
-      const secondStart = started.find((e) => e.runId === runOfX0!.runId && e.attempt === 2)!;
-      expect(secondStart.agentId).not.toBe(runOfX0!.agentId);
-      expect(readFileSync(join(tmp.dir, 'run-0-2'), 'utf8')).not.toBe(task);
+      const preempted = finished.filter((f) => f.attempt === 1 && f.outcome === 'preempted');
+      expect(preempted).toHaveLength(2);
+      for (const p of preempted) {
+        const first = started.find((e) => e.runId === p.runId && e.attempt === 1)!;
+        const second = started.find((e) => e.runId === p.runId && e.attempt === 2)!;
+        expect(finished.find((f) => f.runId === p.runId && f.attempt === 2)?.outcome).toBe('finished');
+        expect(second.agentId).not.toBe(first.agentId);
+      }
+      for (const x of ['0', '1']) expect(tasks).not.toContain(readFileSync(join(tmp.dir, `run-${x}-2`), 'utf8'));
+      expect(tasks[0]).not.toBe(tasks[1]);
       expect(finished.filter((f) => f.outcome === 'finished')).toHaveLength(6);
       expect(new Set(started.map((e) => e.agentId)).size).toBeGreaterThanOrEqual(2);
 
