@@ -8,9 +8,13 @@ export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'BAD_REQUEST'
   | 'UNAUTHORIZED'
+  /** A cross-site request or a Host this server does not answer to (src/api/cross-site-guard.ts). */
+  | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
+  /** A state-changing request without a JSON or YAML content type. */
+  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'COMMAND_INVALID'
   | 'REDIS_UNAVAILABLE'
   /** The CLI cannot reach the hypersweep server. */

@@ -36,7 +36,8 @@ export async function api(path, { method = 'GET', body, signal } = {}) {
   const headers = { Accept: 'application/json' };
   const token = getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // The server refuses a POST without a JSON or YAML type (its cross-site guard), a bodiless one too.
+  if (body !== undefined || method !== 'GET') headers['Content-Type'] = 'application/json';
   let res;
   try {
     res = await fetch(`api/${path.replace(/^\//, '')}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, cache: 'no-store' });

@@ -9,6 +9,7 @@ import { h, replaceChildren } from './dom.js';
 import { mountSweeps } from './pages/sweeps.js';
 import { mountSweep } from './pages/sweep.js';
 import { mountRun } from './pages/run.js';
+import { takeTokenFromFragment } from './token-fragment.js';
 
 const main = document.getElementById('main');
 const crumbs = document.getElementById('crumbs');
@@ -47,6 +48,7 @@ function route() {
 }
 
 function render() {
+  takeTokenFromFragment();
   if (current) current.unmount();
   current = null;
   askingToken = false;

@@ -7,6 +7,7 @@
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import { bearerAuth } from './bearer-auth.js';
+import { crossSiteGuard, type CrossSiteOptions } from './cross-site-guard.js';
 import { curveRoutes } from './curve-routes.js';
 import { dashboardRouter } from './dashboard.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
@@ -17,7 +18,7 @@ import { healthRoutes, serverRoutes } from './server-routes.js';
 import { ServerMetrics } from './server-metrics.js';
 import { sweepRoutes } from './sweep-routes.js';
 
-export interface AppOptions {
+export interface AppOptions extends CrossSiteOptions {
   redis: Redis;
   /** Bearer token required on /api/*; unset: no auth (loopback only, startServer enforces it). */
   token?: string;
@@ -36,6 +37,7 @@ export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('json spaces', 0);
+  app.use(crossSiteGuard(options));
   healthRoutes(app, redis, options.metrics ?? new ServerMetrics());
 
   const api = express.Router();

@@ -5,7 +5,7 @@ import { HypersweepError, NotFoundError } from '../errors.js';
 import { RUN_STATES, type RunState } from '../run-record.js';
 import { getRun, listRuns, RUN_SORTS, runSweepId, type RunDetail, type RunSort } from '../store/run-store.js';
 import { getSweepConfig } from '../store/sweep-store.js';
-import { intParam, one } from './query-params.js';
+import { cursorParam, intParam, one } from './query-params.js';
 
 export function runRoutes(api: Router, redis: Redis): void {
   api.get('/sweeps/:id/runs', async (req, res) => {
@@ -22,7 +22,7 @@ export function runRoutes(api: Router, redis: Redis): void {
       states: states as RunState[] | undefined,
       sort: sort as RunSort,
       limit: intParam(req.query.limit, 'limit') ?? 100,
-      cursor: one(req.query.cursor, 'cursor') || undefined,
+      cursor: cursorParam(req.query.cursor),
       goal: config.metric?.goal,
     });
     res.json(page);

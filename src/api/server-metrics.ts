@@ -5,20 +5,21 @@
 import type { Redis } from 'ioredis';
 import { RUN_STATES } from '../run-record.js';
 import { ControllerMetrics, LATENCY_BUCKETS } from '../controller/controller-metrics.js';
-import { listSweeps, SWEEP_STATES } from '../store/sweep-store.js';
+import { readSweepGauges } from '../store/sweep-gauges.js';
+import { SWEEP_STATES } from '../store/sweep-store.js';
 
 /** The controller's counters, rendered with gauges read from Redis. */
 export class ServerMetrics extends ControllerMetrics {
   async render(redis: Redis): Promise<string> {
-    const sweeps = await listSweeps(redis);
+    const gauges = await readSweepGauges(redis);
     const lines: string[] = [];
     const gauge = (name: string, help: string, type: 'gauge' | 'counter' | 'histogram'): void => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     };
     gauge('hypersweep_sweeps', 'Sweeps by state.', 'gauge');
-    for (const state of SWEEP_STATES) lines.push(`hypersweep_sweeps{state="${state}"} ${sweeps.filter((s) => s.state === state).length}`);
+    for (const state of SWEEP_STATES) lines.push(`hypersweep_sweeps{state="${state}"} ${gauges.sweeps[state]}`);
     gauge('hypersweep_runs', 'Runs by state, over every sweep.', 'gauge');
-    for (const state of RUN_STATES) lines.push(`hypersweep_runs{state="${state}"} ${sweeps.reduce((n, s) => n + s.counts[state], 0)}`);
+    for (const state of RUN_STATES) lines.push(`hypersweep_runs{state="${state}"} ${gauges.runs[state]}`);
     const counter = (name: string, help: string, value: number): void => {
       gauge(name, help, 'counter');
       lines.push(`${name} ${value}`);

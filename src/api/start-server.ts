@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { Controller, type ControllerOptions } from '../controller/controller.js';
 import { HypersweepError } from '../errors.js';
+import { isLoopbackHost, unauthenticatedRedisWarning } from '../store/redis-trust.js';
 import { createApp } from './create-app.js';
 import { ServerMetrics } from './server-metrics.js';
 
@@ -26,6 +27,8 @@ export interface StartServerOptions {
   controllerOptions?: Omit<ControllerOptions, 'redis' | 'metrics'>;
   /** @defaultValue console.error */
   log?: (message: string) => void;
+  /** More host names the API answers to besides its bind address and IP literals (cross-site-guard.ts). @defaultValue [] */
+  allowHosts?: string[];
 }
 
 export interface RunningServer {
@@ -34,11 +37,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Whether a host name or address only accepts connections from this machine. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
-}
+export { isLoopbackHost } from '../store/redis-trust.js';
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
@@ -48,6 +47,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   if (!options.token && !isLoopbackHost(host)) {
     throw new HypersweepError('BAD_REQUEST', `refusing to listen on ${host} without a token: creating a sweep runs its command on every agent; set HYPERSWEEP_TOKEN or pass --token`);
   }
+  const redisWarning = unauthenticatedRedisWarning(redisUrl);
+  if (redisWarning) log(`warning: ${redisWarning}`);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   let lastError: Error | undefined;
   redis.on('error', (err: Error) => {
@@ -67,7 +68,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   apiRedis.on('error', () => {});
   const metrics = new ServerMetrics();
   const controller = options.controller === false ? undefined : new Controller({ ...options.controllerOptions, redis, metrics, log });
-  const app = createApp({ redis: apiRedis, metrics, log, redisUrl, ...(options.token ? { token: options.token } : {}) });
+  const app = createApp({ redis: apiRedis, metrics, log, redisUrl, bindHost: host, allowHosts: options.allowHosts ?? [], ...(options.token ? { token: options.token } : {}) });
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {

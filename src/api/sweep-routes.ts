@@ -5,11 +5,12 @@ import { parseSweepConfig } from '../config/parse-sweep-config.js';
 import { HypersweepError, NotFoundError } from '../errors.js';
 import { paretoMembers } from '../metrics/objective-points.js';
 import { readRunRecords } from '../store/run-records.js';
+import { STATE_CHANGING_TYPES } from './cross-site-guard.js';
 import { wakeController, wakeSweep } from '../store/sweep-signals.js';
 import { bestRun, createSweep, getSweep, getSweepConfig, getSweepSummary, listSweeps, setSweepState, SWEEP_TRANSITIONS } from '../store/sweep-store.js';
 
-/** Content types POST /api/sweeps reads as the sweep file text. */
-const SWEEP_TYPES = ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/x-yaml', 'text/plain', 'application/json'];
+/** Content types POST /api/sweeps reads as the sweep file text (never text/plain: cross-site-guard.ts). */
+const SWEEP_TYPES = STATE_CHANGING_TYPES as string[];
 /** Request body limit. */
 const BODY_LIMIT = '1mb';
 

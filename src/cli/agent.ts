@@ -9,6 +9,7 @@ import { delimiter, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { Redis } from 'ioredis';
 import { getSweepConfig } from '../store/sweep-store.js';
+import { unauthenticatedRedisWarning } from '../store/redis-trust.js';
 import { Agent } from '../../worker/agent.js';
 import { createAgentLog } from '../../worker/agent-log.js';
 import { parseGpuList, queryGpus } from '../../worker/gpu-slots.js';
@@ -97,6 +98,8 @@ export function register(program: Command): void {
     .option('--stay', 'keep running when the sweep is finished or canceled', false)
     .action(async (sweepId: string, opts: AgentCliOptions) => {
       const log = createAgentLog();
+      const redisWarning = unauthenticatedRedisWarning(opts.redis);
+      if (redisWarning) log.warn(redisWarning);
       if (opts.gpus && opts.slots !== undefined) throw new InvalidArgumentError('give --gpus or --slots, not both');
       const detected = opts.slots === undefined ? await queryGpus() : { gpus: [] };
       if ('problem' in detected && detected.problem) log.info(`${detected.problem}: no GPU`);

@@ -40,7 +40,8 @@ export class ApiClient {
   async request<T>(method: string, path: string, body?: string, contentType?: string): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (body !== undefined && contentType) headers['content-type'] = contentType;
+    // The server refuses state-changing requests without a JSON or YAML type (cross-site guard), bodiless ones too.
+    if (method !== 'GET' && method !== 'HEAD') headers['content-type'] = contentType ?? 'application/json';
     let res: Response;
     try {
       res = await fetch(`${this.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });

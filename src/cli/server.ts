@@ -17,18 +17,20 @@ export function register(program: Command): void {
     .option('--host <host>', 'address to bind (a non-loopback address needs a token)', '127.0.0.1')
     .option('--redis <url>', 'Redis URL (env REDIS_URL, default redis://127.0.0.1:6379)')
     .option('--token <token>', 'bearer token required on /api (env HYPERSWEEP_TOKEN)')
+    .option('--allow-host <name>', 'a host name the API answers to besides IP addresses and localhost (repeat for more)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--lease-check-ms <ms>', 'how often running runs\' leases are checked', int, 1000)
     .option('--leader-ttl-ms <ms>', 'TTL of the per-sweep leader lock', int, 5000)
     .option('--poll-ms <ms>', 'idle time between control rounds', int, 200)
     .option('--agent-live-ms <ms>', 'an agent counts as live when seen within this', int, 15_000)
     .option('--requeue-margin-ms <ms>', "how long a run's lease must have been gone before the run is queued again", int, 2000)
-    .action(async (opts: { port: number; host: string; redis?: string; token?: string; leaseCheckMs: number; leaderTtlMs: number; pollMs: number; agentLiveMs: number; requeueMarginMs: number }) => {
+    .action(async (opts: { port: number; host: string; redis?: string; token?: string; allowHost: string[]; leaseCheckMs: number; leaderTtlMs: number; pollMs: number; agentLiveMs: number; requeueMarginMs: number }) => {
       const redisUrl = opts.redis ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
       const token = opts.token ?? process.env.HYPERSWEEP_TOKEN ?? undefined;
       const server = await startServer({
         port: opts.port,
         host: opts.host,
         redisUrl,
+        allowHosts: opts.allowHost,
         ...(token ? { token } : {}),
         controllerOptions: { leaseCheckMs: opts.leaseCheckMs, leaderTtlMs: opts.leaderTtlMs, pollMs: opts.pollMs, agentLiveMs: opts.agentLiveMs, requeueMarginMs: opts.requeueMarginMs },
       });

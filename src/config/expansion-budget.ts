@@ -28,6 +28,37 @@ class BudgetExceeded {
 
 const LEAF: Cost = { size: 1, aliases: 0, height: 0 };
 
+/**
+ * The deepest `[`/`{` nesting of the text, quotes and comments skipped: a linear scan that lets
+ * a deeply nested flow collection be refused before the yaml parser spends time on it.
+ * Brackets in plain or block scalars count too, so it can only overstate the depth. Stops at the
+ * first bracket deeper than `limit` (its offset is returned).
+ */
+export function flowDepth(text: string, limit = Infinity): { depth: number; offset: number } {
+  let depth = 0;
+  let max = 0;
+  let offset = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"' || ch === "'") {
+      const prev = i > 0 ? text[i - 1]! : ' ';
+      if (!/[\s[{,:]/.test(prev)) continue; // an apostrophe inside a word
+      for (i++; i < text.length && text[i] !== ch && text[i] !== '\n'; i++) if (ch === '"' && text[i] === '\\') i++;
+    } else if (ch === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (ch === '[' || ch === '{') {
+      if (++depth > max) {
+        max = depth;
+        offset = i;
+        if (depth > limit) break;
+      }
+    } else if ((ch === ']' || ch === '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return { depth: max, offset };
+}
+
 /** True when the document is within every limit; otherwise one issue in the sink and false. */
 export function checkExpansionBudget(doc: Document, sink: IssueSink): boolean {
   const memo = new Map<Node, Cost>();

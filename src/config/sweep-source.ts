@@ -4,9 +4,9 @@
  * schema (`1e-4` is a number), merge keys (`<<: *base`) allowed, as PyYAML does.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { checkExpansionBudget } from './expansion-budget.js';
+import { checkExpansionBudget, flowDepth } from './expansion-budget.js';
 import { IssueSink } from './issue-sink.js';
-import { MAX_SWEEP_FILE_BYTES } from './sweep-file-limits.js';
+import { MAX_NESTING_DEPTH, MAX_SWEEP_FILE_BYTES } from './sweep-file-limits.js';
 
 export interface SweepSource {
   doc: Document.Parsed;
@@ -26,6 +26,13 @@ export function parseSweepSource(source: string, file?: string): SweepSource {
   const bytes = Buffer.byteLength(source, 'utf8');
   if (bytes > MAX_SWEEP_FILE_BYTES) {
     sink.error(undefined, '', `the sweep file is ${bytes} bytes; the most hypersweep reads is ${MAX_SWEEP_FILE_BYTES} (MAX_SWEEP_FILE_BYTES)`);
+    return { doc: parseDocument(''), sink, parsed: false };
+  }
+  const flow = flowDepth(source, MAX_NESTING_DEPTH);
+  if (flow.depth > MAX_NESTING_DEPTH) {
+    lineCounter.addNewLine(0);
+    for (let i = source.indexOf('\n'); i >= 0 && i < flow.offset; i = source.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    sink.error(flow.offset, '', `nested too deeply: more than ${MAX_NESTING_DEPTH} levels of mappings and lists`);
     return { doc: parseDocument(''), sink, parsed: false };
   }
   const doc = parseDocument(source, {

@@ -4,6 +4,7 @@
  * dashboard), and a local agent — with live progress, the best config printed and written,
  * and a clean stop on Ctrl-C that `--resume` continues from.
  */
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
@@ -56,11 +57,16 @@ export interface LocalSweepResult {
   exitCode: number;
 }
 
-async function startServerOnFreePort(redisUrl: string, port: number, log: (m: string) => void): Promise<RunningServer> {
+/** The dashboard page `route` with the API token in the fragment (never sent to a server, dropped from the address bar on load). */
+export function dashboardUrl(serverUrl: string, token: string, route: string): string {
+  return `${serverUrl}/#token=${encodeURIComponent(token)}&${route}`;
+}
+
+async function startServerOnFreePort(redisUrl: string, port: number, token: string, log: (m: string) => void): Promise<RunningServer> {
   try {
-    return await startServer({ port, redisUrl, log });
+    return await startServer({ port, redisUrl, token, log });
   } catch (err) {
-    if (port !== 0 && (err as { cause?: NodeJS.ErrnoException }).cause?.code === 'EADDRINUSE') return await startServer({ port: 0, redisUrl, log });
+    if (port !== 0 && (err as { cause?: NodeJS.ErrnoException }).cause?.code === 'EADDRINUSE') return await startServer({ port: 0, redisUrl, token, log });
     throw err;
   }
 }
@@ -115,12 +121,15 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
   let server: RunningServer | undefined;
   let redis: Redis | undefined;
   try {
-    if (!redisUrl) privateRedis = await startPrivateRedis({ dir: join(stateDir, 'redis') });
+    // Redis and the API are trust boundaries even on a laptop: a random password for the private
+    // redis-server and a random API token, handed to the dashboard in the URL fragment.
+    if (!redisUrl) privateRedis = await startPrivateRedis({ dir: join(stateDir, 'redis'), password: randomBytes(24).toString('hex') });
     const url = redisUrl ?? privateRedis!.url;
     redis = new Redis(url, { maxRetriesPerRequest: null });
-    server = await startServerOnFreePort(url, options.port ?? 7070, (m) => logLine(`${m}\n`));
+    const token = randomBytes(24).toString('base64url');
+    server = await startServerOnFreePort(url, options.port ?? 7070, token, (m) => logLine(`${m}\n`));
     const sweepId = await chooseSweep(redis, { file, shownFile: options.file, config, source, resume: options.resume ?? false, indexPath: join(stateDir, 'sweeps.json'), write });
-    write(`dashboard: ${server.url}/#/sweeps/${sweepId}\n`);
+    write(`dashboard: ${dashboardUrl(server.url, token, `/sweeps/${sweepId}`)}\n`);
     write(`log: ${logFile}\n`);
 
     const agent = await localAgent(options, sweepId, url, config, logLine, write);

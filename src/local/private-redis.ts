@@ -4,7 +4,7 @@
  * be resumed. It dies with us: stop() kills it, and exit handlers cover the rest.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -48,11 +48,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPing(port: number, proc: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitForPing(port: number, proc: ChildProcess, timeoutMs: number, password?: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (proc.exitCode !== null) throw new HypersweepError('REDIS_UNAVAILABLE', `redis-server exited with code ${proc.exitCode} before it was ready`);
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, ...(password ? { password } : {}) });
     probe.on('error', () => undefined); // refused while the server starts: expected, retried below
     try {
       await probe.connect();
@@ -85,6 +85,12 @@ export interface PrivateRedisOptions {
   dir: string;
   /** @defaultValue a free port */
   port?: number;
+  /**
+   * Require this password (`requirepass`, written to `<dir>/redis.conf` readable by the owner
+   * only, never on the command line); the url then carries it. `hypersweep run` passes a random
+   * one. @defaultValue none (tests)
+   */
+  password?: string;
   /** fsync policy of the append-only file. @defaultValue 'everysec' */
   appendfsync?: 'always' | 'everysec';
 }
@@ -103,10 +109,11 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
   const start = async (): Promise<void> => {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', options.appendfsync ?? 'everysec',
       '--save', '', '--daemonize', 'no', '--pidfile', join(dir, 'redis.pid'), '--logfile', ''];
+    if (options.password !== undefined) args.unshift(writePrivateConfig(dir, options.password));
     const child = spawn('redis-server', args, { stdio: 'ignore' });
     proc = child;
     process.once('exit', onExit);
-    await waitForPing(port, child, 10_000);
+    await waitForPing(port, child, 10_000, options.password);
   };
   const kill = async (): Promise<void> => {
     const p = proc;
@@ -133,5 +140,15 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
     });
   };
   await start();
-  return { port, url: `redis://127.0.0.1:${port}`, dir, kill, start, stop };
+  const auth = options.password !== undefined ? `:${encodeURIComponent(options.password)}@` : '';
+  return { port, url: `redis://${auth}127.0.0.1:${port}`, dir, kill, start, stop };
+}
+
+/** `<dir>/redis.conf` with the password, mode 0600 (a config file, so `ps` never shows it). Its path. */
+function writePrivateConfig(dir: string, password: string): string {
+  if (!/^[A-Za-z0-9_-]{16,}$/.test(password)) throw new HypersweepError('BAD_REQUEST', 'the private Redis password must be 16 or more letters, digits, _ or -');
+  const path = join(dir, 'redis.conf');
+  writeFileSync(path, `# written by hypersweep run; readable by its owner only\nrequirepass ${password}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return path;
 }

@@ -28,7 +28,8 @@ afterAll(async () => {
 
 const auth = { authorization: `Bearer ${TOKEN}` };
 async function call(method: string, path: string, body?: string, type = 'text/yaml', headers: Record<string, string> = auth) {
-  const res = await fetch(`${base}${path}`, { method, body, headers: { ...headers, ...(body !== undefined ? { 'content-type': type } : {}) } });
+  // State-changing requests carry a JSON or YAML type, bodiless ones too (cross-site guard).
+  const res = await fetch(`${base}${path}`, { method, body, headers: { ...headers, ...(body !== undefined ? { 'content-type': type } : method === 'POST' ? { 'content-type': 'application/json' } : {}) } });
   const text = await res.text();
   return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : text };
 }
@@ -167,7 +168,7 @@ test('errors are 4xx JSON: invalid sweep file with issues, unknown ids, bad quer
   expect((await call('GET', `/api/sweeps/${encodeURIComponent('x:runs')}`)).body.error.code).toBe('NOT_FOUND');
   expect((await call('GET', '/api/nothing')).status).toBe(404);
   expect((await call('POST', '/api/sweeps', 'x'.repeat(1_100_000))).status).toBe(413);
-  expect((await call('POST', '/api/sweeps', '<xml/>', 'application/xml')).status).toBe(400);
+  expect((await call('POST', '/api/sweeps', '<xml/>', 'application/xml')).status).toBe(415); // not JSON or YAML: refused before any route
   const s = await call('POST', '/api/sweeps', YAML);
   expect((await call('GET', `/api/sweeps/${s.body.id}/runs?sort=bogus`)).status).toBe(400);
   expect((await call('GET', `/api/sweeps/${s.body.id}/runs?state=zombie`)).status).toBe(400);

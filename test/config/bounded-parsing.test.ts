@@ -103,3 +103,19 @@ describe('names and values', () => {
     expect(errors).toEqual([expect.objectContaining({ line, column, message: expect.stringMatching(new RegExp(`^${what.replace('.', '\\.')} is not a finite number`)) })]);
   });
 });
+
+describe('flow nesting is measured before parsing', () => {
+  it('refuses 30,000 levels of [ at once, pointing at the level past the limit', () => {
+    const text = `method: random\nparameters:\n  x: {value: ${'['.repeat(30_000)}${']'.repeat(30_000)}}\n`;
+    const t0 = performance.now();
+    const { errors } = checkSweepConfig(text);
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(errors).toEqual([expect.objectContaining({ line: 3, column: 13 + MAX_NESTING_DEPTH, message: expect.stringMatching(/^nested too deeply/) })]);
+  });
+
+  it('does not count brackets inside quotes or comments', () => {
+    const deep = '['.repeat(MAX_NESTING_DEPTH + 1);
+    const { errors } = checkSweepConfig(`method: random # ${deep}\nparameters:\n  x: {value: "${deep}"}\n  y: {value: '${deep}'}\n`);
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * Redis is a trust boundary: whoever can write it can add a run whose command an agent executes.
+ * The server and the agent say so when they are about to use a Redis on another machine
+ * without a password (README "Security": password or ACL user, TLS, bind).
+ */
+
+/** Whether a host name or address only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** A warning for a Redis URL with no password on a non-loopback host; undefined when there is nothing to say. */
+export function unauthenticatedRedisWarning(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (!/^rediss?:$/.test(u.protocol) || u.password !== '' || isLoopbackHost(u.hostname || '127.0.0.1')) return undefined;
+  return (
+    `Redis at ${u.host} is used without a password: anyone who can reach it can add runs that agents execute. ` +
+    'Give it a password or an ACL user (redis://user:password@host), TLS (rediss://) and a private bind address; see the README, "Security"'
+  );
+}
