@@ -115,30 +115,23 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
     process.once('exit', onExit);
     await waitForPing(port, child, 10_000, options.password);
   };
-  const kill = async (): Promise<void> => {
+  /** End the server: `SIGKILL` at once, or `SIGTERM` with `graceMs` before SIGKILL. */
+  const end = async (signal: 'SIGKILL' | 'SIGTERM', graceMs = 0): Promise<void> => {
     const p = proc;
     proc = undefined;
     process.removeListener('exit', onExit);
     if (!p || p.exitCode !== null || p.signalCode !== null) return;
     await new Promise<void>((resolve) => {
-      p.once('exit', () => resolve());
-      p.kill('SIGKILL');
-    });
-  };
-  const stop = async (): Promise<void> => {
-    const p = proc;
-    proc = undefined;
-    process.removeListener('exit', onExit);
-    if (!p || p.exitCode !== null || p.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => p.kill('SIGKILL'), 5000);
+      const timer = signal === 'SIGKILL' ? undefined : setTimeout(() => p.kill('SIGKILL'), graceMs);
       p.once('exit', () => {
         clearTimeout(timer);
         resolve();
       });
-      p.kill('SIGTERM');
+      p.kill(signal);
     });
   };
+  const kill = (): Promise<void> => end('SIGKILL');
+  const stop = (): Promise<void> => end('SIGTERM', 5000);
   await start();
   const auth = options.password !== undefined ? `:${encodeURIComponent(options.password)}@` : '';
   return { port, url: `redis://${auth}127.0.0.1:${port}`, dir, kill, start, stop };
