@@ -76,6 +76,7 @@ interface AgentCliOptions {
   graceSec: number;
   interpreter?: string;
   stay: boolean;
+  preemptExitCode: number;
 }
 
 export function register(program: Command): void {
@@ -96,6 +97,11 @@ export function register(program: Command): void {
     }, 30)
     .option('--interpreter <cmd>', 'what ${interpreter} becomes (default python3, else python)')
     .option('--stay', 'keep running when the sweep is finished or canceled', false)
+    .option('--preempt-exit-code <n>', 'exit code after a SIGTERM/SIGINT stopped the agent (its runs preempted); the Kubernetes Job uses 143 so an evicted agent is replaced', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 255) throw new InvalidArgumentError('--preempt-exit-code must be a whole number from 0 to 255');
+      return n;
+    }, 0)
     .action(async (sweepId: string, opts: AgentCliOptions) => {
       const log = createAgentLog();
       const redisWarning = unauthenticatedRedisWarning(opts.redis);
@@ -143,7 +149,8 @@ export function register(program: Command): void {
         agent.abort();
         throw err;
       }
-      process.exitCode = await agent.done;
+      const code = await agent.done;
+      process.exitCode = code === 0 && signals > 0 ? opts.preemptExitCode : code;
       for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(sig, onSignal);
     });
 }

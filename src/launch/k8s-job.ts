@@ -9,7 +9,8 @@
  * - `terminationGracePeriodSeconds` = the agent's grace + a margin, so a pod being evicted or
  *   deleted lets its runs end `preempted` (queued again) before the kubelet's SIGKILL.
  * - `restartPolicy: OnFailure` restarts an agent that crashed in place; `backoffLimit` bounds
- *   the restarts of agents that keep failing (a broken image, a wrong Secret).
+ *   the restarts of agents that keep failing (a broken image, a wrong Secret). An agent stopped by
+ *   SIGTERM exits 143, not 0: in a work-queue Job one pod's success means "no more work".
  */
 import { checkSweepId, checkToken, launchError } from './launch-values.js';
 
@@ -74,7 +75,8 @@ export function k8sJob(o: K8sJobOptions): K8sJob {
     name: 'agent',
     image,
     command: ['hypersweep'],
-    args: ['agent', sweepId, '--grace-sec', String(graceSec)],
+    // 143 after SIGTERM: a pod evicted mid-sweep counts as failed, so the Job replaces it (exit 0 would read as "queue done").
+    args: ['agent', sweepId, '--grace-sec', String(graceSec), '--preempt-exit-code', '143'],
     env: [
       { name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: secret, key: 'url' } } },
       { name: 'PYTHONUNBUFFERED', value: '1' },

@@ -4,7 +4,7 @@
  * Dockerfile and compose.yaml are checked for what can be: they parse, copy what the package needs,
  * and every hypersweep command they (and the Job) run exists with the options they pass.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,7 +13,8 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { describe, expect, test } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { k8sJob, k8sJobName, type K8sJob } from '../../src/launch/k8s-job.js';
-import { REPO } from '../worker/agent-harness.js';
+import { closeQueues, createSweep, enqueueRun, finishedEvent, readEvents, REPO, waitFor } from '../worker/agent-harness.js';
+import { startRedis } from '../helpers/redis-server.js';
 
 const TSX = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string>; files: string[] };
@@ -58,7 +59,7 @@ describe('the Job', () => {
     expect(container).toMatchObject({
       image: 'ghcr.io/acme/hypersweep:0.1.0',
       command: ['hypersweep'],
-      args: ['agent', 'smf3k2a0xyz', '--grace-sec', '30'],
+      args: ['agent', 'smf3k2a0xyz', '--grace-sec', '30', '--preempt-exit-code', '143'],
       resources: { limits: { 'nvidia.com/gpu': 2, cpu: '8', memory: '32Gi' }, requests: { cpu: '8', memory: '32Gi' } },
     });
     expect(container.env).toContainEqual({ name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: 'hypersweep-redis', key: 'url' } } });
@@ -73,6 +74,29 @@ describe('the Job', () => {
 
   test('the command the pods run exists, with the options it passes', () => {
     expectCommandTakes([...(container.command as string[]).slice(1), ...(container.args as string[])]);
+  }, 60_000);
+
+  test("a pod's agent, run with exactly the Job's command, arguments and REDIS_URL: evicted (SIGTERM), its run ends preempted and it exits 143 so the Job replaces it", async () => {
+    const redis = await startRedis();
+    const agentEnv = { ...process.env, REDIS_URL: redis.url, CUDA_VISIBLE_DEVICES: undefined } as NodeJS.ProcessEnv;
+    for (const e of container.env as Array<{ name: string; value?: string }>) if (e.value !== undefined) agentEnv[e.name] = e.value;
+    const c = redis.client();
+    const proc = spawn(process.execPath, ['--import', TSX, join(REPO, 'src/cli/main.ts'), ...(container.args as string[])], { env: agentEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+    try {
+      await createSweep(c, 'smf3k2a0xyz');
+      await enqueueRun(c, redis.url, { sweepId: 'smf3k2a0xyz', runId: 'pod-run', command: ['python3', '-c', 'import time\nwhile True: time.sleep(0.05)'] });
+      await waitFor('the run to start', async () => (await readEvents(c, 'smf3k2a0xyz', 'pod-run')).some((e) => e.type === 'started'), 30_000);
+      proc.kill('SIGTERM');
+      expect(await exited, stderr).toBe(143);
+      expect((await finishedEvent(c, 'smf3k2a0xyz', 'pod-run'))?.outcome).toBe('preempted');
+    } finally {
+      proc.kill('SIGKILL');
+      await closeQueues();
+      await redis.stop();
+    }
   }, 60_000);
 
   test('names fit Kubernetes: lower case, at most 63 characters', () => {
