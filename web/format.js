@@ -1,14 +1,12 @@
 /** Numbers, times and configs as people read them; configs as YAML and as CLI args. */
 import { configLeaves, pastableArgs } from './shared/config-args.js';
+import { formatNumber } from './shared/number-format.js';
 
+/** A number for a table: integers as they are, 4 significant digits, exponent form below 1e-3 and from 1e6. */
 export function fmtNum(value) {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value !== 'number') return String(value);
-  if (!Number.isFinite(value)) return String(value);
-  if (Number.isInteger(value) && Math.abs(value) < 1e6) return String(value);
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(2);
-  return String(Number(value.toPrecision(4)));
+  return formatNumber(value, { digits: 4, exponentBelow: 1e-3, exponentFrom: 1e6, exponentDigits: 2, integers: true });
 }
 
 /** 45s, 12m, 3h, 5d — how long ago `ms` was. */

@@ -3,6 +3,7 @@
  * nested parameters to any depth, bounds checked with the rule and the value received.
  */
 import { isScalar } from 'yaml';
+import { formatNumber } from 'hypersweep/web/shared/number-format.js';
 import { DISTRIBUTIONS, type Distribution, type FloatMark, type ParameterSpace, type ParameterSpec, type ParamValue } from './types.js';
 import type { Entry, NodeReader, Val } from './node-reader.js';
 import { MAX_PARAMETERS, RESERVED_KEYS } from './sweep-file-limits.js';
@@ -373,7 +374,5 @@ function warnYaml11(r: NodeReader, val: Val): void {
 
 /** A number for a message: at most 4 significant digits, no float noise. */
 export function compact(x: number): string {
-  if (x === 0 || !Number.isFinite(x)) return String(x);
-  return String(Number(x.toPrecision(4)));
+  return formatNumber(x, { digits: 4 });
 }
-

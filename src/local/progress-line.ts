@@ -2,6 +2,7 @@
  * The one-line progress of a local sweep, as `hypersweep run` shows it: a bar on a terminal,
  * plain lines otherwise. Pure formatting; the caller polls the state.
  */
+import { formatNumber } from 'hypersweep/web/shared/number-format.js';
 import { FINAL_RUN_STATES } from '../run-record.js';
 
 export interface SweepProgress {
@@ -19,9 +20,9 @@ export function doneRuns(p: SweepProgress): number {
   return FINAL_RUN_STATES.reduce((sum, s) => sum + (p.counts[s] ?? 0), 0);
 }
 
+/** 4 significant digits; exponent form (3 decimals) below 1e-3 and from 1e6. */
 function compact(value: number): string {
-  if (value === 0 || (Math.abs(value) >= 1e-3 && Math.abs(value) < 1e6)) return String(Number(value.toPrecision(4)));
-  return value.toExponential(3);
+  return formatNumber(value, { digits: 4, exponentBelow: 1e-3, exponentFrom: 1e6, exponentDigits: 3 });
 }
 
 /** `[########------------] 10/24 runs · best val_loss 0.213 · 2 running · 3 stopped` */

@@ -5,7 +5,5 @@ import { sampleParameter } from './sample-parameter.js';
 
 /** One config drawn from the space; draws are taken from `rng` in the space's (file) order, depth-first. */
 export function sampleConfig(space: ParameterSpace, rng: Rng): Config {
-  const config: Config = {};
-  for (const [name, spec] of Object.entries(space)) config[name] = sampleParameter(spec, rng);
-  return config;
+  return sampleParameter({ distribution: 'nested', parameters: space }, rng) as Config;
 }

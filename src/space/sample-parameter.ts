@@ -7,7 +7,6 @@ import type { ParamValue, ParameterSpec } from '../config/types.js';
 import type { Rng } from './rng.js';
 import { quantize } from './quantize.js';
 import { sampleBeta, sampleStandardNormal } from './random-variates.js';
-import { sampleConfig } from './sample-config.js';
 
 /** One value of the parameter; a nested parameter gives an object. */
 export function sampleParameter(spec: ParameterSpec, rng: Rng): ParamValue {
@@ -50,8 +49,12 @@ export function sampleParameter(spec: ParameterSpec, rng: Rng): ParamValue {
       return sampleBeta(spec.a, spec.b, rng);
     case 'q_beta':
       return quantize(sampleBeta(spec.a, spec.b, rng), spec.q, { min: 0, max: 1 });
-    case 'nested':
-      return sampleConfig(spec.parameters, rng);
+    case 'nested': {
+      // Every inner parameter in file order, depth-first (sample-config.ts samples a whole space this way).
+      const inner: { [name: string]: ParamValue } = {};
+      for (const [name, s] of Object.entries(spec.parameters)) inner[name] = sampleParameter(s, rng);
+      return inner;
+    }
   }
 }
 

@@ -17,6 +17,7 @@
 import { errorFunction } from 'simple-statistics';
 import type { Config, ParamValue, ParameterSpace, ParameterSpec } from '../config/types.js';
 import { canonicalJson } from './config-hash.js';
+import { valueAtPath } from './flatten-space.js';
 import { quantize as quantizeTo } from './quantize.js';
 
 /** One searched (non-constant) parameter and its coordinates. */
@@ -60,7 +61,7 @@ export function unitCube(space: ParameterSpace): UnitCube {
 
   const encode = (config: Config): Float64Array => {
     const u = new Float64Array(dims);
-    for (const slot of slots) encodeSlot(slot, lookup(config, slot.path), u);
+    for (const slot of slots) encodeSlot(slot, valueAtPath(config, slot.path), u);
     return u;
   };
 
@@ -72,15 +73,6 @@ export function unitCube(space: ParameterSpace): UnitCube {
   };
 
   return { dims, slots, encode, decode };
-}
-
-function lookup(config: Config, path: string[]): ParamValue | undefined {
-  let cur: ParamValue | undefined = config;
-  for (const key of path) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
-    cur = cur[key];
-  }
-  return cur;
 }
 
 function assign(config: Config, path: string[], value: ParamValue): void {

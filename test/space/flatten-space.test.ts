@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ParameterSpace } from '../../src/config/types.js';
+import type { Config, ParameterSpace } from '../../src/config/types.js';
 import { configFromLeaves, flattenSpace, valueAtPath } from '../../src/space/flatten-space.js';
 import { pointKey } from '../../src/space/point-key.js';
 
@@ -48,5 +48,18 @@ describe('pointKey', () => {
     const { a: _a, ...withoutA } = config;
     expect(pointKey(withoutA, leaves)).not.toBe(base);
     expect(pointKey({ ...config, a: null }, leaves)).not.toBe(pointKey(withoutA, leaves));
+  });
+});
+
+describe('valueAtPath (the one dotted-path lookup: command macros, unit cube, point keys)', () => {
+  it('walks own keys of plain objects only: not into arrays, primitives or inherited keys', () => {
+    const config: Config = { a: { b: [1, { c: 2 }], n: null }, s: 'str' };
+    expect(valueAtPath(config, ['a', 'b'])).toEqual([1, { c: 2 }]);
+    expect(valueAtPath(config, ['a', 'b', '1', 'c'])).toBeUndefined();
+    expect(valueAtPath(config, ['a', 'n'])).toBeNull();
+    expect(valueAtPath(config, ['a', 'n', 'x'])).toBeUndefined();
+    expect(valueAtPath(config, ['s', 'length'])).toBeUndefined();
+    expect(valueAtPath(config, ['a', 'toString'])).toBeUndefined();
+    expect(valueAtPath(config, [])).toEqual(config);
   });
 });

@@ -12,6 +12,7 @@ import { createRng } from '../../space/rng.js';
 import { objectivesOf } from '../../metrics/objectives.js';
 import { conditionalCube, type ConditionalCube } from '../../space/conditional-cube.js';
 import { pruneInactive } from '../../space/conditional-space.js';
+import { formatNumber } from 'hypersweep/web/shared/number-format.js';
 import { nothingNew } from '../nothing-new.js';
 import { proposalsOutcome, type NextRunsOptions, type SearchMethod } from '../search-method.js';
 import { memoizedFactor, memoizedFit } from './bayes-memo.js';
@@ -113,7 +114,7 @@ function modelProposals(cube: ConditionalCube, obs: Observations, runs: readonly
     taken.add(found.key);
     const ei = Math.exp(found.logEi) * std;
     const batchNote = i > 0 ? `, batch ${i + 1}/${count}` : '';
-    out.push({ config: found.config, reason: `bayes: ${note}EI ${formatNumber(ei)} after ${obs.n} runs${pendingNote}${imputedNote}${batchNote}` });
+    out.push({ config: found.config, reason: `bayes: ${note}EI ${formatNumber(ei, { digits: 2, exponentBelow: 1e-3, exponentFrom: 1e5, exponentDigits: 1 })} after ${obs.n} runs${pendingNote}${imputedNote}${batchNote}` });
     if (i + 1 < count) believe(found.point);
   }
   return out;
@@ -165,8 +166,3 @@ function meanStd(v: Float64Array, n: number): { mean: number; std: number } {
   return { mean, std: std > 1e-12 * Math.max(1, Math.abs(mean)) ? std : 1 };
 }
 
-function formatNumber(x: number): string {
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  return a >= 0.001 && a < 1e5 ? String(Number(x.toPrecision(2))) : x.toExponential(1);
-}
