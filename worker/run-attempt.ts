@@ -6,6 +6,7 @@
  * until it exits, classify how it ended (attempt-outcome.ts), report it, remove its files.
  * Nothing the script does can block the lease.
  */
+import { setLongTimeout, type LongTimeout } from './timer-bounds.js';
 import type { Redis } from 'ioredis';
 import type { RunJob } from '../src/queue/run-job.js';
 import type { HistoryRow } from '../src/run-record.js';
@@ -68,7 +69,7 @@ export class RunAttempt {
   private reason: KillReason | undefined;
   private group: ProcessGroup | undefined;
   private killTimer: NodeJS.Timeout | undefined;
-  private timeoutTimer: NodeJS.Timeout | undefined;
+  private timeoutTimer: LongTimeout | undefined;
   private readonly output = new OutputTail();
   private warnings = 0;
   private skipped = 0;
@@ -134,7 +135,7 @@ export class RunAttempt {
       throw err;
     } finally {
       channels.output.stop();
-      if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
+      this.timeoutTimer?.clear();
       if (this.killTimer) clearTimeout(this.killTimer);
     }
     return await this.wrapUp(result, channels);
@@ -237,7 +238,7 @@ export class RunAttempt {
     });
     group.stderr.on('data', (chunk: Buffer) => this.output.push(chunk));
     const timeoutSec = this.job.execution?.run_timeout_sec;
-    if (timeoutSec !== undefined && timeoutSec > 0) this.timeoutTimer = setTimeout(() => this.kill('timeout'), timeoutSec * 1000);
+    if (timeoutSec !== undefined && timeoutSec > 0) this.timeoutTimer = setLongTimeout(() => this.kill('timeout'), timeoutSec * 1000);
 
     const exit = await group.exited;
     const exitedAt = performance.timeOrigin + performance.now();

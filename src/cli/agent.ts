@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { getSweepConfig } from '../store/sweep-store.js';
 import { unauthenticatedRedisWarning } from '../store/redis-trust.js';
 import { Agent } from '../../worker/agent.js';
+import { MAX_GRACE_SEC, MAX_LEASE_MS, MIN_LEASE_MS } from '../../worker/timer-bounds.js';
 import { createAgentLog } from '../../worker/agent-log.js';
 import { parseGpuList, queryGpus } from '../../worker/gpu-slots.js';
 import { planSlots } from '../../worker/slot-plan.js';
@@ -89,10 +90,14 @@ export function register(program: Command): void {
     .option('--slots <n>', 'run N runs at once without GPU assignment (no nvidia-smi)', positiveInt('--slots'))
     .option('--count <n>', 'run at most N runs, then exit', positiveInt('--count'))
     .option('--max-failures <k>', 'exit after K failed runs in a row', positiveInt('--max-failures'), 5)
-    .option('--lease-ms <ms>', 'lease of a running attempt; a dead agent is noticed within it', positiveInt('--lease-ms'), 15_000)
-    .option('--grace-sec <s>', 'seconds between SIGTERM and SIGKILL when a run is stopped', (v) => {
+    .option('--lease-ms <ms>', `lease of a running attempt; a dead agent is noticed within it (${MIN_LEASE_MS} to ${MAX_LEASE_MS})`, (v) => {
+      const n = positiveInt('--lease-ms')(v);
+      if (n < MIN_LEASE_MS || n > MAX_LEASE_MS) throw new InvalidArgumentError(`--lease-ms must be from ${MIN_LEASE_MS} to ${MAX_LEASE_MS} (one day)`);
+      return n;
+    }, 15_000)
+    .option('--grace-sec <s>', `seconds between SIGTERM and SIGKILL when a run is stopped (0 to ${MAX_GRACE_SEC})`, (v) => {
       const n = Number(v);
-      if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('--grace-sec must be a number >= 0');
+      if (!Number.isFinite(n) || n < 0 || n > MAX_GRACE_SEC) throw new InvalidArgumentError(`--grace-sec must be a number from 0 to ${MAX_GRACE_SEC} (one day)`);
       return n;
     }, 30)
     .option('--interpreter <cmd>', 'what ${interpreter} becomes (default python3, else python)')

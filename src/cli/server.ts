@@ -3,9 +3,12 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { startServer } from '../api/start-server.js';
 import { redactRedisUrl } from '../store/redis-url.js';
 
+/** Largest number an option may carry: every one becomes a port or a timer (setTimeout fires at once past 2^31 − 1 ms). */
+const MAX_OPTION_INT = 2 ** 31 - 1;
+
 function int(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative integer, got ${value}`);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_OPTION_INT) throw new InvalidArgumentError(`expected an integer from 0 to ${MAX_OPTION_INT}, got ${value}`);
   return n;
 }
 

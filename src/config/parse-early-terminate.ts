@@ -2,6 +2,7 @@
  * The `early_terminate:` block: W&B's hyperband (min_iter, or max_iter with s; eta; strict),
  * and hypersweep's median and patience rules.
  */
+import { MAX_HYPERBAND_ETA, MAX_HYPERBAND_ITER, MAX_HYPERBAND_S } from './sweep-file-limits.js';
 import type { EarlyTerminateSpec, HyperbandSpec } from './types.js';
 import type { Entry, NodeReader, Val } from './node-reader.js';
 
@@ -72,11 +73,20 @@ function hyperband(
   const etaE = get('eta');
   const strictE = get('strict');
 
-  const min_iter = int('min_iter', 1);
-  const max_iter = int('max_iter', 1);
-  const s = int('s', 1);
+  // Limits (sweep-file-limits.ts) keep the bracket list small: at most MAX_HYPERBAND_S or 100.
+  const atMost = (key: string, n: number | undefined, highest: number): number | undefined => {
+    const e = get(key);
+    if (e && n !== undefined && n > highest) {
+      r.sink.error(e.at, e.path, `${key} must be at most ${highest}, but got ${r.describe(e)}`);
+      return undefined;
+    }
+    return n;
+  };
+  const min_iter = atMost('min_iter', int('min_iter', 1), MAX_HYPERBAND_ITER);
+  const max_iter = atMost('max_iter', int('max_iter', 1), MAX_HYPERBAND_ITER);
+  const s = atMost('s', int('s', 1), MAX_HYPERBAND_S);
   const eta = etaE ? r.number(etaE, 'eta') : 3;
-  if (etaE && eta !== undefined && !(eta > 1)) r.sink.error(etaE.at, etaE.path, `eta must be > 1, but got ${r.describe(etaE)}`);
+  if (etaE && eta !== undefined && !(eta > 1 && eta <= MAX_HYPERBAND_ETA)) r.sink.error(etaE.at, etaE.path, `eta must be > 1 and at most ${MAX_HYPERBAND_ETA}, but got ${r.describe(etaE)}`);
   const strict = strictE ? r.boolean(strictE, 'strict') : true;
   if (eta === undefined || strict === undefined) return undefined;
 

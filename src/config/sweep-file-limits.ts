@@ -22,5 +22,17 @@ export const MAX_EXPANDED_SIZE = 256 * 1024;
 /** Most parameters in one sweep, nested ones included. @defaultValue 1,000 */
 export const MAX_PARAMETERS = 1000;
 
+/** Longest `hypersweep.run_timeout_sec` (timers past 2^31 ms are chained, so any value would work; this catches typos). @defaultValue 365 days */
+export const MAX_RUN_TIMEOUT_SEC = 365 * 86_400;
+
+/** Most hyperband brackets from `max_iter` and `s` (W&B builds 100 from `min_iter`). @defaultValue 100 */
+export const MAX_HYPERBAND_S = 100;
+
+/** Largest hyperband `min_iter` and `max_iter` (report counts). @defaultValue 1,000,000,000 */
+export const MAX_HYPERBAND_ITER = 1_000_000_000;
+
+/** Largest hyperband `eta` (it must be > 1). @defaultValue 1,000,000 */
+export const MAX_HYPERBAND_ETA = 1_000_000;
+
 /** Names that would reach Object.prototype when used as keys: never a parameter or value key. */
 export const RESERVED_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];

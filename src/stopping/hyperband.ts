@@ -37,6 +37,7 @@
  * (ValueError or IndexError) gives no brackets; brackets past float range (OverflowError in
  * `int(inf)` for a huge eta) are left out; a fractional `s` counts as its ceiling (TypeError).
  */
+import { MAX_HYPERBAND_S } from '../config/sweep-file-limits.js';
 import type { HyperbandSpec, MetricSpec, SweepConfig } from '../config/types.js';
 import { isBetter } from '../metrics/run-score.js';
 import type { RunRecord, StopDecision } from '../run-record.js';
@@ -45,6 +46,22 @@ import { bestReport, metricReports } from './metric-reports.js';
 
 /** W&B builds this many brackets from `min_iter`. */
 const MIN_ITER_BRACKET_COUNT = 100;
+
+/** Brackets of the sweeps seen lately, by spec: computed once per sweep, not per batch of reports. */
+const bracketMemo = new Map<string, readonly number[]>();
+/** Specs kept in bracketMemo (one per live sweep is plenty). */
+const BRACKET_MEMO_SIZE = 256;
+
+function memoBrackets(spec: Pick<HyperbandSpec, 'min_iter' | 'max_iter' | 's' | 'eta'>): readonly number[] {
+  const key = `${spec.min_iter}|${spec.max_iter}|${spec.s}|${spec.eta}`;
+  let brackets = bracketMemo.get(key);
+  if (!brackets) {
+    if (bracketMemo.size >= BRACKET_MEMO_SIZE) bracketMemo.clear();
+    brackets = hyperbandBrackets(spec);
+    bracketMemo.set(key, brackets);
+  }
+  return brackets;
+}
 
 /**
  * The report counts at which runs are judged, ascending and distinct, exactly as W&B's code
@@ -56,7 +73,9 @@ export function hyperbandBrackets(spec: Pick<HyperbandSpec, 'min_iter' | 'max_it
   const brackets: number[] = [];
   if (spec.max_iter !== undefined && spec.s !== undefined) {
     let band = spec.max_iter;
-    for (let i = 0; i < spec.s; i++) {
+    // At most MAX_HYPERBAND_S brackets, whatever a stored sweep says (eta 1.000001 with a huge s
+    // and max_iter once built millions on every batch).
+    for (let i = 0; i < Math.min(spec.s, MAX_HYPERBAND_S); i++) {
       band /= eta;
       if (band < 1) break;
       brackets.push(Math.trunc(band));
@@ -79,7 +98,7 @@ export function hyperbandStop(config: SweepConfig, runs: readonly RunRecord[]): 
   const strict = spec.strict !== false;
   const allReports = runs.map((run) => metricReports(run, metric.name));
   const longest = allReports.reduce((max, r) => Math.max(max, r.length), 0);
-  const brackets = hyperbandBrackets(spec).filter((b) => b <= longest);
+  const brackets = memoBrackets(spec).filter((b) => b <= longest);
   const thresholds = new Map(brackets.map((b) => [b, bracketThreshold(allReports, b, spec.eta, metric)]));
 
   const decisions: StopDecision[] = [];
