@@ -18,6 +18,16 @@ const OPTIMIZERS = space(`
   beta2: {values: [0.99, 0.999, 0.9999], when: {optimizer: adam}}
 `);
 
+/** A model choice with a nested block that exists only for cnn, holding a chain (pool only for kernel 5). */
+const MODEL_BLOCK = `
+  model: {values: [cnn, mlp]}
+  cnn:
+    when: {model: cnn}
+    parameters:
+      kernel: {values: [3, 5]}
+      pool: {values: [max, avg], when: {cnn.kernel: 5}}
+`;
+
 /** The definition: every point of the full product, inactive keys removed, duplicates merged. */
 function bruteForce(s: ParameterSpace): Set<string> {
   const leaves = flattenSpace(s);
@@ -40,14 +50,7 @@ function bruteForce(s: ParameterSpace): Set<string> {
 
 describe('conditional space', () => {
   it('prunes inactive parameters, following chains and nested blocks', () => {
-    const s = space(`
-  model: {values: [cnn, mlp]}
-  cnn:
-    when: {model: cnn}
-    parameters:
-      kernel: {values: [3, 5]}
-      pool: {values: [max, avg], when: {cnn.kernel: 5}}
-  depth: {values: [2, 4]}
+    const s = space(`${MODEL_BLOCK}  depth: {values: [2, 4]}
   width: {values: [8], when: {depth: 4, model: mlp}}
 `);
     expect(hasConditions(s)).toBe(true);
@@ -105,14 +108,7 @@ describe('conditional grid', () => {
 
   it('matches the brute-force definition on nested blocks, chains, int_uniform conditions and conditions naming later parameters', () => {
     const cases = [
-      space(`
-  model: {values: [cnn, mlp]}
-  cnn:
-    when: {model: cnn}
-    parameters:
-      kernel: {values: [3, 5]}
-      pool: {values: [max, avg], when: {cnn.kernel: 5}}
-  depth: {min: 1, max: 3}
+      space(`${MODEL_BLOCK}  depth: {min: 1, max: 3}
   width: {values: [8, 16], when: {depth: [2, 3], model: mlp}}
 `),
       space(`
