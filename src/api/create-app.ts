@@ -52,6 +52,7 @@ export function createApp(options: AppOptions): Express {
 
   app.use('/api', api);
   app.use('/', dashboardRouter());
+  app.use(notFoundHandler); // every answer is JSON, a path outside /api too
   app.use(errorHandler(options.log));
   return app;
 }
