@@ -24,3 +24,15 @@ export function unauthenticatedRedisWarning(url: string): string | undefined {
     'Give it a password or an ACL user (redis://user:password@host), TLS (rediss://) and a private bind address; see the README, "Security"'
   );
 }
+
+/**
+ * The ACL rules of a Redis user that can do everything hypersweep's server, controller and agents
+ * do, and nothing else: keys and channels under `hs:` (BullMQ's queues included), no admin or
+ * dangerous commands. `ACL SETUSER hypersweep on >PASSWORD ${REDIS_ACL_RULES.join(' ')}`; tested
+ * by test/local/redis-acl.test.ts.
+ */
+export const REDIS_ACL_RULES: readonly string[] = [
+  'resetkeys', '~hs:*', 'resetchannels', '&hs:*', '-@all',
+  '+@read', '+@write', '+@stream', '+@pubsub', '+@scripting', '+@connection', '+@transaction',
+  '+info', '+client|setname', '+client|getname',
+];
