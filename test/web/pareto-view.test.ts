@@ -28,7 +28,7 @@ metrics:
 parameters:
   optimizer: {values: [sgd, adam]}
   width: {min: 16, max: 1024}
-  momentum: {values: [0.0, 0.9], when: {optimizer: sgd}}
+  momentum: {min: 0.0, max: 0.99, when: {optimizer: sgd}}
 `;
 
 let redisServer: TestRedis;
