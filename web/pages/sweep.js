@@ -44,6 +44,7 @@ export function mountSweep(main, { sweepId }, ctx) {
   let filter = new Set();
   /** Several objectives: the Pareto set's run ids (GET .../objectives), marked in the table and parallel coordinates. */
   let paretoIds = new Set();
+  let objectivesAt = 0;
   let built = false;
   let busy = false;
 
@@ -53,6 +54,7 @@ export function mountSweep(main, { sweepId }, ctx) {
   /** Several objectives: each run's values and the Pareto set, for the Pareto view; true when the set changed. */
   async function loadObjectives(signal) {
     if (!views.pareto) return false;
+    objectivesAt = Date.now();
     const data = await api(`${base}/objectives`, { signal });
     const ids = new Set(data.runs.filter((r) => r.pareto).map((r) => r.runId));
     const changed = ids.size !== paretoIds.size || [...ids].some((id) => !paretoIds.has(id));
@@ -458,7 +460,10 @@ export function mountSweep(main, { sweepId }, ctx) {
       renderHead();
       views.best.update(sweep.best, sweep.metric);
       const changed = await syncRuns(signal);
-      const paretoChanged = changed.length > 0 && (await loadObjectives(signal));
+      // /objectives scores every run from its history: asked again at most every ANALYSIS_EVERY_MS,
+      // or at once when a run ended (the Pareto set only changes then).
+      const ended = changed.some((id) => !ACTIVE.has(runs.get(id)?.state));
+      const paretoChanged = changed.length > 0 && (ended || Date.now() - objectivesAt >= ANALYSIS_EVERY_MS) && (await loadObjectives(signal));
       if (paretoChanged) analysisDirty = true;
       if (changed.length > 0) {
         renderFilters();
