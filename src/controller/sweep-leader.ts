@@ -7,6 +7,7 @@
  * that dies at any point leaves nothing half done that its successor cannot finish.
  */
 import type { Redis } from 'ioredis';
+import { HypersweepError } from '../errors.js';
 import type { RunQueues } from '../queue/run-queue.js';
 import type { AgentInfo } from '../store/agent-store.js';
 import { LeaderStore } from '../store/leader-store.js';
@@ -37,7 +38,7 @@ export class SweepLeader {
   }
 
   private get state(): LeaderState {
-    if (!this.s) throw new Error(`sweep ${this.sweepId}: the leader was used before init()`);
+    if (!this.s) throw new HypersweepError('INTERNAL', `sweep ${this.sweepId}: the leader was used before init()`);
     return this.s;
   }
 
