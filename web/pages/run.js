@@ -4,8 +4,7 @@ import { copyText, h, replaceChildren } from '../dom.js';
 import { configArgs, configYaml, flattenConfig, fmtAge, fmtNum, fmtSpan, fmtTime, runDurationMs, valueLabel } from '../format.js';
 import { axisStyle, baseOption, makeChart, theme, tipLine, whenEcharts } from '../charts.js';
 import { poll } from '../poll.js';
-
-const TERMINAL = new Set(['finished', 'failed', 'stopped', 'canceled']);
+import { isFinalRunState } from '../shared/run-states.js';
 
 export function mountRun(main, { sweepId, runId }, ctx) {
   const base = `sweeps/${encodeURIComponent(sweepId)}`;
@@ -203,7 +202,7 @@ export function mountRun(main, { sweepId, runId }, ctx) {
           build(run);
         }
         // Redraw only when something moved.
-        if (!TERMINAL.has(run.state) || run.steps !== lastSteps || run.state !== lastState) render(run);
+        if (!isFinalRunState(run.state) || run.steps !== lastSteps || run.state !== lastState) render(run);
         lastSteps = run.steps;
         lastState = run.state;
         document.body.dataset.ready = 'run';
