@@ -87,9 +87,16 @@ export interface MetricSpec {
    * @defaultValue 'best'
    */
   summary: 'best' | 'last';
-  /** W&B: the value bayes search uses for a run that failed, crashed or was stopped. Unset: W&B's 'worst'. */
+  /**
+   * W&B: the value bayes search gives a failed or crashed run — `worst`: the worst value any ended
+   * run logged; `best` / `latest`: the run's own best / last value (search/bayes/bayes-observations.ts).
+   * @defaultValue 'worst'
+   */
   impute?: 'latest' | 'best' | 'worst';
-  /** W&B: also feed running runs to bayes search, with this value. Unset: W&B's 'false' (do not). */
+  /**
+   * W&B: bayes search treats running runs as observations (their best value so far, else this
+   * imputation) instead of fantasies. `'false'` or unset: fantasies, W&B's default.
+   */
   impute_while_running?: 'latest' | 'best' | 'worst' | 'false';
 }
 

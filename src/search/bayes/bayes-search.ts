@@ -107,7 +107,7 @@ function modelProposals(cube: ConditionalCube, obs: Observations, runs: readonly
   const rng = createRng(seed, 'bayes', runs.length);
   const out: Proposal[] = [];
   const pendingNote = obs.pending.length > 0 ? `, ${obs.pending.length} running` : '';
-  const imputedNote = obs.imputed > 0 ? `, ${obs.imputed} failed imputed worst` : '';
+  const imputedNote = obs.imputed > 0 ? `, ${obs.imputed} failed imputed ${obs.imputedAs ?? 'worst'}` : '';
   for (let i = 0; i < count; i++) {
     const found = maximizeLogEi({ cube, gp, best, centers, rng, taken, evaluations: evaluationBudget(gp.size, dims), activeSlots: cube.activeSlots });
     if (!found) break;
