@@ -6,6 +6,7 @@
 import type { Config, ParamValue, ParameterSpace } from '../config/types.js';
 import { conditionalGridPoints, conditionalGridSize } from '../space/conditional-grid.js';
 import { listedValues } from '../space/finite-values.js';
+import { finiteSpaceSize } from '../space/grid-size.js';
 import { flattenSpace, type SpaceLeaf } from '../space/flatten-space.js';
 import { pointKey } from '../space/point-key.js';
 
@@ -15,6 +16,8 @@ export function conditionalFreePoints(
   seen: ReadonlySet<string>,
   limit: number,
 ): Array<{ config: Config; key: string }> | undefined {
+  const size = finiteSpaceSize(space); // counted first: nothing is listed for a space too large to list
+  if (size === undefined || size > BigInt(limit)) return undefined;
   const axes = new Map<string, ParamValue[]>();
   for (const leaf of flattenSpace(space)) {
     const values = listedValues(leaf.spec);

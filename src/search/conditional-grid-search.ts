@@ -8,7 +8,7 @@ import type { Proposal } from '../run-record.js';
 import { conditionalGridPoints, conditionalGridSize } from '../space/conditional-grid.js';
 import { pruneInactive } from '../space/conditional-space.js';
 import { flattenSpace } from '../space/flatten-space.js';
-import { leafGridValues } from '../space/grid-size.js';
+import { leafGridAxis } from '../space/grid-size.js';
 import { pointKey } from '../space/point-key.js';
 import { exhaustedOutcome, proposalsOutcome, type SearchMethod } from './search-method.js';
 
@@ -16,11 +16,11 @@ export const conditionalGridSearch: SearchMethod = (config, runs, options) => {
   const space = config.parameters;
   const varying = flattenSpace(space).filter((leaf) => leaf.spec.distribution !== 'constant');
   const key = (c: Parameters<typeof pruneInactive>[1]): string => pointKey(pruneInactive(space, c), varying);
-  const total = conditionalGridSize(space, leafGridValues);
+  const total = conditionalGridSize(space, leafGridAxis);
   const seen = new Set(runs.map((run) => key(run.config)));
   const proposals: Proposal[] = [];
   let index = 0n;
-  for (const point of conditionalGridPoints(space, leafGridValues)) {
+  for (const point of conditionalGridPoints(space, leafGridAxis)) {
     if (proposals.length >= options.count) break;
     index++;
     const k = key(point);

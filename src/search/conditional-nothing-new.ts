@@ -9,6 +9,7 @@ import { canonicalJson } from '../space/config-hash.js';
 import { conditionalGridSize } from '../space/conditional-grid.js';
 import { activityIn, pruneInactive } from '../space/conditional-space.js';
 import { listedValues } from '../space/finite-values.js';
+import { finiteSpaceSize } from '../space/grid-size.js';
 import { flattenSpace, valueAtPath } from '../space/flatten-space.js';
 import { pointKey } from '../space/point-key.js';
 import { exhaustedOutcome, waitOutcome, type SearchOutcome } from './search-method.js';
@@ -16,6 +17,8 @@ import { exhaustedOutcome, waitOutcome, type SearchOutcome } from './search-meth
 export function conditionalNothingNew(space: ParameterSpace, runs: readonly RunRecord[], method: string): SearchOutcome {
   const leaves = flattenSpace(space);
   const wait = waitOutcome(`${method}: found no config that no run has yet; the space is not used up, ask again later`);
+  const size = finiteSpaceSize(space); // counted first: more configs than runs cannot all be taken
+  if (size === undefined || size > BigInt(runs.length)) return wait;
   const axes = new Map<string, ParamValue[]>();
   for (const leaf of leaves) {
     const values = listedValues(leaf.spec);

@@ -8,6 +8,7 @@ import type { RunRecord } from '../run-record.js';
 import { canonicalJson } from '../space/config-hash.js';
 import { flattenSpace, valueAtPath } from '../space/flatten-space.js';
 import { listedValues } from '../space/finite-values.js';
+import { finiteSpaceSize } from '../space/grid-size.js';
 import { pointKey } from '../space/point-key.js';
 import { hasConditions } from '../space/conditional-space.js';
 import { conditionalNothingNew } from './conditional-nothing-new.js';
@@ -17,6 +18,8 @@ export function nothingNew(space: ParameterSpace, runs: readonly RunRecord[], me
   if (hasConditions(space)) return conditionalNothingNew(space, runs, method);
   const leaves = flattenSpace(space);
   const wait = `${method}: found no config that no run has yet; the space is not used up, ask again later`;
+  const size = finiteSpaceSize(space); // counted first: more configs than runs cannot all be taken
+  if (size === undefined || size > BigInt(runs.length)) return waitOutcome(wait);
   const allowed: Array<Set<string>> = [];
   let total = 1n;
   for (const leaf of leaves) {

@@ -12,6 +12,14 @@ import { HypersweepError } from '../errors.js';
 import { canonicalJson } from './config-hash.js';
 import { configFromLeaves, flattenSpace, type SpaceLeaf } from './flatten-space.js';
 import { controllingParameters, dependenciesOf, pruneInactive } from './conditional-space.js';
+import type { GridAxis } from './grid-size.js';
+
+/** A leaf's values: listed, or an axis that counts and indexes them without listing (grid-size.ts). */
+export type LeafAxis = (leaf: SpaceLeaf) => ParamValue[] | GridAxis;
+
+function asAxis(values: ParamValue[] | GridAxis): GridAxis {
+  return Array.isArray(values) ? { count: values.length, at: (k) => values[k] as ParamValue } : values;
+}
 
 /** Most branch nodes counting may visit; more conditional combinations than this is a mistake, not a grid. */
 export const MAX_GRID_BRANCHES = 1_000_000;
@@ -20,7 +28,7 @@ interface GridLeaf {
   leaf: SpaceLeaf;
   /** Index in file order (configFromLeaves' order). */
   fileIndex: number;
-  values: ParamValue[];
+  values: GridAxis;
   dotted: string;
   controlling: boolean;
   /** Conditions this leaf's existence needs: the dotted path named and the canonical values allowed. */
@@ -28,13 +36,13 @@ interface GridLeaf {
 }
 
 /** The leaves in enumeration order, with their grid values (`axis` gives them; undefined means not enumerable). */
-function gridLeaves(space: ParameterSpace, axis: (leaf: SpaceLeaf) => ParamValue[]): GridLeaf[] {
+function gridLeaves(space: ParameterSpace, axis: LeafAxis): GridLeaf[] {
   const leaves = flattenSpace(space);
   const controlling = controllingParameters(space);
   const byDotted = new Map<string, GridLeaf>();
   const all = leaves.map((leaf, fileIndex): GridLeaf => {
     const dotted = leaf.path.join('.');
-    const g: GridLeaf = { leaf, fileIndex, values: axis(leaf), dotted, controlling: controlling.has(dotted), needs: [] };
+    const g: GridLeaf = { leaf, fileIndex, values: asAxis(axis(leaf)), dotted, controlling: controlling.has(dotted), needs: [] };
     byDotted.set(dotted, g);
     return g;
   });
@@ -75,7 +83,7 @@ function isActive(g: GridLeaf, assigned: ReadonlyMap<string, string>): boolean {
 }
 
 /** The number of valid configs. @throws HypersweepError (CONFIG_INVALID) past MAX_GRID_BRANCHES branch nodes. */
-export function conditionalGridSize(space: ParameterSpace, axis: (leaf: SpaceLeaf) => ParamValue[]): bigint {
+export function conditionalGridSize(space: ParameterSpace, axis: LeafAxis): bigint {
   const order = gridLeaves(space, axis);
   const assigned = new Map<string, string>();
   let visited = 0;
@@ -86,10 +94,10 @@ export function conditionalGridSize(space: ParameterSpace, axis: (leaf: SpaceLea
     if (i === order.length) return 1n;
     const g = order[i]!;
     if (!isActive(g, assigned)) return count(i + 1);
-    if (!g.controlling) return BigInt(g.values.length) * count(i + 1);
+    if (!g.controlling) return BigInt(g.values.count) * count(i + 1);
     let sum = 0n;
-    for (const v of g.values) {
-      assigned.set(g.dotted, canonicalJson(v));
+    for (let k = 0; k < g.values.count; k++) {
+      assigned.set(g.dotted, canonicalJson(g.values.at(k)));
       sum += count(i + 1);
     }
     assigned.delete(g.dotted);
@@ -99,7 +107,7 @@ export function conditionalGridSize(space: ParameterSpace, axis: (leaf: SpaceLea
 }
 
 /** The valid configs in grid order, lazily (a caller stops when it has enough). */
-export function* conditionalGridPoints(space: ParameterSpace, axis: (leaf: SpaceLeaf) => ParamValue[]): Generator<Config> {
+export function* conditionalGridPoints(space: ParameterSpace, axis: LeafAxis): Generator<Config> {
   const order = gridLeaves(space, axis);
   const leafCount = order.length;
   const values = new Array<ParamValue>(leafCount).fill(null);
@@ -115,7 +123,8 @@ export function* conditionalGridPoints(space: ParameterSpace, axis: (leaf: Space
       yield* walk(i + 1);
       return;
     }
-    for (const v of g.values) {
+    for (let k = 0; k < g.values.count; k++) {
+      const v = g.values.at(k);
       values[g.fileIndex] = v;
       assigned.set(g.dotted, canonicalJson(v));
       yield* walk(i + 1);

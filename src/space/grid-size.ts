@@ -5,7 +5,7 @@
  * of 1,000 parameters with a million values each costs 1,000 small objects, not 10^9 values;
  * callers that need a number saturate it (sweepTotal: Number.MAX_SAFE_INTEGER).
  */
-import type { ParamValue, SweepConfig } from '../config/types.js';
+import type { ParamValue, ParameterSpace, SweepConfig } from '../config/types.js';
 import { HypersweepError } from '../errors.js';
 import { conditionalGridSize } from './conditional-grid.js';
 import { hasConditions } from './conditional-space.js';
@@ -109,7 +109,33 @@ export function gridPointCount(axes: readonly GridAxis[]): bigint {
 
 /** A parameter's grid values, listed; the error names the parameter. @throws HypersweepError (CONFIG_INVALID) */
 export function leafGridValues(leaf: SpaceLeaf): ParamValue[] {
-  return listAxis(gridAxes([leaf])[0]!);
+  return listAxis(leafGridAxis(leaf));
+}
+
+/** A parameter's grid axis (counted and indexed, not listed); the error names the parameter. @throws HypersweepError (CONFIG_INVALID) */
+export function leafGridAxis(leaf: SpaceLeaf): GridAxis {
+  return gridAxes([leaf])[0]!;
+}
+
+/**
+ * How many configs random sampling can produce: the product of the finite supports (or, with
+ * conditions, the sum over branches), counted without listing a value; undefined when a
+ * parameter is continuous, has too many values, or the branches are too many to count. Callers
+ * that would list the space check this first (random's fallback, nothing-new).
+ */
+export function finiteSpaceSize(space: ParameterSpace): bigint | undefined {
+  try {
+    const axes = new Map<string, GridAxis>();
+    for (const leaf of flattenSpace(space)) {
+      const axis = finiteAxis(leaf.spec);
+      if (!axis) return undefined;
+      axes.set(leaf.path.join('.'), axis);
+    }
+    if (hasConditions(space)) return conditionalGridSize(space, (leaf) => axes.get(leaf.path.join('.'))!);
+    return gridPointCount([...axes.values()]);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -118,6 +144,6 @@ export function leafGridValues(leaf: SpaceLeaf): ParamValue[] {
  * search both count with it.
  */
 export function gridSize(config: Pick<SweepConfig, 'parameters'>): bigint {
-  if (hasConditions(config.parameters)) return conditionalGridSize(config.parameters, leafGridValues);
+  if (hasConditions(config.parameters)) return conditionalGridSize(config.parameters, leafGridAxis);
   return gridPointCount(gridAxes(flattenSpace(config.parameters)));
 }

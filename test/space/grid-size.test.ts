@@ -7,7 +7,7 @@ import { parseSweepConfig } from '../../src/config/parse-sweep-config.js';
 import { HypersweepError } from '../../src/errors.js';
 import { gridSearch, gridSize } from '../../src/search/grid.js';
 import { randomSearch } from '../../src/search/random.js';
-import { finiteAxis, gridAxis, gridPointCount, listAxis } from '../../src/space/grid-size.js';
+import { finiteAxis, finiteSpaceSize, gridAxis, gridPointCount, listAxis } from '../../src/space/grid-size.js';
 import { sweepTotal } from '../../src/store/sweep-store.js';
 import { hugeGridSweep } from '../helpers/hostile-inputs.js';
 
@@ -48,5 +48,25 @@ describe('grid size, computed', () => {
     expect(gridSize(config)).toBe(10n ** 6000n);
     expect(gridSearch(config, [], { count: 1, seed: 1 }).proposals).toHaveLength(1);
     expect(process.memoryUsage().heapUsed - heap).toBeLessThan(64 * 1024 * 1024);
+  });
+});
+
+describe('conditional grids and the finite-space checks count, never list', () => {
+  const conditional = (count: number): string =>
+    `method: grid\nparameters:\n  mode: {values: [a, b]}\n${Array.from({ length: count }, (_, i) => `  p${i}: {min: 0, max: 999999, when: {mode: ${i % 2 ? 'a' : 'b'}}}`).join('\n')}\n`;
+
+  it('sizes and walks a conditional grid of 250 million-value parameters at once', () => {
+    const config = parseSweepConfig(conditional(250));
+    const t0 = performance.now();
+    expect(gridSize(config)).toBe(2n * 10n ** 750n);
+    const outcome = gridSearch(config, [], { count: 2, seed: 1 });
+    expect(outcome.proposals).toHaveLength(2);
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+
+  it('counts a finite space without listing it, and says when it cannot', () => {
+    expect(finiteSpaceSize(parseSweepConfig(hugeGridSweep(250)).parameters)).toBe(10n ** 1500n);
+    expect(finiteSpaceSize(parseSweepConfig(conditional(250)).parameters)).toBe(2n * 10n ** 750n);
+    expect(finiteSpaceSize(parseSweepConfig('method: random\nparameters:\n  x: {min: 0.0, max: 1.0}\n').parameters)).toBeUndefined();
   });
 });
