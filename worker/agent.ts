@@ -6,7 +6,8 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis, replicasToWait } from '../src/store/connect-redis.js';
 import { Worker, WaitingError, type Job } from 'bullmq';
 import { QUEUE_PREFIX, runQueueName, type RunJob } from '../src/queue/run-job.js';
 import { AgentSession } from '../src/store/agent-session.js';
@@ -21,7 +22,7 @@ import { RunAttempt, type AttemptResult } from './run-attempt.js';
 
 export interface AgentOptions {
   sweepId: string;
-  /** redis:// or rediss:// (TLS). */
+  /** redis:// or rediss:// (TLS), or a Sentinel URL (src/store/connect-redis.ts). */
   redisUrl: string;
   slots: Slot[];
   log: AgentLog;
@@ -84,8 +85,8 @@ export class Agent {
 
   constructor(private readonly o: AgentOptions) {
     const redisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true } as const;
-    this.redis = new Redis(o.redisUrl, redisOptions);
-    this.sub = new Redis(o.redisUrl, redisOptions);
+    this.redis = connectRedis(o.redisUrl, redisOptions);
+    this.sub = connectRedis(o.redisUrl, redisOptions);
     for (const c of [this.redis, this.sub]) {
       c.on('error', (err) => this.warnThrottled(`redis: ${err.message}`));
       c.on('ready', () => {
@@ -228,6 +229,7 @@ export class Agent {
       cwd: this.o.cwd ?? process.cwd(),
       env: this.env,
       reaper: this.reaper,
+      replicas: replicasToWait(this.o.redisUrl),
     });
     this.active.set(data.runId, attempt);
     try {

@@ -7,6 +7,7 @@
  */
 import type { Redis } from 'ioredis';
 import { renewLease, type LeaseHolder } from '../src/store/attempt-lease.js';
+import { waitForReplicas } from '../src/store/replica-ack.js';
 import { LeaseDeadline, monotonicMs, renewEveryMs } from './lease-deadline.js';
 import type { OrphanReaper } from './orphan-reaper.js';
 
@@ -22,6 +23,10 @@ export interface LeaseKeeperOptions {
   /** The controller asked for a stop or cancel (rides on the renewal's answer). */
   onStop: (kind: 'stop' | 'cancel') => void;
   warn: (message: string) => void;
+  /** Replicas that must hold a renewal before it counts (WAIT). @defaultValue 0 */
+  replicas?: number;
+  /** How long to WAIT for them. @defaultValue 1000 */
+  replicaWaitMs?: number;
 }
 
 export class LeaseKeeper {
@@ -85,9 +90,12 @@ export class LeaseKeeper {
     this.renewing = true;
     const sentAt = monotonicMs();
     renewLease(this.o.redis, this.o.holder, this.o.leaseMs)
-      .then((status) => {
+      .then(async (status) => {
         if (this.lostWhy) return;
         if (!status.held) return this.lose('lease lost');
+        // Only a renewal a replica holds survives a failover; an unreplicated one does not count.
+        if (!(await waitForReplicas(this.o.redis, this.o.replicas ?? 0, this.o.replicaWaitMs ?? 1000))) return this.o.warn('lease renewal not replicated yet');
+        if (this.lostWhy) return;
         if (!this.deadline.confirm(sentAt)) return this.lose('lease deadline passed');
         if (this.pgid !== undefined) this.o.reaper?.extend(this.pgid, this.deadline.deadline);
         this.armDeadline();

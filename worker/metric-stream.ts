@@ -8,11 +8,19 @@ import type { HistoryRow } from '../src/run-record.js';
 import type { MetricRecord } from './metric-lines.js';
 
 export interface MetricStreamOptions {
-  /** Sends one batch; a rejection is logged by `onError` and the batch is not retried. */
+  /**
+   * Sends one batch. A rejection (Redis refused it, or no replica acknowledged it) is logged by
+   * `onError` and the same batch (same seq, so applying it twice is a no-op) is sent again after
+   * `retryMs`, up to `tries` times in all; later batches wait, so seq order stays send order.
+   */
   send: (seq: number, rows: HistoryRow[]) => Promise<void>;
   onError: (err: unknown) => void;
   /** @defaultValue 150 */
   batchMs?: number;
+  /** @defaultValue 10 */
+  tries?: number;
+  /** @defaultValue 1000 */
+  retryMs?: number;
   /** A batch goes out at once when it holds this many rows. @defaultValue 1000 */
   maxRows?: number;
 }
@@ -51,8 +59,21 @@ export class MetricStream {
       const rows = this.rows;
       this.rows = [];
       const seq = ++this.seq;
-      this.chain = this.chain.then(() => this.opts.send(seq, rows)).catch(this.opts.onError);
+      this.chain = this.chain.then(() => this.sendWithRetry(seq, rows));
     }
     return this.chain;
+  }
+
+  private async sendWithRetry(seq: number, rows: HistoryRow[]): Promise<void> {
+    const tries = this.opts.tries ?? 10;
+    for (let i = 1; ; i++) {
+      try {
+        return await this.opts.send(seq, rows);
+      } catch (err) {
+        this.opts.onError(err);
+        if (i >= tries) return;
+        await new Promise((r) => setTimeout(r, this.opts.retryMs ?? 1000));
+      }
+    }
   }
 }

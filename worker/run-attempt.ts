@@ -11,6 +11,7 @@ import type { Redis } from 'ioredis';
 import type { RunJob } from '../src/queue/run-job.js';
 import type { HistoryRow } from '../src/run-record.js';
 import { claimAttempt, finishAttempt, reportEvent, type ClaimResult, type LeaseHolder } from '../src/store/attempt-lease.js';
+import { waitForReplicas } from '../src/store/replica-ack.js';
 import type { AgentLog } from './agent-log.js';
 import { attemptEnv } from './attempt-env.js';
 import { prepareAttemptFiles, removeAttemptFiles, type AttemptFiles } from './attempt-files.js';
@@ -46,6 +47,8 @@ export interface AttemptSettings {
   /** The agent's environment, inherited by the script. */
   env: NodeJS.ProcessEnv;
   reaper?: OrphanReaper;
+  /** Replicas that must hold the claim, each renewal, each metrics batch and the finished event before they count (WAIT; Sentinel URLs). @defaultValue 0 */
+  replicas?: number;
   /** How often the output tail is published (publishRunOutput). @defaultValue 2000 */
   outputEveryMs?: number;
   /** Metrics batching window. @defaultValue 150 */
@@ -127,6 +130,8 @@ export class RunAttempt {
     const claimed = await this.claim();
     if (typeof claimed === 'string') return claimed;
     const channels = this.open(claimed.files, claimed.claimSentAt);
+    // A claim only the primary holds may vanish in a failover and the run be claimed again: no start before a replica has it.
+    if (!(await this.replicated('claim'))) this.kill('lost');
     let result: AttemptResult;
     try {
       result = await this.execute(channels, t0);
@@ -139,6 +144,19 @@ export class RunAttempt {
       if (this.killTimer) clearTimeout(this.killTimer);
     }
     return await this.wrapUp(result, channels);
+  }
+
+  /** How long a deciding write may wait for its replicas. */
+  private get replicaWaitMs(): number {
+    return Math.max(50, Math.min(1000, this.s.leaseMs / 8));
+  }
+
+  /** True once the replicas the settings ask for hold every write so far of this connection (WAIT); logs when not. */
+  private async replicated(what: string): Promise<boolean> {
+    const replicas = this.s.replicas ?? 0;
+    const ok = await waitForReplicas(this.s.redis, replicas, this.replicaWaitMs).catch(() => false);
+    if (!ok) this.s.log.warn(`${this.label}: ${what} not acknowledged by ${replicas} replica(s) within ${this.replicaWaitMs} ms`);
+    return ok;
   }
 
   /** Claim the lease; the attempt's files are prepared while the claim is in flight (removed if it is refused). */
@@ -156,8 +174,11 @@ export class RunAttempt {
     const { redis } = this.s;
     const metrics = new MetricStream({
       batchMs: this.s.metricsBatchMs,
-      send: (seq, rows: HistoryRow[]) => reportEvent(redis, this.job.sweepId, { type: 'metrics', runId: this.job.runId, attempt: this.job.attempt, token: this.job.token, seq, rows }),
-      onError: (err) => this.s.log.warn(`${this.label}: metrics not sent: ${(err as Error).message}`),
+      send: async (seq, rows: HistoryRow[]) => {
+        await reportEvent(redis, this.job.sweepId, { type: 'metrics', runId: this.job.runId, attempt: this.job.attempt, token: this.job.token, seq, rows });
+        if (!(await this.replicated(`metrics batch ${seq}`))) throw new Error('not replicated');
+      },
+      onError: (err) => this.s.log.warn(`${this.label}: metrics batch not sent (sending it again): ${(err as Error).message}`),
     });
     const lease = new LeaseKeeper({
       redis,
@@ -168,6 +189,8 @@ export class RunAttempt {
       onLost: () => this.kill('lost'),
       onStop: (kind) => this.kill(kind),
       warn: (message) => this.s.log.warn(`${this.label}: ${message}`),
+      replicas: this.s.replicas ?? 0,
+      replicaWaitMs: this.replicaWaitMs,
     });
     lease.start();
     const output = new OutputPublisher(redis, this.job.runId, this.output, this.s.outputEveryMs ?? 2000);
@@ -287,6 +310,8 @@ export class RunAttempt {
     for (let i = 0; ; i++) {
       try {
         await finishAttempt(this.s.redis, this.holder, event);
+        // Lost in a failover, the finished event would leave the run to be taken for lost and run again.
+        if (!(await this.replicated('finished event'))) throw new Error('not replicated');
         return;
       } catch (err) {
         if (i >= 9) {

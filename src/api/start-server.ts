@@ -5,7 +5,8 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
+import { connectRedis } from '../store/connect-redis.js';
+import { redactRedisUrl } from '../store/redis-url.js';
 import { Controller, type ControllerOptions } from '../controller/controller.js';
 import { HypersweepError } from '../errors.js';
 import { isLoopbackHost, unauthenticatedRedisWarning } from '../store/redis-trust.js';
@@ -49,7 +50,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
   const redisWarning = unauthenticatedRedisWarning(redisUrl);
   if (redisWarning) log(`warning: ${redisWarning}`);
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+  const redis = connectRedis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   let lastError: Error | undefined;
   redis.on('error', (err: Error) => {
     lastError = err;
@@ -60,7 +61,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   } catch (err) {
     redis.disconnect();
     const why = (lastError as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED' ? 'connection refused' : (lastError ?? (err as Error)).message;
-    throw new HypersweepError('REDIS_UNAVAILABLE', `cannot reach Redis at ${redisUrl} (${why}); start redis-server or pass --redis / REDIS_URL`);
+    throw new HypersweepError('REDIS_UNAVAILABLE', `cannot reach Redis at ${redactRedisUrl(redisUrl)} (${why}); start redis-server or pass --redis / REDIS_URL`);
   }
   // The API gets its own connection that gives up quickly while Redis is away (a 503, not a hung
   // request); the controller's waits for Redis to come back.

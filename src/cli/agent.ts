@@ -85,7 +85,7 @@ export function register(program: Command): void {
     .command('agent')
     .description("run a sweep's runs on this machine: one run per GPU (or one CPU slot), metrics streamed to the controller")
     .argument('<sweep-id>', 'the sweep to pull runs from')
-    .option('--redis <url>', 'Redis URL, rediss:// for TLS (default $REDIS_URL, else redis://127.0.0.1:6379)', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+    .option('--redis <url>', 'Redis URL: redis://, rediss:// (TLS) or redis-sentinel://host1,host2,host3/primaryName (Sentinel; default $REDIS_URL, else redis://127.0.0.1:6379)', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
     .option('--gpus <list>', 'use these GPUs only: indices (0,1,3) or UUIDs (default: every GPU nvidia-smi lists, or those CUDA_VISIBLE_DEVICES grants)', gpuList)
     .option('--slots <n>', 'run N runs at once without GPU assignment (no nvidia-smi)', positiveInt('--slots'))
     .option('--count <n>', 'run at most N runs, then exit', positiveInt('--count'))

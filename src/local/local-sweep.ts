@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis } from '../store/connect-redis.js';
 import { startServer, type RunningServer } from '../api/start-server.js';
 import { loadSweepFile } from '../config/load-sweep-file.js';
 import type { SweepConfig } from '../config/types.js';
@@ -125,7 +126,7 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
     // redis-server and a random API token, handed to the dashboard in the URL fragment.
     if (!redisUrl) privateRedis = await startPrivateRedis({ dir: join(stateDir, 'redis'), password: randomBytes(24).toString('hex') });
     const url = redisUrl ?? privateRedis!.url;
-    redis = new Redis(url, { maxRetriesPerRequest: null });
+    redis = connectRedis(url, { maxRetriesPerRequest: null });
     const token = randomBytes(24).toString('base64url');
     server = await startServerOnFreePort(url, options.port ?? 7070, token, (m) => logLine(`${m}\n`));
     const sweepId = await chooseSweep(redis, { file, shownFile: options.file, config, source, resume: options.resume ?? false, indexPath: join(stateDir, 'sweeps.json'), write });

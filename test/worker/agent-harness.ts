@@ -111,9 +111,12 @@ export interface AgentProcess {
   exited: Promise<number | null>;
 }
 
-/** `node --import tsx src/cli/main.ts agent SWEEP --redis URL ...args` from the repo root. */
-export function spawnAgent(sweepId: string, redisUrl: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, cwd = REPO): AgentProcess {
-  const proc = spawn(process.execPath, ['--import', TSX, join(REPO, 'src/cli/main.ts'), 'agent', sweepId, '--redis', redisUrl, ...args], {
+/** `[wrapper...] node --import tsx src/cli/main.ts agent SWEEP --redis URL ...args` from the repo root. */
+export function spawnAgent(sweepId: string, redisUrl: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, cwd = REPO, wrapper: string[] = []): AgentProcess {
+  const argv = [process.execPath, '--import', TSX, join(REPO, 'src/cli/main.ts'), 'agent', sweepId, '--redis', redisUrl, ...args];
+  // `wrapper` runs the agent through another program, e.g. ['faketime', '-f', '-20s'].
+  const [bin, ...rest] = [...wrapper, ...argv];
+  const proc = spawn(bin!, rest, {
     cwd,
     env: { ...process.env, PYTHONPATH: PYTHON_DIR, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,106 @@
+/**
+ * One way to connect for every process (controller, API, agents, `hypersweep run`): a plain
+ * `redis://` / `rediss://` URL goes to ioredis as it is; a Sentinel URL becomes ioredis' native
+ * Sentinel options, so the client asks the sentinels for the primary and follows a failover.
+ *
+ * Sentinel URL (the form of Lettuce and Spring, with the primary's name as the path):
+ *
+ *     redis-sentinel://[[user]:password@]host[:port][,host[:port]...]/primaryName[/db][?options]
+ *     rediss-sentinel://...   (TLS to the sentinels and to Redis)
+ *
+ * The sentinels' port defaults to 26379. The password (and user) are Redis's; the sentinels'
+ * own, if they have one, is `?sentinelPassword=`. `?replicas=N` (default 1) is how many replicas
+ * must hold a write that decides who executes a run before it counts (WAIT, src/store/replica-ack.ts).
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import { HypersweepError } from '../errors.js';
+import { redactRedisUrl } from './redis-url.js';
+
+export interface SentinelUrl {
+  sentinels: Array<{ host: string; port: number }>;
+  /** The primary's name in the sentinels' configuration. */
+  name: string;
+  db: number;
+  username?: string;
+  password?: string;
+  sentinelPassword?: string;
+  tls: boolean;
+  /** Replicas that must acknowledge a deciding write. */
+  replicas: number;
+}
+
+const SCHEMES = ['redis-sentinel:', 'rediss-sentinel:'];
+
+/** True for `redis-sentinel://` and `rediss-sentinel://`. */
+export function isSentinelUrl(url: string): boolean {
+  return SCHEMES.some((s) => url.toLowerCase().startsWith(`${s}//`));
+}
+
+function bad(url: string, rule: string): HypersweepError {
+  return new HypersweepError('BAD_REQUEST', `Redis URL ${redactRedisUrl(url)}: ${rule} (form: redis-sentinel://[:password@]host[:port][,host[:port]...]/primaryName[/db])`);
+}
+
+/** Parses a Sentinel URL; throws a HypersweepError naming the rule it breaks. */
+export function parseSentinelUrl(url: string): SentinelUrl {
+  const m = /^(rediss?)-sentinel:\/\/(?:([^@/]*)@)?([^/?#]*)(\/[^?#]*)?(?:\?([^#]*))?$/i.exec(url);
+  if (!m) throw bad(url, 'not a Sentinel URL');
+  const [, scheme, userinfo, hostList, path, query] = m;
+  const sentinels = hostList!.split(',').map((part) => {
+    const hm = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d+))?$/.exec(part.trim());
+    if (!hm) throw bad(url, `bad sentinel address ${JSON.stringify(part)}`);
+    const port = hm[2] === undefined ? 26379 : Number(hm[2]);
+    if (port < 1 || port > 65535) throw bad(url, `port out of range in ${JSON.stringify(part)}`);
+    return { host: hm[1]!.replace(/^\[|\]$/g, ''), port };
+  });
+  if (hostList === '' || sentinels.length === 0) throw bad(url, 'no sentinel address');
+  const segments = (path ?? '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (segments.length === 0) throw bad(url, 'the primary name is missing (the path, e.g. /mymaster)');
+  if (segments.length > 2) throw bad(url, 'the path is /primaryName or /primaryName/db');
+  const db = segments[1] === undefined ? 0 : Number(segments[1]);
+  if (!Number.isInteger(db) || db < 0) throw bad(url, `db must be a whole number >= 0 (got ${JSON.stringify(segments[1])})`);
+  const out: SentinelUrl = { sentinels, name: segments[0]!, db, tls: scheme!.toLowerCase() === 'rediss', replicas: 1 };
+  if (userinfo) {
+    const i = userinfo.indexOf(':');
+    const user = decodeURIComponent(i < 0 ? userinfo : userinfo.slice(0, i));
+    if (user) out.username = user;
+    if (i >= 0) out.password = decodeURIComponent(userinfo.slice(i + 1));
+  }
+  for (const [key, value] of new URLSearchParams(query ?? '')) {
+    if (key === 'sentinelPassword') out.sentinelPassword = value;
+    else if (key === 'replicas') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0) throw bad(url, `replicas must be a whole number >= 0 (got ${JSON.stringify(value)})`);
+      out.replicas = n;
+    } else throw bad(url, `unknown option ${JSON.stringify(key)} (known: sentinelPassword, replicas)`);
+  }
+  return out;
+}
+
+/** ioredis' native Sentinel options for a parsed URL. */
+export function sentinelOptions(s: SentinelUrl): RedisOptions {
+  return {
+    sentinels: s.sentinels,
+    name: s.name,
+    db: s.db,
+    ...(s.username ? { username: s.username } : {}),
+    ...(s.password !== undefined ? { password: s.password } : {}),
+    ...(s.sentinelPassword !== undefined ? { sentinelPassword: s.sentinelPassword } : {}),
+    ...(s.tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
+    // After a failover the old primary may come back as a replica: writes to it fail READONLY;
+    // reconnect (and resend) so the sentinels name the new primary.
+    reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
+    // Subscribe to +switch-master: move at once instead of when the old connection breaks.
+    failoverDetector: true,
+  };
+}
+
+/** A client for `url` (plain or Sentinel) with `options` on top. */
+export function connectRedis(url: string, options: RedisOptions = {}): Redis {
+  if (isSentinelUrl(url)) return new Redis({ ...sentinelOptions(parseSentinelUrl(url)), ...options });
+  return new Redis(url, options);
+}
+
+/** How many replicas a deciding write waits for: the URL's `replicas` for Sentinel URLs, else 0. */
+export function replicasToWait(url: string): number {
+  return isSentinelUrl(url) ? parseSentinelUrl(url).replicas : 0;
+}

@@ -1,0 +1,104 @@
+/**
+ * High availability with Redis Sentinel (Debian's redis-sentinel): a primary, a replica and three
+ * sentinels; the controller + API and two agent processes are given the Sentinel URL. The primary
+ * is SIGKILLed in the middle of a grid sweep; the sentinels promote the replica; the old primary
+ * is started again and the sentinels make it a replica (so the claims can be WAITed for again).
+ * The sweep goes on: every config finishes exactly once, no two executions of a run overlap, every
+ * finished run keeps all its metric points in order.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Redis } from 'ioredis';
+import { startServer, type RunningServer } from '../../src/api/start-server.js';
+import { connectRedis } from '../../src/store/connect-redis.js';
+import { keys } from '../../src/store/keys.js';
+import { startRedisSentinel, type RedisSentinelSet } from '../helpers/redis-sentinel.js';
+import { processesMentioning, scratch, spawnAgent, stopAgent, waitFor, type AgentProcess, type Scratch } from './agent-harness.js';
+
+let set: RedisSentinelSet;
+let c: Redis;
+let server: RunningServer;
+let tmp: Scratch;
+const agents: AgentProcess[] = [];
+beforeAll(async () => {
+  set = await startRedisSentinel({ replicas: 1 });
+  c = connectRedis(set.url, { maxRetriesPerRequest: null });
+  c.on('error', () => undefined);
+  tmp = scratch();
+  server = await startServer({ port: 0, redisUrl: set.url, controllerOptions: { pollMs: 50, leaseCheckMs: 300 }, log: () => {} });
+}, 60_000);
+afterAll(async () => {
+  for (const a of agents) await stopAgent(a);
+  await server?.close();
+  c?.disconnect();
+  await set?.stop();
+  tmp?.remove();
+});
+
+const STEPS = 8;
+const SCRIPT = `
+import json, os, sys, time
+d = os.path.join(os.environ["SCRATCH"], "runs", os.environ["HYPERSWEEP_RUN_ID"])
+os.makedirs(d, exist_ok=True)
+f = open(os.path.join(d, os.environ["HYPERSWEEP_ATTEMPT"] + ".log"), "a", buffering=1)
+cfg = json.load(open(os.environ["HYPERSWEEP_PARAMS_FILE"]))
+for step in range(${STEPS}):
+    f.write("%.6f\\n" % time.monotonic())
+    print("@hypersweep " + json.dumps({"_step": step, "loss": cfg["x"] / (step + 1)}), flush=True)
+    time.sleep(0.15)
+f.write("%.6f\\n" % time.monotonic())
+`;
+
+test('the primary SIGKILLed mid-sweep: the sentinels promote the replica and the sweep finishes, each config once, no overlap, no point lost', async () => {
+  const program = tmp.file('sentinel-train.py', SCRIPT);
+  const res = await fetch(`${server.url}/api/sweeps`, {
+    method: 'POST',
+    body: `method: grid\nmetric: {name: loss, goal: minimize}\nprogram: ${program}\nparameters:\n  x: {values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}\n`,
+    headers: { 'content-type': 'text/yaml' },
+  });
+  expect(res.status).toBe(201);
+  const { id } = (await res.json()) as { id: string };
+  for (let i = 0; i < 2; i++) {
+    const a = spawnAgent(id, set.url, ['--slots', '1', '--lease-ms', '3000'], { SCRATCH: tmp.dir });
+    agents.push(a);
+  }
+  await waitFor('two runs finished', async () => Number((await c.hget(keys.sweepCounts(id), 'finished')) ?? 0) >= 2, 60_000);
+  const old = await set.primaryPort();
+  await set.kill(old);
+  const promoted = await set.waitForFailover(old);
+  expect(promoted).not.toBe(old);
+  await set.start(old);
+  await waitFor('sweep finished', async () => (await c.hget(keys.sweep(id), 'state')) === 'finished', 120_000, 200);
+
+  const runIds = await c.zrange(keys.sweepRuns(id), 0, -1);
+  expect(runIds).toHaveLength(10);
+  const configs = new Set<string>();
+  for (const runId of runIds) {
+    const run = await c.hgetall(keys.run(runId));
+    expect(run.state, runId).toBe('finished');
+    configs.add(run.config!);
+    const rows = (await c.lrange(keys.runHistory(runId), 0, -1)).map((r) => JSON.parse(r) as { _step: number; _attempt?: number });
+    const last = rows.filter((r) => (r._attempt ?? 1) === Number(run.attempt));
+    expect(last.map((r) => r._step), runId).toEqual(Array.from({ length: STEPS }, (_, i) => i));
+    // Executions of one run never overlap.
+    const dir = join(tmp.dir, 'runs', runId);
+    const spans = existsSync(dir)
+      ? readdirSync(dir).map((f) => {
+          const t = readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map(Number);
+          return [t[0]!, t[t.length - 1]!] as const;
+        })
+      : [];
+    spans.sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]![0], `${runId} attempt overlap`).toBeGreaterThan(spans[i - 1]![1]);
+  }
+  expect(configs.size).toBe(10);
+  const attempts = await Promise.all(runIds.map((r) => c.hget(keys.run(r), 'attempt')));
+  console.log(`failover ${old} → ${promoted}; attempts per run: ${attempts.join(' ')}`);
+  for (const a of agents) expect(await a.exited).toBe(0);
+}, 180_000);
+
+test('no script is left behind', async () => {
+  for (const a of agents) await stopAgent(a);
+  expect(processesMentioning(tmp.dir)).toEqual([]);
+});
