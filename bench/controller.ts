@@ -26,7 +26,7 @@ import { keys } from '../src/store/keys.js';
 import { createRuns, writeRunScores } from '../src/store/run-store.js';
 import { bestRun, createSweep } from '../src/store/sweep-store.js';
 
-const quiet = { eventBatch: 1000, leaseCheckMs: 1e9, agentLiveMs: 60_000, log: () => {} };
+const quiet = { eventBatch: 1000, leaseCheckMs: 1e9, log: () => {} };
 
 function quantile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -46,6 +46,7 @@ async function benchProposals(redis: Redis): Promise<{ runs: number; perSec: num
     startedAt: Date.now(),
     lastSeen: Date.now(),
     state: 'running',
+    live: true,
   }));
   const queues = new RunQueues(redis);
   const leader = new SweepLeader(sweep.id, redis, queues, new ServerMetrics(), quiet);

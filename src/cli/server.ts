@@ -24,9 +24,8 @@ export function register(program: Command): void {
     .option('--lease-check-ms <ms>', 'how often running runs\' leases are checked', int, 1000)
     .option('--leader-ttl-ms <ms>', 'TTL of the per-sweep leader lock', int, 5000)
     .option('--poll-ms <ms>', 'idle time between control rounds', int, 200)
-    .option('--agent-live-ms <ms>', 'an agent counts as live when seen within this', int, 15_000)
     .option('--requeue-margin-ms <ms>', "how long a run's lease must have been gone before the run is queued again", int, 2000)
-    .action(async (opts: { port: number; host: string; redis?: string; token?: string; allowHost: string[]; leaseCheckMs: number; leaderTtlMs: number; pollMs: number; agentLiveMs: number; requeueMarginMs: number }) => {
+    .action(async (opts: { port: number; host: string; redis?: string; token?: string; allowHost: string[]; leaseCheckMs: number; leaderTtlMs: number; pollMs: number; requeueMarginMs: number }) => {
       const redisUrl = opts.redis ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
       const token = opts.token ?? process.env.HYPERSWEEP_TOKEN ?? undefined;
       const server = await startServer({
@@ -35,7 +34,7 @@ export function register(program: Command): void {
         redisUrl,
         allowHosts: opts.allowHost,
         ...(token ? { token } : {}),
-        controllerOptions: { leaseCheckMs: opts.leaseCheckMs, leaderTtlMs: opts.leaderTtlMs, pollMs: opts.pollMs, agentLiveMs: opts.agentLiveMs, requeueMarginMs: opts.requeueMarginMs },
+        controllerOptions: { leaseCheckMs: opts.leaseCheckMs, leaderTtlMs: opts.leaderTtlMs, pollMs: opts.pollMs, requeueMarginMs: opts.requeueMarginMs },
       });
       console.log(`hypersweep server listening on ${server.url} (redis ${redactRedisUrl(redisUrl)})`);
       let stopping = false;

@@ -27,8 +27,6 @@ export interface ControllerOptions {
   leaderTtlMs?: number;
   /** How often running runs' leases are checked. @defaultValue 1000 */
   leaseCheckMs?: number;
-  /** An agent counts as live when seen within this. @defaultValue 15000 */
-  agentLiveMs?: number;
   /** How long a run's lease must have been gone before it is re-queued (covers the lost agent's kill). @defaultValue 2000 */
   requeueMarginMs?: number;
   /** Events per read. @defaultValue 1000 */
@@ -67,7 +65,6 @@ export class Controller {
       pollMs: options.pollMs ?? 200,
       leaderTtlMs: options.leaderTtlMs ?? 5000,
       leaseCheckMs: options.leaseCheckMs ?? 1000,
-      agentLiveMs: options.agentLiveMs ?? 15_000,
       requeueMarginMs: options.requeueMarginMs ?? 2000,
       eventBatch: options.eventBatch ?? 1000,
       log: options.log ?? ((m) => console.error(m)),
@@ -168,7 +165,6 @@ export class Controller {
       const leader = new SweepLeader(sweepId, this.redis, this.queues, this.metrics, {
         eventBatch: this.opts.eventBatch,
         leaseCheckMs: this.opts.leaseCheckMs,
-        agentLiveMs: this.opts.agentLiveMs,
         requeueMarginMs: this.opts.requeueMarginMs,
         log: this.opts.log,
       });

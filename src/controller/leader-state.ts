@@ -17,8 +17,6 @@ export interface LeaderOptions {
   eventBatch: number;
   /** How often running runs' leases are checked. @defaultValue 1000 */
   leaseCheckMs: number;
-  /** An agent is live when seen within this. @defaultValue 15000 */
-  agentLiveMs: number;
   /**
    * A running run is re-queued only once its lease has been gone from Redis this long (by this
    * process's monotonic clock), so the lost agent's sentinel has surely killed the script (its

@@ -14,7 +14,7 @@ export async function propose(s: LeaderState, agents: readonly AgentInfo[]): Pro
     if (s.cache.count('pending') === 0 && s.cache.count('running') === 0) await finishSweep(s, s.exhausted);
     return;
   }
-  const idle = idleSlots(agents, s.sweepId, Date.now(), s.options.agentLiveMs);
+  const idle = idleSlots(agents, s.sweepId);
   if (idle <= 0) return;
   const want = idle - (await s.queues.waitingCount(s.sweepId));
   if (want <= 0) return;

@@ -41,16 +41,16 @@ export class AgentSession {
   /** lastSeen and busy slots; answers the sweep's state and stop requests of `runIds`. */
   async beat(presence: AgentPresence, runIds: readonly string[], now = Date.now()): Promise<Heartbeat> {
     const p = this.redis.pipeline();
-    queueAgentWrite(p, this.agentId, presence, now);
+    const n = queueAgentWrite(p, this.agentId, presence, now);
     p.hget(keys.sweep(this.sweepId), 'state');
     for (const runId of runIds) p.hget(keys.run(runId), 'stop');
     const replies = await execPipeline(p);
     const stops = new Map<string, 'stop' | 'cancel'>();
     runIds.forEach((runId, i) => {
-      const stop = replies[3 + i]?.[1];
+      const stop = replies[n + 1 + i]?.[1];
       if (stop === 'stop' || stop === 'cancel') stops.set(runId, stop);
     });
-    return { sweepState: (replies[2]?.[1] as string | null) ?? undefined, stops };
+    return { sweepState: (replies[n]?.[1] as string | null) ?? undefined, stops };
   }
 
   /** A slot became free: new presence, and wake the controller to fill it. */

@@ -18,9 +18,15 @@ export interface AgentInfo {
   /** slot → runId of the runs it executes now. */
   busy: Record<string, string>;
   startedAt: number;
+  /** The agent's clock at its last heartbeat (shown, never compared with another clock). */
   lastSeen: number;
   state: string;
+  /** Its liveness key (keys.agentLive) exists: it heartbeated within its TTL. */
+  live: boolean;
 }
+
+/** How long an agent counts as live after a heartbeat (the TTL of keys.agentLive). */
+export const AGENT_LIVE_MS = 15_000;
 
 /** What an agent says of itself at each heartbeat. */
 export interface AgentPresence {
@@ -30,11 +36,18 @@ export interface AgentPresence {
   state: string;
 }
 
-/** Queue the write of an agent's hash (all of it, or only the presence fields) and its lastSeen. */
-export function queueAgentWrite(p: ChainableCommander, agentId: string, presence: AgentPresence, now: number, full?: Omit<AgentInfo, 'busy' | 'state' | 'lastSeen' | 'id'>): void {
+/**
+ * Queue the write of an agent's hash (all of it, or only the presence fields), its lastSeen and
+ * its liveness key: renewed for `liveMs` by every write, deleted when the agent exits. Returns
+ * how many commands it queued (their replies come first).
+ */
+export function queueAgentWrite(p: ChainableCommander, agentId: string, presence: AgentPresence, now: number, full?: Omit<AgentInfo, 'busy' | 'state' | 'lastSeen' | 'id' | 'live'>, liveMs = AGENT_LIVE_MS): number {
   const fields: Record<string, string> = { lastSeen: String(now), busy: JSON.stringify(presence.busy), state: presence.state };
   if (full) Object.assign(fields, { id: agentId, host: full.host, pid: String(full.pid), sweepId: full.sweepId, slots: JSON.stringify(full.slots), startedAt: String(full.startedAt) });
   p.hset(keys.agent(agentId), fields).zadd(keys.agents(), now, agentId);
+  if (presence.state === 'exited' || presence.state === 'stopped') p.del(keys.agentLive(agentId));
+  else p.set(keys.agentLive(agentId), '1', 'PX', liveMs);
+  return 3;
 }
 
 function parseJson<T>(text: string | undefined, fallback: T): T {
@@ -51,11 +64,11 @@ export async function listAgents(redis: Redis): Promise<AgentInfo[]> {
   const ids = await redis.zrevrange(keys.agents(), 0, -1);
   if (ids.length === 0) return [];
   const p = redis.pipeline();
-  for (const id of ids) p.hgetall(keys.agent(id));
+  for (const id of ids) p.hgetall(keys.agent(id)).exists(keys.agentLive(id));
   const replies = await execPipeline(p);
   const out: AgentInfo[] = [];
   ids.forEach((id, i) => {
-    const h = replies[i]?.[1] as Record<string, string> | undefined;
+    const h = replies[2 * i]?.[1] as Record<string, string> | undefined;
     if (!h || Object.keys(h).length === 0) return;
     const slots = parseJson<unknown>(h.slots, []);
     const busy = parseJson<unknown>(h.busy, {});
@@ -69,21 +82,22 @@ export async function listAgents(redis: Redis): Promise<AgentInfo[]> {
       startedAt: Number(h.startedAt ?? 0),
       lastSeen: Number(h.lastSeen ?? 0),
       state: h.state ?? '',
+      live: replies[2 * i + 1]?.[1] === 1,
     });
   });
   return out;
 }
 
-/** Agents that are not stopped and were seen within `liveMs`. */
-export function isAgentLive(agent: AgentInfo, now: number, liveMs: number): boolean {
-  return now - agent.lastSeen <= liveMs && agent.state !== 'stopped' && agent.state !== 'exited';
+/** Agents whose liveness key exists and that have not stopped. */
+export function isAgentLive(agent: AgentInfo): boolean {
+  return agent.live && agent.state !== 'stopped' && agent.state !== 'exited';
 }
 
 /** Idle slots of a sweep's live agents: Σ (slots − busy). */
-export function idleSlots(agents: readonly AgentInfo[], sweepId: string, now: number, liveMs: number): number {
+export function idleSlots(agents: readonly AgentInfo[], sweepId: string): number {
   let idle = 0;
   for (const a of agents) {
-    if (a.sweepId !== sweepId || !isAgentLive(a, now, liveMs)) continue;
+    if (a.sweepId !== sweepId || !isAgentLive(a)) continue;
     idle += Math.max(0, a.slots.length - Object.keys(a.busy).length);
   }
   return idle;

@@ -54,6 +54,11 @@ export const keys = {
   agents: () => `${KEY_PREFIX}:agents`,
   /** HASH: id, host, pid, sweepId, slots (JSON array of slot names), busy (JSON {slot: runId}), startedAt, lastSeen, state. */
   agent: (agentId: string) => `${KEY_PREFIX}:agent:${agentId}`,
+  /**
+   * STRING with PX TTL, set at every heartbeat: the agent is live while it exists. Liveness is a
+   * Redis TTL, never a comparison of the agent's clock with the controller's.
+   */
+  agentLive: (agentId: string) => `${KEY_PREFIX}:agent:${agentId}:live`,
   /** Pub/sub channel: stop/cancel/wake messages to one agent (JSON {type, runId?}). Best effort; agents also poll. */
   agentChannel: (agentId: string) => `${KEY_PREFIX}:agent:${agentId}:signals`,
   /** Pub/sub channel: wakes the controller (new agent, idle slot). Best effort; the controller also polls. */

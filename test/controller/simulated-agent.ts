@@ -8,7 +8,7 @@ import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_PREFIX, runQueueName, type RunJob } from '../../src/queue/run-job.js';
 import { claimAttempt, finishAttempt, renewLease, reportEvent, type LeaseHolder } from '../../src/store/attempt-lease.js';
-import { keys } from '../../src/store/keys.js';
+import { queueAgentWrite } from '../../src/store/agent-store.js';
 import type { AttemptOutcome } from '../../src/store/run-events.js';
 
 export interface SimulatedAgentOptions {
@@ -47,21 +47,9 @@ export async function startSimulatedAgent(redis: Redis, options: SimulatedAgentO
   const executed: string[] = [];
   const loss = options.loss ?? defaultLoss;
   const heartbeat = async () => {
-    await redis
-      .multi()
-      .hset(keys.agent(options.id), {
-        id: options.id,
-        host: 'sim',
-        pid: String(process.pid),
-        sweepId: options.sweepId,
-        slots: JSON.stringify(Array.from({ length: options.slots }, (_, i) => `slot${i}`)),
-        busy: JSON.stringify(busy),
-        startedAt: String(Date.now()),
-        lastSeen: String(Date.now()),
-        state: 'running',
-      })
-      .zadd(keys.agents(), Date.now(), options.id)
-      .exec();
+    const m = redis.multi();
+    queueAgentWrite(m, options.id, { busy, state: 'running' }, Date.now(), { host: 'sim', pid: process.pid, sweepId: options.sweepId, slots: Array.from({ length: options.slots }, (_, i) => `slot${i}`), startedAt: Date.now() });
+    await m.exec();
   };
   await heartbeat();
   const timer = setInterval(() => void heartbeat().catch(() => {}), 300);
@@ -119,7 +107,9 @@ export async function startSimulatedAgent(redis: Redis, options: SimulatedAgentO
       closing = true;
       clearInterval(timer);
       await worker.close();
-      await redis.hset(keys.agent(options.id), 'state', 'stopped');
+      const m = redis.multi();
+      queueAgentWrite(m, options.id, { busy: {}, state: 'stopped' }, Date.now());
+      await m.exec();
     },
   };
 }

@@ -290,10 +290,10 @@ describe('store contract', () => {
     expect(beat.sweepState).toBe('running');
     expect([...beat.stops]).toEqual([[runId, 'stop']]);
     const [agent] = (await listAgents(redis.client)).filter((a) => a.id === 'agent-contract');
-    expect(agent).toEqual({ id: 'agent-contract', host: 'box', pid: 42, sweepId: store.sweepId, slots: ['gpu0', 'gpu1'], busy: { gpu0: runId }, startedAt: 1000, lastSeen: 2000, state: 'busy' });
+    expect(agent).toEqual({ id: 'agent-contract', host: 'box', pid: 42, sweepId: store.sweepId, slots: ['gpu0', 'gpu1'], busy: { gpu0: runId }, startedAt: 1000, lastSeen: 2000, state: 'busy', live: true });
     await session.deregister(3000);
     const [gone] = (await listAgents(redis.client)).filter((a) => a.id === 'agent-contract');
-    expect(gone).toMatchObject({ state: 'exited', busy: {}, lastSeen: 3000 });
+    expect(gone).toMatchObject({ state: 'exited', busy: {}, lastSeen: 3000, live: false });
     expect(await redis.client.pttl(keys.agent('agent-contract'))).toBeGreaterThan(0);
   });
 });
