@@ -68,3 +68,15 @@ export class NotFoundError extends HypersweepError {
     this.name = 'NotFoundError';
   }
 }
+
+/**
+ * A fenced write of a sweep's leader was refused inside Redis: another controller holds the
+ * sweep's leader lock now (this one was paused or cut off past the lock's TTL). A signal to the
+ * controller: step down, write nothing more for that sweep.
+ */
+export class LeaderDeposedError extends HypersweepError {
+  constructor(sweepId: string, cause?: unknown) {
+    super('CONFLICT', `sweep ${sweepId}: no longer its leader (the leader lock is held by another controller or expired)`, { cause });
+    this.name = 'LeaderDeposedError';
+  }
+}

@@ -10,6 +10,7 @@ export class OutputPublisher {
   constructor(
     private readonly redis: Redis,
     private readonly runId: string,
+    private readonly token: string,
     private readonly output: OutputTail,
     everyMs: number,
   ) {
@@ -20,7 +21,7 @@ export class OutputPublisher {
   async publish(): Promise<void> {
     if (this.output.version === this.published) return;
     this.published = this.output.version;
-    await publishRunOutput(this.redis, this.runId, this.output.text());
+    await publishRunOutput(this.redis, this.runId, this.token, this.output.text());
   }
 
   stop(): void {

@@ -9,10 +9,11 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { RunQueues } from '../queue/run-queue.js';
 import { listAgents } from '../store/agent-store.js';
-import { holdLeaderLock, releaseLeaderLock, sweepsWithoutLeader } from '../store/leader-lock.js';
+import { holdLeaderLock, renewLeaderLock, releaseLeaderLock, sweepsWithoutLeader } from '../store/leader-lock.js';
 import { subscribeControllerWakes, type Subscription } from '../store/sweep-signals.js';
 import { ControllerMetrics } from './controller-metrics.js';
 import { SweepLeader } from './sweep-leader.js';
+import { LeaderDeposedError } from '../errors.js';
 
 export interface ControllerOptions {
   /** Commands (a connection the controller may share with the API). */
@@ -149,6 +150,13 @@ export class Controller {
           await releaseLeaderLock(this.redis, sweepId, this.id);
         }
       } catch (err) {
+        if (err instanceof LeaderDeposedError) {
+          // Paused or cut off past the lock's TTL: another controller leads now; write nothing more.
+          this.opts.log(`controller: ${err.message}: stepping down`);
+          this.leaders.delete(sweepId);
+          this.locks.delete(sweepId);
+          continue;
+        }
         this.opts.log(`controller: sweep ${sweepId}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       }
     }
@@ -166,6 +174,7 @@ export class Controller {
         eventBatch: this.opts.eventBatch,
         leaseCheckMs: this.opts.leaseCheckMs,
         requeueMarginMs: this.opts.requeueMarginMs,
+        leaderId: this.id,
         log: this.opts.log,
       });
       try {
@@ -182,7 +191,7 @@ export class Controller {
   private async renewLocks(): Promise<void> {
     for (const sweepId of [...this.locks]) {
       try {
-        if (!(await holdLeaderLock(this.redis, sweepId, this.id, this.opts.leaderTtlMs))) {
+        if (!(await renewLeaderLock(this.redis, sweepId, this.id, this.opts.leaderTtlMs))) {
           this.opts.log(`controller: lost the lead of sweep ${sweepId}`);
           this.leaders.delete(sweepId);
           this.locks.delete(sweepId);

@@ -23,6 +23,10 @@ export interface LeaderOptions {
    * deadline comes a fifth of the lease before Redis expires it). @defaultValue 2000
    */
   requeueMarginMs?: number;
+  /** The controller id in the leader lock: every write of the leader is fenced by it. Unset: unfenced (tests, benchmarks). */
+  leaderId?: string;
+  /** How often a running leader repairs pending runs without a job (state-repair.ts). @defaultValue 5000 */
+  repairEveryMs?: number;
   log: (message: string) => void;
 }
 
@@ -41,6 +45,10 @@ export interface LeaderState {
   /** The backlog of entries delivered to an earlier leader and never acknowledged has been read. */
   backlogDone: boolean;
   lastLeaseCheck: number;
+  /** Whether this leader paused the sweep's queue (undefined: not synced yet). */
+  queuePaused: boolean | undefined;
+  /** When pending runs were last checked for a job (performance.now()). */
+  lastRepair: number;
   /** Running runs whose lease was seen gone: run id → (token, when first seen gone, performance.now()). */
   readonly leaseGone: Map<string, { token: string; since: number }>;
   /** The cache missed a change made by someone else: rebuild it from Redis. */

@@ -28,8 +28,16 @@ export async function deliverEarlyStops(s: LeaderState): Promise<void> {
   await s.store.signal(signals);
 }
 
-/** Finished (by stop or target) cancels what has not started; canceled also kills what runs. */
+/**
+ * Paused holds back the queue (waiting jobs and re-queued attempts start only after resume);
+ * finished (by stop or target) cancels what has not started; canceled also kills what runs.
+ */
 export async function enforceSweepState(s: LeaderState): Promise<void> {
+  const hold = s.state === 'paused';
+  if (s.queuePaused !== hold) {
+    await s.queues.setPaused(s.sweepId, hold);
+    s.queuePaused = hold;
+  }
   if (s.state !== 'finished' && s.state !== 'canceled') return;
   const jobIds: string[] = [];
   for (const entry of s.cache.values()) {

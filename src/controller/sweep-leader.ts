@@ -34,7 +34,7 @@ export class SweepLeader {
     private readonly metrics: ControllerMetrics,
     private readonly options: LeaderOptions,
   ) {
-    this.store = new LeaderStore(redis, sweepId);
+    this.store = new LeaderStore(redis, sweepId, options.leaderId);
   }
 
   private get state(): LeaderState {
@@ -56,6 +56,8 @@ export class SweepLeader {
       cache: await RunCache.load(this.store, objectivesOf(sweep.config).map((m) => m.name)),
       backlogDone: false,
       lastLeaseCheck: 0,
+      lastRepair: performance.now(),
+      queuePaused: undefined,
       leaseGone: new Map(),
       reload: false,
       exhausted: undefined,
@@ -72,9 +74,17 @@ export class SweepLeader {
       s.reload = false;
       s.cache = await RunCache.load(this.store, objectivesOf(s.config).map((m) => m.name));
     }
+    const leaseCheckDue = Date.now() - s.lastLeaseCheck >= s.options.leaseCheckMs;
+    // Entries read but never acknowledged by a leader that was deposed (or died) meanwhile: read them again.
+    if (leaseCheckDue) s.backlogDone = false;
     const busy = await consumeEvents(s, 20);
     await enforceSweepState(s);
-    if (Date.now() - s.lastLeaseCheck >= s.options.leaseCheckMs) await watchLeases(s);
+    if (leaseCheckDue) await watchLeases(s);
+    // A pending run without a job (agent killed between taking the job and claiming, a job lost with Redis, an enqueue that failed).
+    if (performance.now() - s.lastRepair >= (s.options.repairEveryMs ?? 5000)) {
+      s.lastRepair = performance.now();
+      await repairPendingJobs(s);
+    }
     if (s.state === 'running') await propose(s, agents);
     return busy;
   }

@@ -43,6 +43,12 @@ export class RunQueues {
     await this.queue(sweepId).addBulk(jobs.map((data) => ({ name: 'run', data, opts: { ...JOB_OPTIONS, jobId: runJobId(data.runId, data.attempt) } })));
   }
 
+  /** Hold back (or let go) every job the sweep has waiting and every one added later: agents take none while it is paused. */
+  async setPaused(sweepId: string, paused: boolean): Promise<void> {
+    if (paused) await this.queue(sweepId).pause();
+    else await this.queue(sweepId).resume();
+  }
+
   /** Jobs waiting for an agent. */
   async waitingCount(sweepId: string): Promise<number> {
     return await this.queue(sweepId).getWaitingCount();

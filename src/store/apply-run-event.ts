@@ -14,7 +14,7 @@ import type { RunState } from '../run-record.js';
 import { keys } from './keys.js';
 import { newAttemptToken } from './run-store.js';
 import type { RunEvent } from './run-events.js';
-import { defineScripts, queueScript, queueScriptVarKeys, runKeys } from './store-scripts.js';
+import { defineScripts, queueScript, queueScriptVarKeys, runKeys, type Fence } from './store-scripts.js';
 
 /** Metrics reports applied per script call. */
 const METRICS_PER_CALL = 200;
@@ -41,7 +41,7 @@ export type ApplyResult =
   | { status: 'unknown' };
 
 /** Apply events in order, in one round trip. */
-export async function applyRunEvents(redis: Redis, sweepId: string, events: readonly RunEvent[], policy: RequeuePolicy): Promise<ApplyResult[]> {
+export async function applyRunEvents(redis: Redis, sweepId: string, events: readonly RunEvent[], policy: RequeuePolicy, fence?: Fence): Promise<ApplyResult[]> {
   if (events.length === 0) return [];
   defineScripts(redis);
   const p = redis.pipeline();
@@ -62,13 +62,13 @@ export async function applyRunEvents(redis: Redis, sweepId: string, events: read
         args.push(m.token, Number(m.seq) || 0, rows.length, ...rows);
         where.push([replies, n]);
       }
-      queueScriptVarKeys(p, 'hsApplyMetricsBatch', keyList, args);
+      queueScriptVarKeys(p, 'hsApplyMetricsBatch', keyList, args, fence);
       replies++;
       continue;
     }
     if (event.type === 'started') {
       const attempt = { attempt: event.attempt, agentId: event.agentId, slot: event.slot, startedAt: event.at, endedAt: null, outcome: null, exitCode: null, signal: null };
-      queueScript(p, 'hsApplyStarted', runKeys(sweepId, event.runId), [event.runId, event.token, event.agentId, event.slot, event.at, JSON.stringify(attempt)]);
+      queueScript(p, 'hsApplyStarted', runKeys(sweepId, event.runId), [event.runId, event.token, event.agentId, event.slot, event.at, JSON.stringify(attempt)], fence);
     } else {
       queueScript(p, 'hsApplyFinished', runKeys(sweepId, event.runId), [
         event.runId,
@@ -84,7 +84,7 @@ export async function applyRunEvents(redis: Redis, sweepId: string, events: read
         policy.maxAttempts,
         policy.retryFailed ? 1 : 0,
         policy.allowRequeue ? 1 : 0,
-      ]);
+      ], fence);
     }
     where.push([replies++, -1]);
     i++;

@@ -9,16 +9,20 @@
  * 2. An agent slot takes the job and calls `claimAttempt`: one Lua script that checks T is
  *    still the run's token, the run is still `pending` and no one holds or has finished this
  *    attempt, sets the lease `T|agentId|slot` with a TTL, and appends the `started` event.
- *    Anything else → the job is stale (a redelivered job): complete it, run nothing.
- * 3. While the child runs, the agent calls `renewLease` every `leaseMs / 3` from its own event
+ *    Anything else → the job is stale (a redelivered job): complete it, run nothing. The same
+ *    claim again (ioredis re-sends it after a reconnect lost the reply) finds its own lease: ok.
+ * 3. While the child runs, the agent calls `renewLease` every `leaseMs / 4` from its own event
  *    loop. It answers whether the lease is still held and whether a stop/cancel was requested
- *    (run field `stop`). Lease lost → the agent kills the child.
+ *    (run field `stop`). The child must be dead `leaseMs − leaseMs / 5` after the last renewal
+ *    Redis confirmed was *sent* (worker/lease-deadline.ts), enforced by the agent and by its
+ *    sentinel process; lease lost → the agent kills the child at once.
  * 4. The agent appends `metrics` events as the script logs, then one `finished` event, and in
  *    the same script turns the lease into the marker `done|T` (kept a day): the attempt can
  *    never be claimed again, and the lease watch never mistakes it for a lost one while its
  *    `finished` event waits to be applied.
- * 5. The controller marks a `running` run whose lease key has vanished as `crashed` and queues
- *    attempt n+1 with a new token; any late report of attempt n is refused.
+ * 5. The controller marks a `running` run whose lease key has been gone for its re-queue margin
+ *    (2 s) as `crashed` and queues attempt n+1 with a new token; any late report of attempt n
+ *    (events, output tail) is refused.
  */
 import type { Redis } from 'ioredis';
 import { keys } from './keys.js';
@@ -79,7 +83,11 @@ export async function finishAttempt(redis: Redis, holder: LeaseHolder, event: Om
   await callScript(redis, 'hsFinishAttempt', [keys.runLease(holder.runId), keys.sweepEvents(holder.sweepId)], [leaseValue(holder.token, holder.agentId, holder.slot), holder.token, DONE_MARKER_MS, ...encodeRunEvent(full)]);
 }
 
-/** While the child runs: the latest output tail of the run (keys.runOutput), for the dashboard and `logs`. */
-export async function publishRunOutput(redis: Redis, runId: string, text: string): Promise<void> {
-  await redis.set(keys.runOutput(runId), text);
+/**
+ * While the child runs: the latest output tail of the run (keys.runOutput), for the dashboard and
+ * `logs`; refused (false) once `token` is no longer the run's, so a stale attempt cannot
+ * overwrite the current attempt's output.
+ */
+export async function publishRunOutput(redis: Redis, runId: string, token: string, text: string): Promise<boolean> {
+  return (await callScript(redis, 'hsPublishOutput', [keys.run(runId), keys.runOutput(runId)], [token, text])) === 1;
 }

@@ -89,8 +89,9 @@ export function sentinelOptions(s: SentinelUrl): RedisOptions {
     // After a failover the old primary may come back as a replica: writes to it fail READONLY;
     // reconnect (and resend) so the sentinels name the new primary.
     reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
-    // Subscribe to +switch-master: move at once instead of when the old connection breaks.
-    failoverDetector: true,
+    // Not ioredis' failoverDetector: its disconnect on +switch-master can land while the client is
+    // reconnecting, and that connect then fails for good ("Connection is closed"). A killed
+    // primary breaks the connection anyway, and a demoted one answers READONLY (above).
   };
 }
 

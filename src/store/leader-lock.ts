@@ -13,6 +13,14 @@ export async function holdLeaderLock(redis: Redis, sweepId: string, owner: strin
   return (await callScript(redis, 'hsHoldLock', [keys.sweepLeader(sweepId)], [owner, ttlMs])) === 1;
 }
 
+/**
+ * Renew the lock only if `owner` still holds it. A lock that lapsed is not taken again here: the
+ * controller that let it lapse (paused, cut off) steps down and, if it leads again, starts afresh.
+ */
+export async function renewLeaderLock(redis: Redis, sweepId: string, owner: string, ttlMs: number): Promise<boolean> {
+  return (await callScript(redis, 'hsRenewLock', [keys.sweepLeader(sweepId)], [owner, ttlMs])) === 1;
+}
+
 /** Give the lock up if `owner` holds it (a clean shutdown hands over at once). */
 export async function releaseLeaderLock(redis: Redis, sweepId: string, owner: string): Promise<void> {
   await callScript(redis, 'hsReleaseLock', [keys.sweepLeader(sweepId)], [owner]);

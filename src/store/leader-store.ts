@@ -8,7 +8,11 @@
  * - the sweep's per-state counts and per-state run sets always agree with the run hashes;
  * - a report, claim or renewal carrying a stale attempt token is refused;
  * - metrics are idempotent per (run, attempt, seq): a seq at or below the last applied is skipped;
- * - an event read through the consumer group is delivered again until it is acknowledged.
+ * - an event read through the consumer group is delivered again until it is acknowledged;
+ * - fenced (an `owner` given): every write and every read of the events checks, inside the same
+ *   Redis script, that the sweep's leader lock is still `owner`'s; when it is not, nothing is
+ *   written and LeaderDeposedError is thrown. (XACK/XTRIM and the BullMQ enqueues follow only
+ *   fenced writes in the same round, and are idempotent.)
  */
 import type { Redis } from 'ioredis';
 import type { Config, SweepConfig } from '../config/types.js';
@@ -18,7 +22,8 @@ import { execPipeline } from './exec-pipeline.js';
 import { keys } from './keys.js';
 import { decodeRunEvent, type RunEvent } from './run-events.js';
 import { cancelPendingRun, crashRun, createRuns, queueRunScores, readHistories, requestRunStop, type CreateRunResult, type RequeueResult } from './run-store.js';
-import { defineScripts, queueScript, runKeys } from './store-scripts.js';
+import { LeaderDeposedError } from '../errors.js';
+import { callScript, defineScripts, DEPOSED, queueScript, runKeys, type Fence } from './store-scripts.js';
 import { signalAgents, wakeSweep, type AgentSignal } from './sweep-signals.js';
 import { setSweepState, type SweepState } from './sweep-store.js';
 
@@ -64,11 +69,27 @@ type StreamReply = Array<[string, Array<[string, string[] | null]>]> | null;
 const LOAD_CHUNK = 1000;
 
 export class LeaderStore {
+  /** The fence of every write; undefined: unfenced (tests, benchmarks). */
+  private readonly fence: Fence | undefined;
+
+  /** `owner`: the controller id in the sweep's leader lock; every write is fenced by it. */
   constructor(
     private readonly redis: Redis,
     readonly sweepId: string,
+    owner?: string,
   ) {
     defineScripts(redis);
+    this.fence = owner === undefined ? undefined : { key: keys.sweepLeader(sweepId), owner };
+  }
+
+  /** Run a fenced operation; a DEPOSED refusal becomes LeaderDeposedError. */
+  private async fenced<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith(DEPOSED)) throw new LeaderDeposedError(this.sweepId, err);
+      throw err;
+    }
   }
 
   /** The sweep as stored. */
@@ -122,7 +143,7 @@ export class LeaderStore {
 
   /** Read events: `backlog` re-reads those delivered but not acknowledged (a dead leader's), else new ones. */
   async readEvents(backlog: boolean, count: number): Promise<EventBatch> {
-    const reply = (await this.redis.xreadgroup('GROUP', EVENTS_GROUP, EVENTS_CONSUMER, 'COUNT', count, 'STREAMS', keys.sweepEvents(this.sweepId), backlog ? '0' : '>')) as StreamReply;
+    const reply = (await this.fenced(() => callScript(this.redis, 'hsReadEvents', [keys.sweepEvents(this.sweepId)], [EVENTS_GROUP, EVENTS_CONSUMER, count, backlog ? '0' : '>'], this.fence))) as StreamReply;
     const batch: EventBatch = { ids: [], events: [], malformed: [] };
     for (const [id, fields] of reply?.[0]?.[1] ?? []) {
       batch.ids.push(id);
@@ -135,7 +156,7 @@ export class LeaderStore {
 
   /** Apply events in order (fenced, deduplicated), in one round trip. */
   async applyEvents(events: readonly RunEvent[], policy: RequeuePolicy): Promise<ApplyResult[]> {
-    return await applyRunEvents(this.redis, this.sweepId, events, policy);
+    return await this.fenced(() => applyRunEvents(this.redis, this.sweepId, events, policy, this.fence));
   }
 
   /**
@@ -150,8 +171,8 @@ export class LeaderStore {
       p.xack(stream, EVENTS_GROUP, ...ids);
       if (trim) p.xtrim(stream, 'MINID', '~', ids[ids.length - 1]!);
     }
-    queueRunScores(p, this.sweepId, scores);
-    await execPipeline(p);
+    queueRunScores(p, this.sweepId, scores, this.fence);
+    await this.fenced(() => execPipeline(p));
   }
 
   /** Write runs' scores; null removes one. */
@@ -161,9 +182,12 @@ export class LeaderStore {
 
   /** Create the runs of proposals, counted against `cap` (one round trip). */
   async createRuns(proposals: ReadonlyArray<{ config: Config; reason: string }>, cap: number | undefined): Promise<CreateRunResult[]> {
-    return await createRuns(
-      this.redis,
-      proposals.map((p) => ({ sweepId: this.sweepId, config: p.config, reason: p.reason, ...(cap !== undefined ? { cap } : {}) })),
+    return await this.fenced(() =>
+      createRuns(
+        this.redis,
+        proposals.map((p) => ({ sweepId: this.sweepId, config: p.config, reason: p.reason, ...(cap !== undefined ? { cap } : {}) })),
+        this.fence,
+      ),
     );
   }
 
@@ -171,18 +195,18 @@ export class LeaderStore {
   async requestStops(decisions: ReadonlyArray<{ runId: string; reason: string }>, kind: 'stop' | 'cancel'): Promise<boolean[]> {
     if (decisions.length === 0) return [];
     const p = this.redis.pipeline();
-    for (const d of decisions) queueScript(p, 'hsRequestStop', runKeys(this.sweepId, d.runId), [d.runId, kind, d.reason]);
-    return (await execPipeline(p)).map(([, reply]) => reply === 'requested');
+    for (const d of decisions) queueScript(p, 'hsRequestStop', runKeys(this.sweepId, d.runId), [d.runId, kind, d.reason], this.fence);
+    return (await this.fenced(() => execPipeline(p))).map(([, reply]) => reply === 'requested');
   }
 
   /** Ask for one run to be stopped; true when newly requested. */
   async requestStop(runId: string, kind: 'stop' | 'cancel', reason: string): Promise<boolean> {
-    return await requestRunStop(this.redis, this.sweepId, runId, kind, reason);
+    return await this.fenced(() => requestRunStop(this.redis, this.sweepId, runId, kind, reason, this.fence));
   }
 
   /** A pending run that will never start becomes canceled; true when it was pending. */
   async cancelPending(runId: string, reason: string): Promise<boolean> {
-    return await cancelPendingRun(this.redis, this.sweepId, runId, reason);
+    return await this.fenced(() => cancelPendingRun(this.redis, this.sweepId, runId, reason, Date.now(), this.fence));
   }
 
   /** Which of these runs' leases are gone (expired, or never set): true at their index. */
@@ -195,12 +219,12 @@ export class LeaderStore {
 
   /** A running run whose lease is gone: crashed, or queued again while attempts are left. */
   async crashRun(runId: string, token: string, options: { maxAttempts: number; allowRequeue: boolean }): Promise<RequeueResult | { result: 'crashed' | 'skip' }> {
-    return await crashRun(this.redis, this.sweepId, runId, token, options);
+    return await this.fenced(() => crashRun(this.redis, this.sweepId, runId, token, options, this.fence));
   }
 
   /** Move the sweep to `to` when it is in one of `from`; throws CONFLICT otherwise. */
   async setState(to: SweepState, options: { from: readonly SweepState[]; reason: string }): Promise<void> {
-    await setSweepState(this.redis, this.sweepId, to, options);
+    await this.fenced(() => setSweepState(this.redis, this.sweepId, to, { ...options, ...(this.fence ? { fence: this.fence } : {}) }));
   }
 
   /** Tell the controller and the sweep's agents that the sweep changed. */

@@ -11,7 +11,7 @@ import { RUN_STATES, type HistoryRow, type RunState } from '../run-record.js';
 import { runIdFor } from '../space/config-hash.js';
 import type { AttemptOutcome } from './run-events.js';
 import { keys } from './keys.js';
-import { callScript, defineScripts, queueScript, queueScriptVarKeys, runKeys } from './store-scripts.js';
+import { callScript, defineScripts, queueScript, queueScriptVarKeys, runKeys, type Fence } from './store-scripts.js';
 import { execPipeline } from './exec-pipeline.js';
 
 export interface RunSummary {
@@ -98,14 +98,14 @@ export async function createRun(redis: Redis, input: CreateRunInput): Promise<Cr
 }
 
 /** Create many runs in one round trip (same rules as createRun, applied in order). */
-export async function createRuns(redis: Redis, inputs: readonly CreateRunInput[]): Promise<CreateRunResult[]> {
+export async function createRuns(redis: Redis, inputs: readonly CreateRunInput[], fence?: Fence): Promise<CreateRunResult[]> {
   if (inputs.length === 0) return [];
   defineScripts(redis);
   const p = redis.pipeline();
   const made = inputs.map((input) => {
     const runId = runIdFor(input.sweepId, input.config);
     const token = newAttemptToken();
-    queueScript(p, 'hsCreateRun', runKeys(input.sweepId, runId), [runId, input.sweepId, JSON.stringify(input.config), token, input.reason, input.now ?? Date.now(), input.cap ?? -1]);
+    queueScript(p, 'hsCreateRun', runKeys(input.sweepId, runId), [runId, input.sweepId, JSON.stringify(input.config), token, input.reason, input.now ?? Date.now(), input.cap ?? -1], fence);
     return { runId, token };
   });
   const replies = await execPipeline(p);
@@ -340,13 +340,13 @@ async function pageByCreation(redis: Redis, sources: readonly string[], descendi
  * Ask the agent of a running (or just claimed) run to stop it: `stop` (early termination, sweep
  * stop: SIGTERM with grace) or `cancel` (kill now). True when newly requested.
  */
-export async function requestRunStop(redis: Redis, sweepId: string, runId: string, kind: 'stop' | 'cancel', reason: string): Promise<boolean> {
-  return (await callScript(redis, 'hsRequestStop', runKeys(sweepId, runId), [runId, kind, reason])) === 'requested';
+export async function requestRunStop(redis: Redis, sweepId: string, runId: string, kind: 'stop' | 'cancel', reason: string, fence?: Fence): Promise<boolean> {
+  return (await callScript(redis, 'hsRequestStop', runKeys(sweepId, runId), [runId, kind, reason], fence)) === 'requested';
 }
 
 /** A pending run that will never start becomes canceled. True when it was pending. */
-export async function cancelPendingRun(redis: Redis, sweepId: string, runId: string, reason: string, now = Date.now()): Promise<boolean> {
-  return (await callScript(redis, 'hsCancelPending', runKeys(sweepId, runId), [runId, reason, now])) === 'canceled';
+export async function cancelPendingRun(redis: Redis, sweepId: string, runId: string, reason: string, now = Date.now(), fence?: Fence): Promise<boolean> {
+  return (await callScript(redis, 'hsCancelPending', runKeys(sweepId, runId), [runId, reason, now], fence)) === 'canceled';
 }
 
 export type RequeueResult = { result: 'requeued'; attempt: number; token: string };
@@ -361,6 +361,7 @@ export async function crashRun(
   runId: string,
   token: string,
   options: { maxAttempts: number; allowRequeue: boolean; now?: number },
+  fence?: Fence,
 ): Promise<RequeueResult | { result: 'crashed' | 'skip' }> {
   const reply = (await callScript(redis, 'hsCrashRun', runKeys(sweepId, runId), [
     runId,
@@ -369,7 +370,7 @@ export async function crashRun(
     newAttemptToken(),
     options.maxAttempts,
     options.allowRequeue ? 1 : 0,
-  ])) as string[];
+  ], fence)) as string[];
   if (reply[0] === 'requeued') return { result: 'requeued', attempt: Number(reply[1]), token: reply[2]! };
   return { result: reply[0] as 'crashed' | 'skip' };
 }
@@ -384,7 +385,7 @@ export async function writeRunScores(redis: Redis, sweepId: string, scores: Read
 }
 
 /** writeRunScores on a pipeline the caller sends (one script call for all of them). */
-export function queueRunScores(p: ChainableCommander, sweepId: string, scores: ReadonlyArray<{ runId: string; score: number | null }>): void {
+export function queueRunScores(p: ChainableCommander, sweepId: string, scores: ReadonlyArray<{ runId: string; score: number | null }>, fence?: Fence): void {
   for (let i = 0; i < scores.length; i += 1000) {
     const part = scores.slice(i, i + 1000);
     queueScriptVarKeys(
@@ -392,6 +393,7 @@ export function queueRunScores(p: ChainableCommander, sweepId: string, scores: R
       'hsWriteScores',
       [keys.sweepScores(sweepId), ...part.map((s) => keys.run(s.runId))],
       part.flatMap(({ runId, score }) => [runId, score === null ? '' : String(score)]),
+      fence,
     );
   }
 }

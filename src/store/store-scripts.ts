@@ -246,6 +246,12 @@ if not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
 return 0
 `;
 
+/** KEYS: lock. ARGV: owner, ttlMs. → 1 when `owner` held it and it was renewed; 0 (never taken here) otherwise. */
+const RENEW_LOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+return 0
+`;
+
 /** KEYS: lock. ARGV: owner. Deletes the lock only when this owner holds it. */
 const RELEASE_LOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -260,14 +266,23 @@ return 0
 const CLAIM_ATTEMPT = `
 local runKey, leaseKey, eventsKey = KEYS[1], KEYS[2], KEYS[3]
 local token, lease, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local held = redis.call('GET', leaseKey)
+-- The same claim again (ioredis re-sends a command whose reply a reconnect lost): it is ours.
+if held == lease then return 'ok' end
 local current = redis.call('HMGET', runKey, 'token', 'state')
 if current[1] ~= token or current[2] ~= 'pending' then return 'stale' end
-local held = redis.call('GET', leaseKey)
 if held == 'done|' .. token then return 'stale' end
 if held and string.sub(held, 1, 5) ~= 'done|' then return 'taken' end
 redis.call('SET', leaseKey, lease, 'PX', ttl)
 redis.call('XADD', eventsKey, '*', unpack(ARGV, 4))
 return 'ok'
+`;
+
+/** KEYS: run, output. ARGV: token, text. The output tail of the run's current attempt only: a stale attempt writes nothing. → 1 | 0 */
+const PUBLISH_OUTPUT = `
+if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2])
+return 1
 `;
 
 /** KEYS: run, lease. ARGV: lease value, ttlMs. → {held 0|1, stop request or ''} */
@@ -288,7 +303,40 @@ redis.call('XADD', eventsKey, '*', unpack(ARGV, 4))
 return 'ok'
 `;
 
+/**
+ * Fenced leader writes (design.md: every write of the leader is fenced by its lock token, as
+ * every report of an agent by its attempt token). Every script starts with KEYS[1] = a leader
+ * lock and ARGV[1] = the owner the caller believes it is; when the owner is not '' and the lock
+ * is not that owner's, the script writes nothing and fails with DEPOSED. Both are removed from
+ * KEYS/ARGV before the script's own body runs, so its documented layout is unchanged.
+ */
+const FENCE = `
+local fenceKey = table.remove(KEYS, 1)
+local fenceOwner = table.remove(ARGV, 1)
+if fenceOwner ~= '' and redis.call('GET', fenceKey) ~= fenceOwner then
+  return redis.error_reply('DEPOSED ' .. fenceKey .. ' is not held by ' .. fenceOwner)
+end
+`;
+
+/** The leader lock a write is fenced by, and the owner the writer believes it is. */
+export interface Fence {
+  key: string;
+  owner: string;
+}
+
+/** The message prefix of a fenced write refused because the writer is no longer the leader. */
+export const DEPOSED = 'DEPOSED';
+
+/**
+ * A leader's read of its events, fenced like its writes (XREADGROUP moves entries to the
+ * consumer's pending list). KEYS: events. ARGV: group, consumer, count, start id.
+ */
+const READ_EVENTS = `
+return redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3], 'STREAMS', KEYS[1], ARGV[4])
+`;
+
 const SCRIPTS = {
+  hsReadEvents: { lua: READ_EVENTS, numberOfKeys: 1 },
   hsCreateRun: { lua: CREATE_RUN, numberOfKeys: RUN_KEY_COUNT },
   hsApplyStarted: { lua: APPLY_STARTED, numberOfKeys: RUN_KEY_COUNT },
   hsApplyMetricsBatch: { lua: APPLY_METRICS_BATCH },
@@ -300,9 +348,11 @@ const SCRIPTS = {
   hsSetSweepState: { lua: SET_SWEEP_STATE, numberOfKeys: 1 },
   hsHoldLock: { lua: HOLD_LOCK, numberOfKeys: 1 },
   hsReleaseLock: { lua: RELEASE_LOCK, numberOfKeys: 1 },
+  hsRenewLock: { lua: RENEW_LOCK, numberOfKeys: 1 },
   hsClaimAttempt: { lua: CLAIM_ATTEMPT, numberOfKeys: 3 },
   hsRenewLease: { lua: RENEW_LEASE, numberOfKeys: 2 },
   hsFinishAttempt: { lua: FINISH_ATTEMPT, numberOfKeys: 2 },
+  hsPublishOutput: { lua: PUBLISH_OUTPUT, numberOfKeys: 2 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
@@ -313,22 +363,24 @@ const defined = new WeakSet<Redis>();
 /** Register the scripts on a client (once); pipelines made afterwards carry them too. */
 export function defineScripts(redis: Redis): void {
   if (defined.has(redis)) return;
-  for (const [name, def] of Object.entries(SCRIPTS)) redis.defineCommand(name, def as { lua: string; numberOfKeys?: number });
+  for (const [name, def] of Object.entries(SCRIPTS) as Array<[string, { lua: string; numberOfKeys?: number }]>) {
+    redis.defineCommand(name, { lua: FENCE + def.lua, ...(def.numberOfKeys !== undefined ? { numberOfKeys: def.numberOfKeys + 1 } : {}) });
+  }
   defined.add(redis);
 }
 
 /** Queue a call of a script without a fixed key count (its first argument is the number of keys). */
-export function queueScriptVarKeys(pipeline: ChainableCommander, name: ScriptName, keyList: readonly string[], args: ReadonlyArray<string | number>): void {
-  (pipeline as unknown as Record<ScriptName, (...a: Array<string | number>) => unknown>)[name](keyList.length, ...keyList, ...args);
+export function queueScriptVarKeys(pipeline: ChainableCommander, name: ScriptName, keyList: readonly string[], args: ReadonlyArray<string | number>, fence?: Fence): void {
+  (pipeline as unknown as Record<ScriptName, (...a: Array<string | number>) => unknown>)[name](keyList.length + 1, fence?.key ?? keyList[0]!, ...keyList, fence?.owner ?? '', ...args);
 }
 
 /** Call a store script on a client (awaits the reply). */
-export async function callScript(redis: Redis, name: ScriptName, keyList: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
+export async function callScript(redis: Redis, name: ScriptName, keyList: readonly string[], args: ReadonlyArray<string | number>, fence?: Fence): Promise<unknown> {
   defineScripts(redis);
-  return await (redis as unknown as Record<ScriptName, ScriptFn>)[name](...keyList, ...args);
+  return await (redis as unknown as Record<ScriptName, ScriptFn>)[name](fence?.key ?? keyList[0]!, ...keyList, fence?.owner ?? '', ...args);
 }
 
 /** Queue a store script call on a pipeline made from a client that defineScripts() saw. */
-export function queueScript(pipeline: ChainableCommander, name: ScriptName, keyList: readonly string[], args: ReadonlyArray<string | number>): void {
-  (pipeline as unknown as Record<ScriptName, (...a: Array<string | number>) => unknown>)[name](...keyList, ...args);
+export function queueScript(pipeline: ChainableCommander, name: ScriptName, keyList: readonly string[], args: ReadonlyArray<string | number>, fence?: Fence): void {
+  (pipeline as unknown as Record<ScriptName, (...a: Array<string | number>) => unknown>)[name](fence?.key ?? keyList[0]!, ...keyList, fence?.owner ?? '', ...args);
 }

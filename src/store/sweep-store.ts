@@ -9,7 +9,7 @@ import { HypersweepError, NotFoundError } from '../errors.js';
 import { RUN_STATES, type RunState } from '../run-record.js';
 import { gridSize } from '../space/grid-size.js';
 import { keys } from './keys.js';
-import { callScript } from './store-scripts.js';
+import { callScript, type Fence } from './store-scripts.js';
 import { execPipeline } from './exec-pipeline.js';
 
 export const SWEEP_STATES = ['running', 'paused', 'finished', 'canceled'] as const;
@@ -208,8 +208,8 @@ export const SWEEP_TRANSITIONS: Record<'pause' | 'resume' | 'stop' | 'cancel', {
  * Move a sweep to `to` when its current state is one of `from`.
  * @throws NotFoundError for an unknown sweep; HypersweepError CONFLICT for an illegal transition.
  */
-export async function setSweepState(redis: Redis, sweepId: string, to: SweepState, options: { from: readonly SweepState[]; reason: string; now?: number }): Promise<void> {
-  const result = (await callScript(redis, 'hsSetSweepState', [keys.sweep(sweepId)], [to, options.reason, options.now ?? Date.now(), options.from.join(',')])) as string;
+export async function setSweepState(redis: Redis, sweepId: string, to: SweepState, options: { from: readonly SweepState[]; reason: string; now?: number; fence?: Fence }): Promise<void> {
+  const result = (await callScript(redis, 'hsSetSweepState', [keys.sweep(sweepId)], [to, options.reason, options.now ?? Date.now(), options.from.join(',')], options.fence)) as string;
   if (result === 'ok') return;
   if (result === 'unknown') throw new NotFoundError(`sweep ${sweepId}`);
   throw new HypersweepError('CONFLICT', `sweep ${sweepId} is ${result}; it cannot become ${to} (only from ${options.from.join(' or ')})`);

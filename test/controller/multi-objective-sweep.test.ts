@@ -19,7 +19,7 @@ const agents: SimulatedAgent[] = [];
 beforeAll(async () => {
   redis = await startRedis();
   c = redis.client();
-  server = await startServer({ port: 0, redisUrl: redis.url, controllerOptions: { pollMs: 30, leaseCheckMs: 200, agentLiveMs: 5000 }, log: () => {} });
+  server = await startServer({ port: 0, redisUrl: redis.url, controllerOptions: { pollMs: 30, leaseCheckMs: 200 }, log: () => {} });
 });
 afterAll(async () => {
   await Promise.all(agents.map((a) => a.close()));

@@ -24,8 +24,11 @@ export interface SimulatedAgentOptions {
   loss?: (config: RunJob['config'], step: number) => number;
   /** Other metrics logged in the same row (several objectives). */
   extra?: (config: RunJob['config'], step: number) => Record<string, number>;
-  /** Called before each run: 'vanish' stops renewing and never reports the end (a lost agent). */
-  fault?: (job: RunJob) => 'vanish' | undefined;
+  /**
+   * Called before each run: 'vanish' stops renewing and never reports the end (a lost agent);
+   * 'drop' completes the job without claiming it (an agent killed between taking a job and claiming).
+   */
+  fault?: (job: RunJob) => 'vanish' | 'drop' | undefined;
   /** Metrics rows per report. @defaultValue 1 */
   rowsPerReport?: number;
 }
@@ -62,12 +65,13 @@ export async function startSimulatedAgent(redis: Redis, options: SimulatedAgentO
       const slot = freeSlots.shift() ?? 'slotX';
       const holder: LeaseHolder = { sweepId: data.sweepId, runId: data.runId, attempt: data.attempt, token: data.token, agentId: options.id, slot };
       try {
+        const fault = options.fault?.(data);
+        if (fault === 'drop') return;
         const claim = await claimAttempt(redis, holder, options.leaseMs, { host: 'sim', pid: process.pid, at: Date.now() });
         if (claim !== 'ok') return;
         executed.push(`${data.runId}#${data.attempt}`);
         busy[slot] = data.runId;
         await heartbeat();
-        const fault = options.fault?.(data);
         let outcome: AttemptOutcome = 'finished';
         let seq = 0;
         const per = options.rowsPerReport ?? 1;

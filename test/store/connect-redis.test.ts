@@ -19,7 +19,8 @@ test('a Sentinel URL becomes ioredis native Sentinel options', () => {
     replicas: 2,
   });
   const o = sentinelOptions(s);
-  expect(o).toMatchObject({ sentinels: s.sentinels, name: 'mymaster', db: 2, password: 's3cret', sentinelPassword: 'sp', failoverDetector: true });
+  expect(o).toMatchObject({ sentinels: s.sentinels, name: 'mymaster', db: 2, password: 's3cret', sentinelPassword: 'sp' });
+  expect(o.failoverDetector).toBeUndefined();
   expect(o.tls).toBeUndefined();
   expect(sentinelOptions(parseSentinelUrl('rediss-sentinel://u:p@h/m'))).toMatchObject({ username: 'u', password: 'p', tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true });
   expect(replicasToWait('redis-sentinel://h/m')).toBe(1);

@@ -17,6 +17,7 @@ import type { RunEvent } from '../../src/store/run-events.js';
 import { createRun, getRun } from '../../src/store/run-store.js';
 import { createSweep, getSweep } from '../../src/store/sweep-store.js';
 import { redisForFile } from '../helpers/redis-server.js';
+import { LeaderDeposedError } from '../../src/errors.js';
 
 const redis = redisForFile();
 
@@ -274,8 +275,64 @@ describe('store contract', () => {
     await finishAttempt(redis.client, holderOf(store, b.runId, 1, b.token), { outcome: 'finished', exitCode: 0, signal: null, outputTail: '', at: 2 });
     await redis.client.del(keys.runLease(a.runId));
     expect(await store.leasesGone([a.runId, b.runId])).toEqual([true, false]);
-    await publishRunOutput(redis.client, a.runId, 'tail\n');
+    expect(await publishRunOutput(redis.client, a.runId, a.token, 'tail\n')).toBe(true);
     expect((await getRun(redis.client, a.runId)).output).toBe('tail\n');
+    // A stale attempt cannot overwrite the current attempt's output tail.
+    expect(await publishRunOutput(redis.client, a.runId, 'T-stale', 'old attempt\n')).toBe(false);
+    expect((await getRun(redis.client, a.runId)).output).toBe('tail\n');
+  });
+
+  test('a claim that ioredis sends again after a reconnect is the same claim: ok, and one started event', async () => {
+    const store = await newSweep();
+    const a = await createRun(redis.client, { sweepId: store.sweepId, config: { x: 0.21 }, reason: 'contract' });
+    const holder = holderOf(store, a.runId, 1, a.token);
+    expect(await claimAttempt(redis.client, holder, 60_000, started)).toBe('ok');
+    expect(await drain(store)).toEqual(['applied']); // the run is running now
+    expect(await claimAttempt(redis.client, holder, 60_000, started)).toBe('ok');
+    expect(await claimAttempt(redis.client, { ...holder, agentId: 'a2' }, 60_000, started)).toBe('stale');
+    expect(await drain(store)).toEqual([]);
+  });
+
+  test('a deposed leader writes nothing: every fenced write and event read is refused inside Redis', async () => {
+    const open = await newSweep();
+    const sweepId = open.sweepId;
+    const a = await createRun(redis.client, { sweepId, config: { x: 0.31 }, reason: 'contract' });
+    const b = await createRun(redis.client, { sweepId, config: { x: 0.32 }, reason: 'contract' });
+    expect(await claimAttempt(redis.client, holderOf(open, a.runId, 1, a.token), 60_000, started)).toBe('ok');
+    await redis.client.set(keys.sweepLeader(sweepId), 'ctl-B', 'PX', 60_000);
+    const leader = new LeaderStore(redis.client, sweepId, 'ctl-B');
+    expect((await leader.readEvents(false, 10)).events.map((e) => e.type)).toEqual(['started']);
+    await reportEvent(redis.client, sweepId, { type: 'metrics', runId: a.runId, attempt: 1, token: a.token, seq: 1, rows: [{ _step: 0, loss: 1 }] });
+    const snapshot = async () => {
+      const out: Record<string, string> = {};
+      for (const key of (await redis.client.keys(`*${sweepId}*`)).concat(await redis.client.keys(`hs:run:*`))) out[key] = String((await redis.client.dumpBuffer(key))?.toString('base64'));
+      return out;
+    };
+    const before = await snapshot();
+    const deposed = new LeaderStore(redis.client, sweepId, 'ctl-A');
+    const event: RunEvent = { type: 'finished', runId: a.runId, attempt: 1, token: a.token, outcome: 'finished', exitCode: 0, signal: null, outputTail: '', at: 3 };
+    const writes: Array<[string, () => Promise<unknown>]> = [
+      ['readEvents', () => deposed.readEvents(true, 10)],
+      ['readEvents new', () => deposed.readEvents(false, 10)],
+      ['applyEvents', () => deposed.applyEvents([event], policy)],
+      ['writeScores', () => deposed.writeScores([{ runId: a.runId, score: 1 }])],
+      ['createRuns', () => deposed.createRuns([{ config: { x: 0.33 }, reason: 'deposed' }], undefined)],
+      ['requestStops', () => deposed.requestStops([{ runId: a.runId, reason: 'r' }], 'stop')],
+      ['requestStop', () => deposed.requestStop(a.runId, 'cancel', 'r')],
+      ['cancelPending', () => deposed.cancelPending(b.runId, 'r')],
+      ['crashRun', () => deposed.crashRun(a.runId, a.token, { maxAttempts: 3, allowRequeue: true })],
+      ['setState', () => deposed.setState('paused', { from: ['running'], reason: 'deposed' })],
+    ];
+    for (const [name, write] of writes) await expect(write(), name).rejects.toBeInstanceOf(LeaderDeposedError);
+    expect(await snapshot()).toEqual(before);
+    // The lock expired and nobody holds it: still deposed.
+    await redis.client.del(keys.sweepLeader(sweepId));
+    await expect(deposed.applyEvents([event], policy)).rejects.toBeInstanceOf(LeaderDeposedError);
+    // The entry the leader read and never acknowledged is delivered again to whoever leads next.
+    const next = new LeaderStore(redis.client, sweepId, 'ctl-C');
+    await redis.client.set(keys.sweepLeader(sweepId), 'ctl-C', 'PX', 60_000);
+    expect((await next.readEvents(true, 10)).events.map((e) => e.type)).toEqual(['started']);
+    expect((await next.readEvents(false, 10)).events.map((e) => e.type)).toEqual(['metrics']);
   });
 
   test('an agent session writes what listAgents reads', async () => {
