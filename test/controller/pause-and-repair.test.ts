@@ -41,7 +41,7 @@ async function createSweep(yaml: string): Promise<string> {
   return ((await res.json()) as { id: string }).id;
 }
 
-const post = (path: string) => fetch(`${server.url}/api${path}`, { method: 'POST' }).then((r) => r.json() as Promise<{ state: string }>);
+const post = (path: string) => fetch(`${server.url}/api${path}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }).then((r) => r.json() as Promise<{ state: string }>);
 
 test('a pending run whose job ended unclaimed (agent gone between taking and claiming) gets a job again from the running leader', async () => {
   const id = await createSweep('method: grid\nparameters:\n  x: {values: [1]}\n');
