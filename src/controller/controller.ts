@@ -81,9 +81,17 @@ export class Controller {
     if (this.running) return;
     this.running = true;
     this.subscriber = await subscribeControllerWakes(this.redis, () => this.poke());
+    // Connected again (Redis restarted, a failover): writes acknowledged just before may be gone,
+    // so every leader re-reads its runs and unacknowledged events and repairs missing jobs.
+    this.redis.on('ready', this.onReconnect);
     this.renewTimer = setInterval(() => void this.renewLocks(), Math.max(50, Math.floor(this.opts.leaderTtlMs / 3)));
     this.loopDone = this.loop();
   }
+
+  private readonly onReconnect = (): void => {
+    for (const leader of this.leaders.values()) leader.resync();
+    this.poke();
+  };
 
   /** Run a round now instead of after the poll interval. */
   poke(): void {
@@ -104,6 +112,7 @@ export class Controller {
     this.locks.clear();
     await this.queues.close();
     this.subscriber?.close();
+    this.redis.removeListener('ready', this.onReconnect);
   }
 
   private async loop(): Promise<void> {

@@ -89,6 +89,14 @@ export class SweepLeader {
     return busy;
   }
 
+  /** Redis may have lost recent writes (restart, failover): reload the runs, re-read unacknowledged events, repair jobs at the next tick. */
+  resync(): void {
+    if (!this.s) return;
+    this.s.reload = true;
+    this.s.backlogDone = false;
+    this.s.lastRepair = -Infinity;
+  }
+
   /** Finished or canceled with nothing pending or running: the leader can let go. */
   get settled(): boolean {
     const s = this.state;
