@@ -3,7 +3,7 @@
  * from the CSS variables so charts follow the light or dark theme. Every tooltip formatter that
  * shows a user string goes through escapeHtml.
  */
-import { escapeHtml } from './dom.js';
+import { escapeHtml, h } from './dom.js';
 
 /** Resolves once echarts (loaded async by index.html, so data requests need not wait for it) is there. */
 export function whenEcharts() {
@@ -109,4 +109,27 @@ export function rampColor(t, q) {
 /** A tooltip line `label: value` with both sides escaped. */
 export function tipLine(label, value) {
   return `<div><span style="opacity:.7">${escapeHtml(label)}</span> ${escapeHtml(value)}</div>`;
+}
+
+/** The runs with a finite score (what the parameter charts, importance and top configs draw). */
+export function scoredRuns(runs) {
+  return runs.filter((r) => typeof r.score === 'number' && Number.isFinite(r.score));
+}
+
+/**
+ * A parameter chart's element (`data-chart` = name) in its box, with a note instead while there
+ * is nothing to draw: `canDraw(scored, params)` shows or hides the note and says which.
+ */
+export function parameterChartBox(name, className) {
+  const el = h('div', { class: className, 'data-chart': name });
+  const empty = h('div', { class: 'chart-empty' }, 'No run has a score yet.');
+  return {
+    el,
+    box: h('div', { class: 'chart-box' }, el, empty),
+    canDraw(scored, params) {
+      empty.hidden = scored.length > 0 && params.length > 0;
+      if (params.length === 0) empty.textContent = 'No searched parameters.';
+      return empty.hidden;
+    },
+  };
 }

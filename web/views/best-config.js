@@ -1,5 +1,6 @@
 /** The best config so far: its value, and the config to copy as YAML or as CLI args. */
 import { copyText, h, replaceChildren } from '../dom.js';
+import { scoredRuns } from '../charts.js';
 import { configArgs, configYaml, flattenConfig, fmtNum, valueLabel } from '../format.js';
 
 export function createBestConfig({ sweepId, ctx }) {
@@ -50,7 +51,7 @@ export function createBestConfig({ sweepId, ctx }) {
     el,
     /** The best few runs under the best config: score, run, and the searched parameters. */
     updateTop(runs, params, goal) {
-      const scored = runs.filter((r) => typeof r.score === 'number' && Number.isFinite(r.score));
+      const scored = scoredRuns(runs);
       scored.sort((a, b) => (goal === 'maximize' ? b.score - a.score : a.score - b.score));
       const best5 = scored.slice(0, 5);
       const sig = best5.map((r) => `${r.id}:${r.score}`).join(',');

@@ -4,6 +4,7 @@
  * after the page has painted.
  */
 import { h, replaceChildren } from '../dom.js';
+import { scoredRuns } from '../charts.js';
 import { flattenConfig } from '../format.js';
 import { parameterImportance } from '../importance.js';
 
@@ -39,7 +40,7 @@ export function createImportanceCard() {
   }
 
   async function compute(runs, params) {
-    const scored = runs.filter((r) => typeof r.score === 'number' && Number.isFinite(r.score));
+    const scored = scoredRuns(runs);
     const names = params.map((p) => p.name);
     if (scored.length < 3 || names.length === 0) {
       replaceChildren(body, h('p', { class: 'muted' }, names.length === 0 ? 'No searched parameters.' : 'Needs at least 3 runs with a score.'));

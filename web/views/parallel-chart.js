@@ -3,14 +3,12 @@
  * run, coloured by score (brighter = better); drag on an axis to filter. Runs in `markedIds`
  * (the Pareto set of a sweep with several objectives) are drawn bold in the best colour.
  */
-import { h } from '../dom.js';
 import { flattenConfig, fmtNum, valueLabel } from '../format.js';
-import { baseOption, makeChart, theme, tipLine } from '../charts.js';
+import { baseOption, makeChart, parameterChartBox, scoredRuns, theme, tipLine } from '../charts.js';
 
 export function createParallelChart({ onOpen }) {
-  const el = h('div', { class: 'chart tall', 'data-chart': 'parallel' });
+  const { el, box, canDraw } = parameterChartBox('parallel', 'chart tall');
   const t = theme();
-  const empty = h('div', { class: 'chart-empty' }, 'No run has a score yet.');
   let chart = null;
   let signature = '';
   /** Run id of each line (data are plain arrays: much cheaper for echarts than objects). */
@@ -19,15 +17,13 @@ export function createParallelChart({ onOpen }) {
   let markedRunIds = [];
 
   return {
-    el: h('div', { class: 'chart-box' }, el, empty),
+    el: box,
     update({ runs, params, metric, bestId, markedIds = new Set() }) {
-      const scored = runs.filter((r) => typeof r.score === 'number' && Number.isFinite(r.score));
+      const scored = scoredRuns(runs);
       const sig = `${params.map((p) => p.name).join(',')}|${metric?.name}|${bestId}|${[...markedIds].join(',')}|${scored.map((r) => `${r.id}:${r.score}`).join(',')}`;
       if (sig === signature) return;
       signature = sig;
-      empty.hidden = scored.length > 0 && params.length > 0;
-      if (params.length === 0) empty.textContent = 'No searched parameters.';
-      if (!empty.hidden) {
+      if (!canDraw(scored, params)) {
         chart?.chart.clear();
         return;
       }

@@ -1,14 +1,12 @@
 /** Score against each parameter: one small scatter per parameter, in one echarts instance. */
-import { h } from '../dom.js';
 import { flattenConfig, fmtNum, valueLabel } from '../format.js';
-import { axisStyle, baseOption, makeChart, theme, tipLine } from '../charts.js';
+import { axisStyle, baseOption, makeChart, parameterChartBox, scoredRuns, theme, tipLine } from '../charts.js';
 
 const CELL_PX = 210;
 
 export function createScatterChart({ onOpen }) {
-  const el = h('div', { class: 'chart', 'data-chart': 'scatter' });
+  const { el, box, canDraw } = parameterChartBox('scatter', 'chart');
   const t = theme();
-  const empty = h('div', { class: 'chart-empty' }, 'No run has a score yet.');
   let chart = null;
   let signature = '';
   let lastLayout = '';
@@ -16,15 +14,13 @@ export function createScatterChart({ onOpen }) {
   const colorOf = (state) => (state === 'stopped' ? t.stopped : state === 'running' ? t.running : state === 'finished' ? t.accent : t.faint);
 
   return {
-    el: h('div', { class: 'chart-box' }, el, empty),
+    el: box,
     update({ runs, params, metric, bestId }) {
-      const scored = runs.filter((r) => typeof r.score === 'number' && Number.isFinite(r.score));
+      const scored = scoredRuns(runs);
       const sig = `${params.map((p) => p.name).join(',')}|${bestId}|${scored.map((r) => `${r.id}:${r.score}:${r.state}`).join(',')}`;
       if (sig === signature) return;
       signature = sig;
-      empty.hidden = scored.length > 0 && params.length > 0;
-      if (params.length === 0) empty.textContent = 'No searched parameters.';
-      if (!empty.hidden) {
+      if (!canDraw(scored, params)) {
         chart?.chart.clear();
         lastLayout = '';
         return;

@@ -4,6 +4,7 @@
  * change; the parameter charts and importance at most every ANALYSIS_EVERY_MS while only scores move.
  */
 import { api } from '../../api.js';
+import { scoredRuns } from '../../charts.js';
 import { createBestConfig } from '../../views/best-config.js';
 import { createCurvesChart } from '../../views/curves-chart.js';
 import { createImportanceCard } from '../../views/importance-card.js';
@@ -21,7 +22,7 @@ export function mark(name) {
 
 /** Each run's rank among the scored ones, 0 (worst) … 1 (best), for the curves' colours. */
 function quality(model) {
-  const scored = [...model.runs.values()].filter((r) => typeof r.score === 'number' && Number.isFinite(r.score));
+  const scored = scoredRuns([...model.runs.values()]);
   const dir = model.sweep.metric?.goal === 'maximize' ? 1 : -1;
   scored.sort((a, b) => (a.score - b.score) * dir);
   const q = new Map();
