@@ -50,7 +50,7 @@ async function sweepWith(sweepId: string, hypersweep: string): Promise<void> {
 
 /**
  * Each run marks itself active with its GPUs, records any other active run holding one of them
- * beyond `PER_GPU`, waits until `TARGET` runs were active at once (or 20 s), and leaves.
+ * beyond `PER_GPU`, waits until `TARGET` runs were active at once (or 45 s), and leaves.
  */
 const OCCUPANCY = `
 import os, sys, time, json
@@ -64,7 +64,7 @@ me = os.path.join(act, rid)
 open(me + ".tmp", "w").write(gpus)
 os.rename(me + ".tmp", me)
 record = {"gpus": gpus, "num_gpus": os.environ.get("HYPERSWEEP_NUM_GPUS"), "arg": sys.argv[1:], "order": os.environ.get("CUDA_DEVICE_ORDER"), "max_active": 0, "overuse": []}
-deadline = time.time() + 20
+deadline = time.time() + 45
 while True:
     held = {}
     names = [n for n in os.listdir(act) if not n.endswith(".tmp")]
