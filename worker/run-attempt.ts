@@ -270,6 +270,9 @@ export class RunAttempt {
     // Pipes held by nothing now; wait briefly for their last bytes.
     await Promise.race([Promise.all([stdoutDone, stderrDone]), new Promise((r) => setTimeout(r, 500))]);
     stdoutLines.end();
+    // SIGTERM from outside (a plain `scancel` signals every process of a Slurm job) reaches the script
+    // and its agent together: give the agent's own signal a moment to call the run preempted, not failed.
+    if (!this.reason && exit.signal === 'SIGTERM') await new Promise((r) => setTimeout(r, 500));
     // Killed by the sentinel at the lease deadline (the agent may have been frozen meanwhile).
     if (c.lease.lost && exit.code !== 0) this.reason ??= 'lost';
     c.lease.detach();

@@ -143,7 +143,7 @@ describe.skipIf(unavailable !== undefined)('a real single-node Slurm cluster', (
     tmp?.remove();
   });
 
-  test('the array finishes a sweep; a task signalled TERM hands its run back as attempt 2, which finishes elsewhere; nothing is left', async () => {
+  test('the array finishes a sweep; tasks signalled TERM three ways hand their runs back as attempt 2, finished elsewhere; nothing is left', async () => {
     tmp = scratch();
     cluster = await startSlurmCluster();
     redis = await startRedis();
@@ -156,7 +156,7 @@ x = [a for a in sys.argv if a.startswith("--x=")][0][4:]
 attempt = os.environ["HYPERSWEEP_ATTEMPT"]
 task = os.environ.get("SLURM_ARRAY_JOB_ID", "?") + "_" + os.environ.get("SLURM_ARRAY_TASK_ID", "?")
 open(os.path.join(os.environ["SCRATCH"], "run-%s-%s" % (x, attempt)), "w").write(task)
-if x in ("0", "1") and attempt == "1":
+if x in ("0", "1", "2") and attempt == "1":
     while True: time.sleep(0.05)  # until its agent is told to stop
 time.sleep(0.3)
 print('@hypersweep {"loss": %s}' % x)
@@ -169,8 +169,8 @@ print('@hypersweep {"loss": %s}' % x)
 
     const env = { ...cluster.env, REDIS_URL: redis.url, SCRATCH: tmp.dir };
     const scriptFile = join(tmp.dir, 'agents.sbatch');
-    const submitted = await cli(['slurm', sweepId, '--jobs', '3', '--gpus-per-job', '0', '--cpus-per-job', '1', '--grace-sec', '5', '--hypersweep', hypersweep, '--output', join(tmp.dir, 'agent-%A_%a.out'), '--out', scriptFile, '--submit'], env);
-    expect(submitted.stderr).toMatch(/submitted job array \d+: 3 agent\(s\)/);
+    const submitted = await cli(['slurm', sweepId, '--jobs', '4', '--gpus-per-job', '0', '--cpus-per-job', '1', '--grace-sec', '5', '--hypersweep', hypersweep, '--output', join(tmp.dir, 'agent-%A_%a.out'), '--out', scriptFile, '--submit'], env);
+    expect(submitted.stderr).toMatch(/submitted job array \d+: 4 agent\(s\)/);
     expect(submitted.code).toBe(0);
     const jobId = submitted.stdout.trim();
     expect(jobId).toMatch(/^\d+$/);
@@ -178,39 +178,39 @@ print('@hypersweep {"loss": %s}' % x)
 
     const logs = () => readdirSync(tmp!.dir).filter((f) => f.startsWith('agent-')).map((f) => `--- ${f}\n${readFileSync(join(tmp!.dir, f), 'utf8')}`).join('\n');
     try {
-      // x=0 and x=1 hold their agents until told to stop: TERM to one task as `scancel --signal=TERM`
-      // (the job step), to the other with --batch (the batch shell passes it on).
+      // x=0, 1 and 2 hold their agents until told to stop: `scancel --signal=TERM` (the job step),
+      // `scancel --batch --signal=TERM` (the batch shell passes it on), and a plain `scancel` of the
+      // task (TERM to every process of it, script included).
       const tasks: string[] = [];
-      for (const [x, how] of [['0', []], ['1', ['--batch']]] as const) {
+      for (const [x, how] of [['0', ['--signal=TERM']], ['1', ['--batch', '--signal=TERM']], ['2', []]] as const) {
         const held = join(tmp.dir, `run-${x}-1`);
         await waitFor(`run x=${x} to start on an array task`, () => existsSync(held), 120_000, 100);
         const task = readFileSync(held, 'utf8');
-        expect(task).toMatch(new RegExp(`^${jobId}_[0-2]$`));
-        await cluster.run('scancel', [...how, '--signal=TERM', task]);
+        expect(task).toMatch(new RegExp(`^${jobId}_[0-3]$`));
+        await cluster.run('scancel', [...how, task]);
         tasks.push(task);
       }
-      expect(new Set(tasks).size).toBe(2);
+      expect(new Set(tasks).size).toBe(3);
 
       await waitFor('the sweep to finish', async () => ((await (await fetch(`${server!.url}/api/sweeps/${sweepId}`)).json()) as { state: string }).state === 'finished', 120_000, 200);
       const events = await readEvents(redis.client(), sweepId);
       const finished = events.filter((e): e is FinishedEvent => e.type === 'finished');
       const started = events.filter((e): e is StartedEvent => e.type === 'started');
       const preempted = finished.filter((f) => f.attempt === 1 && f.outcome === 'preempted');
-      expect(preempted).toHaveLength(2);
+      expect(preempted).toHaveLength(3);
       for (const p of preempted) {
         const first = started.find((e) => e.runId === p.runId && e.attempt === 1)!;
         const second = started.find((e) => e.runId === p.runId && e.attempt === 2)!;
         expect(finished.find((f) => f.runId === p.runId && f.attempt === 2)?.outcome).toBe('finished');
         expect(second.agentId).not.toBe(first.agentId);
       }
-      for (const x of ['0', '1']) expect(tasks).not.toContain(readFileSync(join(tmp.dir, `run-${x}-2`), 'utf8'));
-      expect(tasks[0]).not.toBe(tasks[1]);
+      for (const x of ['0', '1', '2']) expect(tasks).not.toContain(readFileSync(join(tmp.dir, `run-${x}-2`), 'utf8'));
       expect(finished.filter((f) => f.outcome === 'finished')).toHaveLength(6);
       expect(new Set(started.map((e) => e.agentId)).size).toBeGreaterThanOrEqual(2);
 
       // The agents leave on their own once the sweep is finished: the array drains.
       await waitFor('the array to drain', async () => (await cluster!.queue()).length === 0, 60_000, 250);
-      expect(logs()).toMatch(/exited \(signal\)/);
+      expect(logs().match(/exited \(signal\)/g)).toHaveLength(3);
       expect(logs()).toMatch(/exited \(sweep finished\)/);
     } catch (err) {
       throw new Error(`${(err as Error).message}\n${logs()}`);
