@@ -3,7 +3,10 @@
  * cube, hyperparameters by MAP (fit-kernel.ts), and log expected improvement maximized over
  * configs (maximize-log-ei.ts). Runs still going are fantasized at the GP mean (kriging
  * believer), and so is each proposal of a batch, so N agents get N different proposals.
- * Until max(2, parameters + 1) runs have a score it proposes a scrambled Halton design.
+ * Until max(2, parameters + 1) runs have a score it proposes a scrambled Halton design. Then,
+ * at each call, a two-fold check (model-check.ts) asks whether the model predicts runs it has
+ * not seen; when it does not (pure noise, a function it cannot model), the proposal continues
+ * the space-filling design instead, and its reason says so.
  */
 import type { Config, SweepConfig } from '../../config/types.js';
 import type { Proposal, RunRecord } from '../../run-record.js';
@@ -18,7 +21,9 @@ import { proposalsOutcome, type NextRunsOptions, type SearchMethod } from '../se
 import { memoizedFactor, memoizedFit } from './bayes-memo.js';
 import { collectObservations, type Observations } from './bayes-observations.js';
 import { GaussianProcess } from './gaussian-process.js';
+import type { KernelParams } from './matern52.js';
 import { maximizeLogEi } from './maximize-log-ei.js';
+import { modelCheck } from './model-check.js';
 import { parEgoObservations } from './multi-objective.js';
 import { scrambledHalton } from './scrambled-halton.js';
 
@@ -50,7 +55,14 @@ function bayesProposals(config: SweepConfig, runs: readonly RunRecord[], options
   const obs = scalarized?.obs ?? collectObservations(runs, metric, cube);
   const needed = Math.max(2, cube.slots.length + 1);
   if (obs.scored < needed) return initialDesign(cube, runs, options, taken, () => `bayes: initial design, ${obs.scored}/${needed} runs scored`);
-  return modelProposals(cube, obs, runs, options, taken, scalarized ? `${scalarized.note}, ` : '');
+  const fit = fitData(obs, cube.dims);
+  const check = modelCheck(fit.x, fit.y, fit.n, cube.dims, (x, y, n) => memoizedFit(x, y, n, cube.dims, () => createRng('bayes-check', n)));
+  if (!check.trusted) {
+    const why = `bayes: ${scalarized ? `${scalarized.note}, ` : ''}model not trustworthy (held-out rank correlation ${check.rankCorrelation.toFixed(2)} < ${check.threshold.toFixed(2)} on ${check.heldOut} runs), space-filling point`;
+    return initialDesign(cube, runs, options, taken, () => why);
+  }
+  const params = memoizedFit(fit.x, fit.y, fit.n, cube.dims, () => createRng('bayes-fit', fit.n));
+  return modelProposals(cube, obs, runs, options, taken, params, scalarized ? `${scalarized.note}, ` : '');
 }
 
 function initialDesign(
@@ -75,12 +87,19 @@ function initialDesign(
   return out;
 }
 
-function modelProposals(cube: ConditionalCube, obs: Observations, runs: readonly RunRecord[], { count, seed }: Required<NextRunsOptions>, taken: Set<string>, note = ''): Proposal[] {
+function modelProposals(
+  cube: ConditionalCube,
+  obs: Observations,
+  runs: readonly RunRecord[],
+  { count, seed }: Required<NextRunsOptions>,
+  taken: Set<string>,
+  params: KernelParams,
+  note = '',
+): Proposal[] {
   const dims = cube.dims;
   const { mean, std } = meanStd(obs.loss, obs.n);
   const z = obs.loss.map((v) => (v - mean) / std);
 
-  const params = fitParams(obs, dims);
   const memo = memoizedFactor(params, obs.x, obs.n, dims);
   const gp = new GaussianProcess(params, dims, obs.x, z, obs.n, memo.chol);
   memo.record();
@@ -121,12 +140,12 @@ function modelProposals(cube: ConditionalCube, obs: Observations, runs: readonly
 }
 
 /**
- * Kernel hyperparameters: fit on every observation up to FIT_ALL; beyond, on a subset of
- * FIT_ALL points (the best quarter and an even stride of the rest) of the first s
- * observations, s stepping by REFIT_GROWTH — so between steps the (memoized) fit is reused.
- * The posterior itself always uses every observation.
+ * The data kernel hyperparameters are fitted on (and the model checked on): every observation
+ * up to FIT_ALL; beyond, a subset of FIT_ALL points (the best quarter and an even stride of the
+ * rest) of the first s observations, s stepping by REFIT_GROWTH — so between steps the
+ * (memoized) fit is reused. The posterior itself always uses every observation.
  */
-function fitParams(obs: Observations, dims: number) {
+function fitData(obs: Observations, dims: number): { x: Float64Array; y: Float64Array; n: number } {
   let idx: number[];
   if (obs.n <= FIT_ALL) idx = Array.from({ length: obs.n }, (_, i) => i);
   else {
@@ -147,8 +166,7 @@ function fitParams(obs: Observations, dims: number) {
     raw[k] = obs.loss[i]!;
   });
   const { mean, std } = meanStd(raw, m);
-  const y = raw.map((v) => (v - mean) / std);
-  return memoizedFit(x, y, m, dims, () => createRng('bayes-fit', m));
+  return { x, y: raw.map((v) => (v - mean) / std), n: m };
 }
 
 /** Candidates one acquisition search may score: each costs ~n²/2 + n·dims multiply-adds. */
