@@ -20,10 +20,12 @@ import type { KernelParams } from './matern52.js';
  */
 export const MIN_RANK_CORRELATION = 0.1;
 /**
- * Below this many runs per fold (or dims + 1, if more) the check cannot tell (a fold's model
- * would be judged on less data than the initial design), and the model is trusted.
+ * Each fold needs this many runs, or dims + 1 if more (a fold's model should not be judged on
+ * less data than the initial design gives), but at most FOLD_CAP so that 50-D sweeps, whose fit
+ * uses 100 runs, are checked too. Below that the check cannot tell, and the model is trusted.
  */
 export const MIN_HELD_OUT = 5;
+const FOLD_CAP = 40;
 
 export interface ModelCheck {
   /** Spearman correlation of the held-out predictions with the values. */
@@ -48,7 +50,7 @@ export function modelCheck(
   dims: number,
   fit: (x: Float64Array, y: Float64Array, n: number) => KernelParams,
 ): ModelCheck {
-  if (Math.floor(n / 2) < Math.max(MIN_HELD_OUT, dims + 1)) return { rankCorrelation: NaN, threshold: MIN_RANK_CORRELATION, heldOut: n, trusted: true };
+  if (Math.floor(n / 2) < Math.max(MIN_HELD_OUT, Math.min(dims + 1, FOLD_CAP))) return { rankCorrelation: NaN, threshold: MIN_RANK_CORRELATION, heldOut: n, trusted: true };
   const predicted = new Array<number>(n);
   for (const parity of [0, 1]) {
     const train: number[] = [];
