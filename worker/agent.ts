@@ -17,6 +17,7 @@ import { HypersweepError, NotFoundError } from '../src/errors.js';
 import type { AttemptOutcome } from '../src/store/run-events.js';
 import type { AgentLog } from './agent-log.js';
 import type { Slot } from './gpu-slots.js';
+import { ClaimGate } from './claim-gate.js';
 import { OrphanReaper } from './orphan-reaper.js';
 import { RunAttempt, type AttemptResult } from './run-attempt.js';
 
@@ -65,6 +66,7 @@ export function newAgentId(): string {
 export class Agent {
   readonly id = newAgentId();
   private readonly redis: Redis;
+  private readonly claimGate: ClaimGate;
   private readonly session: AgentSession;
   private readonly sub: Redis;
   private worker: Worker | undefined;
@@ -97,6 +99,7 @@ export class Agent {
     this.session = new AgentSession(this.redis, this.id, o.sweepId);
     this.free = [...o.slots];
     this.leaseMs = o.leaseMs ?? 15_000;
+    this.claimGate = new ClaimGate(this.redis, this.leaseMs);
     this.env = o.env ?? process.env;
   }
 
@@ -230,6 +233,7 @@ export class Agent {
       env: this.env,
       reaper: this.reaper,
       replicas: replicasToWait(this.o.redisUrl),
+      claimGate: this.claimGate,
     });
     this.active.set(data.runId, attempt);
     try {

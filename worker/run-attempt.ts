@@ -13,6 +13,7 @@ import type { HistoryRow } from '../src/run-record.js';
 import { claimAttempt, finishAttempt, reportEvent, type ClaimResult, type LeaseHolder } from '../src/store/attempt-lease.js';
 import { waitForReplicas } from '../src/store/replica-ack.js';
 import type { AgentLog } from './agent-log.js';
+import type { ClaimGate } from './claim-gate.js';
 import { attemptEnv } from './attempt-env.js';
 import { prepareAttemptFiles, removeAttemptFiles, type AttemptFiles } from './attempt-files.js';
 import { errorOutcome, exitOutcome, notStartedOutcome, type AttemptResult, type KillReason } from './attempt-outcome.js';
@@ -47,6 +48,8 @@ export interface AttemptSettings {
   /** The agent's environment, inherited by the script. */
   env: NodeJS.ProcessEnv;
   reaper?: OrphanReaper;
+  /** Holds claims back while Redis has been up for less than a lease (worker/claim-gate.ts). */
+  claimGate?: ClaimGate;
   /** Replicas that must hold the claim, each renewal, each metrics batch and the finished event before they count (WAIT; Sentinel URLs). @defaultValue 0 */
   replicas?: number;
   /** How often the output tail is published (publishRunOutput). @defaultValue 2000 */
@@ -162,6 +165,7 @@ export class RunAttempt {
   /** Claim the lease; the attempt's files are prepared while the claim is in flight (removed if it is refused). */
   private async claim(): Promise<{ files: AttemptFiles; claimSentAt: number } | Exclude<ClaimResult, 'ok'>> {
     const prepared = prepareAttemptFiles(this.job);
+    await this.s.claimGate?.open();
     const claimSentAt = monotonicMs();
     const [claim, files] = await Promise.all([claimAttempt(this.s.redis, this.holder, this.s.leaseMs, { host: this.s.host, pid: process.pid, at: Date.now() }), prepared]);
     if (claim === 'ok') return { files, claimSentAt };
