@@ -1,0 +1,136 @@
+/**
+ * What each attempt ran, as its agent recorded it (worker/attempt-provenance.ts): the exact
+ * command, working directory and hypersweep's environment variables, the code's git commit
+ * and diff, the interpreter and its packages, the host and its GPUs. One record per attempt,
+ * written once by the agent that holds the attempt; the sweep keeps a count per code variant
+ * and package set, so its page can say when runs ran on different ones. This file is the one
+ * that knows these keys' fields.
+ */
+import type { Redis } from 'ioredis';
+import { keys } from './keys.js';
+import { execPipeline } from './exec-pipeline.js';
+
+/** Most bytes of a diff kept in a record; beyond it only its size and hash are. */
+export const MAX_DIFF_BYTES = 64 * 1024;
+/** Most bytes of one JSON record (a record past it is refused, never truncated silently). */
+export const MAX_PROVENANCE_BYTES = 512 * 1024;
+
+export interface GitState {
+  /** The repository's top directory on the agent. */
+  root: string;
+  /** HEAD's commit (full hash); null in a repository without commits. */
+  commit: string | null;
+  /** The current branch; null when detached. */
+  branch: string | null;
+  /** Tracked files differ from HEAD (staged or not). */
+  dirty: boolean;
+  /** Tracked files that differ from HEAD, relative to root (at most 200). */
+  dirtyFiles: string[];
+  /** Untracked, not ignored files (at most 100); listed, never diffed. */
+  untracked: string[];
+  /** `git diff HEAD` (binary changes as `Binary files differ`), whole when at most MAX_DIFF_BYTES, else ''. */
+  diff: string;
+  diffBytes: number;
+  /** sha256 of the whole diff, hex; '' when clean. */
+  diffSha256: string;
+  /** The diff was longer than MAX_DIFF_BYTES: only its size and hash are kept. */
+  diffTruncated: boolean;
+}
+
+export interface PythonState {
+  /** What the attempt's command ran (`python3`, `/venv/bin/python`). */
+  interpreter: string;
+  /** sys.executable. */
+  executable: string;
+  /** platform.python_version(). */
+  version: string;
+  /** `name==version`, sorted case-insensitively (importlib.metadata, what `pip list --format=freeze` prints). */
+  packages: string[];
+  /** sha256 of `packages` joined by newlines, hex. */
+  packagesSha256: string;
+}
+
+export interface GpuInfo {
+  name: string;
+  driver: string;
+}
+
+export interface AttemptProvenance {
+  attempt: number;
+  /** When the agent recorded it (ms). */
+  recordedAt: number;
+  /** The exact argv the attempt started (URLs and secret values redacted). */
+  argv: string[];
+  /** The working directory the command ran in. */
+  cwd: string;
+  /** The sweep's `program`, when it has one. */
+  program: string | null;
+  /** The environment variables hypersweep set or changed for the attempt, and no other. */
+  env: Record<string, string>;
+  /** The attempt's private folder (params.json, metrics.jsonl), removed when it ended; argv and env may name files in it. */
+  filesDir: string;
+  /** Paths of the config's integral numbers written as floats (`1.0`) in params.json. */
+  floats: string[][];
+  /** The program directory's repository; null when it is not in one (or git is missing). */
+  git: GitState | null;
+  /** The command's Python; null when it could not be asked. */
+  python: PythonState | null;
+  host: string;
+  /** `Linux 6.1.0-18-amd64 x64 (Debian GNU/Linux 12 (bookworm))`. */
+  os: string;
+  /** nvidia-smi's GPUs of the host; [] without nvidia-smi. */
+  gpus: GpuInfo[];
+  cudaVisibleDevices: string | null;
+  hypersweepVersion: string;
+  /** Where hypersweep was installed on the agent (its python/ helpers are on PYTHONPATH). */
+  hypersweepDir: string;
+  nodeVersion: string;
+}
+
+/** The sweep's code variants and package sets, with how many attempts ran on each. */
+export interface SweepProvenance {
+  code: Array<{ commit: string | null; dirty: boolean; diffSha256: string; attempts: number }>;
+  packages: Array<{ packagesSha256: string; attempts: number }>;
+}
+
+function codeField(git: GitState | null): string {
+  if (!git) return 'code|none|';
+  return `code|${git.commit ?? 'none'}|${git.dirty ? git.diffSha256 : ''}`;
+}
+
+/** Write the record of one attempt (its field is the attempt number) and count its variant in the sweep. */
+export async function writeAttemptProvenance(redis: Redis, sweepId: string, runId: string, record: AttemptProvenance): Promise<void> {
+  const json = JSON.stringify(record);
+  if (Buffer.byteLength(json) > MAX_PROVENANCE_BYTES) throw new RangeError(`provenance of run ${runId}#${record.attempt} is ${Buffer.byteLength(json)} bytes (most ${MAX_PROVENANCE_BYTES})`);
+  const m = redis.multi().hset(keys.runProvenance(runId), String(record.attempt), json).hincrby(keys.sweepProvenance(sweepId), codeField(record.git), 1);
+  if (record.python) m.hincrby(keys.sweepProvenance(sweepId), `packages|${record.python.packagesSha256}`, 1);
+  await execPipeline(m);
+}
+
+/** The records of a run's attempts, oldest first (attempts that recorded nothing are absent). */
+export async function readRunProvenance(redis: Redis, runId: string): Promise<AttemptProvenance[]> {
+  const h = await redis.hgetall(keys.runProvenance(runId));
+  const out: AttemptProvenance[] = [];
+  for (const text of Object.values(h)) {
+    try {
+      out.push(JSON.parse(text) as AttemptProvenance);
+    } catch {
+      // a garbled record is skipped, never a 500
+    }
+  }
+  return out.sort((a, b) => a.attempt - b.attempt);
+}
+
+/** The sweep's code variants and package sets, most attempts first. */
+export async function readSweepProvenance(redis: Redis, sweepId: string): Promise<SweepProvenance> {
+  const h = await redis.hgetall(keys.sweepProvenance(sweepId));
+  const out: SweepProvenance = { code: [], packages: [] };
+  for (const [field, count] of Object.entries(h)) {
+    const parts = field.split('|');
+    if (parts[0] === 'code' && parts.length === 3) out.code.push({ commit: parts[1] === 'none' ? null : parts[1]!, dirty: parts[2] !== '', diffSha256: parts[2]!, attempts: Number(count) });
+    else if (parts[0] === 'packages' && parts.length === 2) out.packages.push({ packagesSha256: parts[1]!, attempts: Number(count) });
+  }
+  out.code.sort((a, b) => b.attempts - a.attempts);
+  out.packages.sort((a, b) => b.attempts - a.attempts);
+  return out;
+}

@@ -1,0 +1,127 @@
+/**
+ * What an attempt ran, recorded once its script has started (off the hot path: the start never
+ * waits for it): argv, cwd, the variables hypersweep set, the git state of the program's
+ * directory (git-state.ts), the command's Python and packages (python-env.ts), the host and
+ * GPUs (host-info.ts). What does not change per run is asked once per agent.
+ *
+ * Secrets never: no environment variable is recorded but those hypersweep set; URLs in argv and
+ * env lose their user-info (the one redaction, src/store/redis-url.ts); and the values of the
+ * agent's secret-looking variables (…TOKEN, …PASSWORD, …KEY, URL passwords) are replaced by
+ * `***` wherever they appear in the record (a command may pass one through `${envvar:…}`).
+ */
+import { dirname, resolve } from 'node:path';
+import type { Redis } from 'ioredis';
+import { packageRoot, packageVersion } from '../src/package-root.js';
+import type { RunJob } from '../src/queue/run-job.js';
+import { redactRedisUrl } from '../src/store/redis-url.js';
+import { writeAttemptProvenance, type AttemptProvenance } from '../src/store/run-provenance.js';
+import { gitState } from './git-state.js';
+import { hostInfo } from './host-info.js';
+import { pythonEnv } from './python-env.js';
+import { scriptInterpreter } from './wandb-env.js';
+
+export interface ProvenanceInput {
+  redis: Redis;
+  job: RunJob;
+  argv: readonly string[];
+  cwd: string;
+  /** The attempt's environment (what the script got). */
+  env: NodeJS.ProcessEnv;
+  /** The agent's environment (what the script inherited). */
+  agentEnv: NodeJS.ProcessEnv;
+  /** The agent's `${interpreter}`. */
+  interpreter: string;
+  /** The attempt's folder (attempt-files.ts). */
+  filesDir: string;
+  warn: (message: string) => void;
+}
+
+const SECRET_NAME = /TOKEN|SECRET|PASSW|PASSPHRASE|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH/i;
+const URL_USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^@/\s]*)@/;
+
+/** The values to scrub: secret-looking variables' values and the user-info parts of URL values (at least 4 characters each). */
+export function secretValues(env: NodeJS.ProcessEnv): string[] {
+  const out = new Set<string>();
+  for (const [name, value] of Object.entries(env)) {
+    if (!value) continue;
+    if (SECRET_NAME.test(name) && value.length >= 4) out.add(value);
+    const info = URL_USERINFO.exec(value)?.[1];
+    if (info) {
+      for (const part of [info, ...info.split(':')]) {
+        if (part.length >= 4) out.add(part);
+        try {
+          const decoded = decodeURIComponent(part);
+          if (decoded.length >= 4) out.add(decoded);
+        } catch {
+          // not percent-encoded
+        }
+      }
+    }
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('***');
+  return out;
+}
+
+/** Every string of `value` scrubbed of `secrets`. */
+function scrubDeep<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value === 'string') return scrub(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets) as unknown) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, secrets)])) as T;
+  return value;
+}
+
+/** The variables hypersweep set or changed (attempt env vs agent env), URLs redacted. */
+export function hypersweepEnv(env: NodeJS.ProcessEnv, agentEnv: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && agentEnv[name] !== value) out[name] = redactRedisUrl(value);
+  }
+  return out;
+}
+
+/** Gather the record of an attempt (the slow parts cached per agent). */
+export async function gatherProvenance(input: ProvenanceInput): Promise<AttemptProvenance> {
+  const { job, cwd, agentEnv } = input;
+  const programDir = job.program ? dirname(resolve(cwd, job.program)) : cwd;
+  const [git, python, host] = await Promise.all([gitState(programDir), pythonEnv(scriptInterpreter(input.argv, input.interpreter), agentEnv, cwd), hostInfo()]);
+  const record: AttemptProvenance = {
+    attempt: job.attempt,
+    recordedAt: Date.now(),
+    argv: input.argv.map(redactRedisUrl),
+    cwd,
+    program: job.program ?? null,
+    env: hypersweepEnv(input.env, agentEnv),
+    filesDir: input.filesDir,
+    floats: job.floats ?? [],
+    git,
+    python,
+    host: host.host,
+    os: host.os,
+    gpus: host.gpus,
+    cudaVisibleDevices: input.env.CUDA_VISIBLE_DEVICES ?? null,
+    hypersweepVersion: packageVersion,
+    hypersweepDir: packageRoot,
+    nodeVersion: process.version,
+  };
+  return scrubDeep(record, secretValues(agentEnv));
+}
+
+/** How long the finished event waits for a record still being gathered (it is written later meanwhile). */
+const FINISH_WAIT_MS = 10_000;
+
+/**
+ * Gather and write the record; never throws (a warning says why nothing was recorded).
+ * Resolves once written, or after FINISH_WAIT_MS while the write goes on.
+ */
+export function recordAttemptProvenance(input: ProvenanceInput): Promise<void> {
+  const written = gatherProvenance(input)
+    .then((record) => writeAttemptProvenance(input.redis, input.job.sweepId, input.job.runId, record))
+    .catch((err: unknown) => input.warn(`provenance not recorded: ${(err as Error).message}`));
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([written, new Promise<void>((r) => (timer = setTimeout(r, FINISH_WAIT_MS).unref()))]).finally(() => clearTimeout(timer));
+}
