@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { HypersweepError, NotFoundError } from '../errors.js';
 import { RUN_STATES, type RunState } from '../run-record.js';
 import { getRun, listRuns, RUN_SORTS, runSweepId, type RunDetail, type RunSort } from '../store/run-store.js';
+import { readRunProvenance, readSweepProvenance, type AttemptProvenance } from '../store/run-provenance.js';
 import { getSweepConfig } from '../store/sweep-store.js';
 import { cursorParam, intParam, one } from './query-params.js';
 
@@ -28,13 +29,20 @@ export function runRoutes(api: Router, redis: Redis): void {
     res.json(page);
   });
 
-  const runDetail = async (req: Request, runId: string, sweepId?: string): Promise<RunDetail> => {
-    const run = await getRun(redis, runId, { historyFrom: intParam(req.query.historyFrom, 'historyFrom'), historyLimit: intParam(req.query.historyLimit, 'historyLimit') });
+  /** The run with its attempts' provenance records (what each ran: code, packages, command). */
+  const runDetail = async (req: Request, runId: string, sweepId?: string): Promise<RunDetail & { provenance: AttemptProvenance[] }> => {
+    const page = { historyFrom: intParam(req.query.historyFrom, 'historyFrom'), historyLimit: intParam(req.query.historyLimit, 'historyLimit') };
+    const [run, provenance] = await Promise.all([getRun(redis, runId, page), readRunProvenance(redis, runId)]);
     if (sweepId !== undefined && run.sweepId !== sweepId) throw new NotFoundError(`run ${runId}`, `run ${runId} not found in sweep ${sweepId}`);
-    return run;
+    return { ...run, provenance };
   };
   api.get('/sweeps/:id/runs/:runId', async (req, res) => {
     res.json(await runDetail(req, req.params.runId, req.params.id));
+  });
+  /** The sweep's code variants and package sets, with how many attempts ran on each. */
+  api.get('/sweeps/:id/provenance', async (req, res) => {
+    await getSweepConfig(redis, req.params.id);
+    res.json(await readSweepProvenance(redis, req.params.id));
   });
   api.get('/runs/:runId', async (req, res) => {
     await runSweepId(redis, req.params.runId);

@@ -25,6 +25,7 @@ const commands: Array<() => Promise<{ register: (program: Command) => void }>> =
   () => import('./best.js'),
   () => import('./control.js'),
   () => import('./logs.js'),
+  () => import('./reproduce.js'),
 ];
 
 export async function main(argv: string[]): Promise<void> {
