@@ -12,7 +12,7 @@ import { HypersweepError } from '../errors.js';
 import { canonicalJson } from './config-hash.js';
 import { configFromLeaves, flattenSpace, type SpaceLeaf } from './flatten-space.js';
 import { controllingParameters, dependenciesOf, pruneInactive } from './conditional-space.js';
-import type { GridAxis } from './grid-size.js';
+import type { GridAxis } from './grid-axis.js';
 
 /** A leaf's values: listed, or an axis that counts and indexes them without listing (grid-size.ts). */
 export type LeafAxis = (leaf: SpaceLeaf) => ParamValue[] | GridAxis;

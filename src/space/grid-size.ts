@@ -10,16 +10,13 @@ import { HypersweepError } from '../errors.js';
 import { conditionalGridSize } from './conditional-grid.js';
 import { hasConditions } from './conditional-space.js';
 import { flattenSpace, type LeafSpec, type SpaceLeaf } from './flatten-space.js';
+import type { GridAxis } from './grid-axis.js';
 import { multipleOf, multiplesRange, withoutFloatNoise } from './quantize.js';
 
 /** Most values one parameter may expand to; a finer q is a mistake, not a grid. @defaultValue 1,000,000 */
 export const MAX_VALUES_PER_PARAMETER = 1_000_000;
 
-/** One parameter's grid values, by index: `at(0)`, ..., `at(count - 1)`. */
-export interface GridAxis {
-  count: number;
-  at(k: number): ParamValue;
-}
+export type { GridAxis } from './grid-axis.js';
 
 /**
  * The finite support of a parameter, by index: categorical values (probabilities ignored), a
