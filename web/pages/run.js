@@ -5,6 +5,7 @@ import { configArgs, configYaml, flattenConfig, fmtAge, fmtNum, fmtSpan, fmtTime
 import { axisStyle, baseOption, makeChart, theme, tipLine, whenEcharts } from '../charts.js';
 import { poll } from '../poll.js';
 import { isFinalRunState } from '../shared/run-states.js';
+import { createReproduceCard } from '../views/reproduce-card.js';
 
 export function mountRun(main, { sweepId, runId }, ctx) {
   const base = `sweeps/${encodeURIComponent(sweepId)}`;
@@ -25,6 +26,7 @@ export function mountRun(main, { sweepId, runId }, ctx) {
     el.config = h('pre', { class: 'code', 'data-testid': 'run-config' });
     el.attempts = h('tbody');
     el.log = h('pre', { class: 'log', 'data-testid': 'log' });
+    el.reproduce = createReproduceCard(ctx, run.id);
     let mode = 'yaml';
     const tabs = h('div', { class: 'tabs' });
     const renderTabs = () =>
@@ -62,6 +64,7 @@ export function mountRun(main, { sweepId, runId }, ctx) {
         h('h2', null, 'Attempts'),
         h('table', { class: 'list', 'data-testid': 'attempts' }, h('thead', null, h('tr', null, ['attempt', 'agent', 'slot', 'started', 'ended', 'duration', 'outcome', 'exit code', 'signal'].map((x) => h('th', null, x)))), el.attempts),
       ),
+      el.reproduce.el,
       h('section', { class: 'card' }, h('h2', null, 'Log tail', h('span', { class: 'right muted' }, 'last 64 KB of output of the latest attempt')), el.log),
     );
     ctx.setCrumbs({ label: sweep?.name || sweepId, href: `#/sweeps/${encodeURIComponent(sweepId)}` }, { label: run.id });
@@ -151,6 +154,7 @@ export function mountRun(main, { sweepId, runId }, ctx) {
     el.log.textContent = run.output || '(no output yet)';
     if (atBottom) el.log.scrollTop = el.log.scrollHeight;
     renderMetrics(run);
+    el.reproduce.render(run);
   }
 
   function renderMetrics(run) {

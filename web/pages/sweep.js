@@ -21,6 +21,7 @@ import { runsColumns } from './sweep/runs-columns.js';
 import { createStateFilters } from './sweep/state-filters.js';
 import { createSweepCharts, mark } from './sweep/sweep-charts.js';
 import { createSweepHead } from './sweep/sweep-head.js';
+import { provenanceNotice } from '../views/provenance-notice.js';
 
 export function mountSweep(main, { sweepId }, ctx) {
   const base = `sweeps/${encodeURIComponent(sweepId)}`;
@@ -83,6 +84,7 @@ export function mountSweep(main, { sweepId }, ctx) {
       head.el,
       page.error,
       head.stats,
+      provenanceNotice(sweepId).el,
       views.pareto ? h('section', { class: 'card', style: { marginBottom: '14px' }, 'data-testid': 'pareto-card' }, h('h2', null, 'Pareto front', h('span', { class: 'right muted' }, 'runs no other run beats on every metric')), views.pareto.el) : null,
       h('div', { class: 'grid side' }, h('section', { class: 'card' }, h('h2', null, 'Curves', h('span', { class: 'right' }, picker.el)), views.curves.el), views.best.el),
       h('div', { class: 'grid side' }, h('section', { class: 'card' }, h('h2', null, 'Parameters → score', h('span', { class: 'right muted' }, 'drag along an axis to filter')), views.parallel.el), views.importance.el),
