@@ -20,7 +20,7 @@ test('every controller wake has one shape, whoever sends it, and reaches a subsc
   await session.register({ host: 'h', pid: 1, slots: ['gpu0'] });
   await session.slotFreed({ busy: {}, state: 'idle' });
   await session.deregister();
-  for (let i = 0; i < 100 && (seen.length < 4 || woken < 4); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 500 && (seen.length < 4 || woken < 4); i++) await new Promise((r) => setTimeout(r, 20));
   sub.close();
   expect(woken).toBe(4);
   expect(seen.map((m) => JSON.parse(m) as unknown)).toEqual([
@@ -40,7 +40,7 @@ test('agent signals arrive parsed; a message that is not a signal is reported, n
   await redis.client.publish(keys.agentChannel('a2'), 'not json');
   await redis.client.publish(keys.agentChannel('a2'), JSON.stringify({ type: 'explode' }));
   await signalAgent(redis.client, 'a2', { type: 'wake' });
-  for (let i = 0; i < 100 && signals.length + bad.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 500 && signals.length + bad.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
   expect(signals).toEqual([{ type: 'stop', runId: 'r1' }, { type: 'wake' }]);
   expect(bad).toEqual(['not JSON: not json', 'of unknown type: {"type":"explode"}']);
 });
