@@ -6,8 +6,11 @@
  *    given with `--allow-host`. Otherwise 403 (a rebound page reads nothing).
  * 2. Origin: a browser request whose `Origin` is not this server's own (`http(s)://` + the Host
  *    it asked for), or is `null`, gets 403. Requests without Origin (curl, the CLI) pass.
- * 3. Content type: POST, PUT, PATCH and DELETE need a JSON or YAML content type, which a page
- *    on another site cannot send without a CORS preflight (and this server answers none).
+ * 3. Content type: a POST, PUT, PATCH or DELETE that carries a content type or a body needs a
+ *    JSON or YAML type, which a page on another site cannot send without a CORS preflight (and
+ *    this server answers none). A bodiless one without a type (a control action from curl)
+ *    passes: a browser sends such a request only from script, with an Origin (rule 2); forms
+ *    always send a type.
  * /healthz is exempt from the Host rule, so probes that use a pod address or a service name work.
  */
 import { isIP } from 'node:net';
@@ -55,8 +58,10 @@ export function crossSiteGuard(options: CrossSiteOptions = {}): RequestHandler {
       return next(new HypersweepError('FORBIDDEN', `cross-site request refused (Origin ${JSON.stringify(origin.slice(0, 100))} is not this server)`));
     }
     if (!SAFE_METHODS.has(req.method)) {
-      const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      if (!STATE_CHANGING_TYPES.includes(type)) {
+      const given = req.get('content-type');
+      const type = (given ?? '').split(';')[0]!.trim().toLowerCase();
+      const hasBody = req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
+      if ((given !== undefined || hasBody) && !STATE_CHANGING_TYPES.includes(type)) {
         return next(new HypersweepError('UNSUPPORTED_MEDIA_TYPE', `${req.method} needs content-type ${STATE_CHANGING_TYPES.join(', ')} (got ${JSON.stringify(type.slice(0, 100))})`));
       }
     }

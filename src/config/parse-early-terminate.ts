@@ -86,7 +86,8 @@ function hyperband(
   const max_iter = atMost('max_iter', int('max_iter', 1), MAX_HYPERBAND_ITER);
   const s = atMost('s', int('s', 1), MAX_HYPERBAND_S);
   const eta = etaE ? r.number(etaE, 'eta') : 3;
-  if (etaE && eta !== undefined && !(eta > 1 && eta <= MAX_HYPERBAND_ETA)) r.sink.error(etaE.at, etaE.path, `eta must be > 1 and at most ${MAX_HYPERBAND_ETA}, but got ${r.describe(etaE)}`);
+  if (etaE && eta !== undefined && !(eta > 1)) r.sink.error(etaE.at, etaE.path, `eta must be > 1, but got ${r.describe(etaE)}`);
+  else if (etaE && eta !== undefined && eta > MAX_HYPERBAND_ETA) r.sink.error(etaE.at, etaE.path, `eta must be at most ${MAX_HYPERBAND_ETA}, but got ${r.describe(etaE)}`);
   const strict = strictE ? r.boolean(strictE, 'strict') : true;
   if (eta === undefined || strict === undefined) return undefined;
 

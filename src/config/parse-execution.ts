@@ -41,7 +41,8 @@ export function parseExecution(r: NodeReader, val: Val): ExecutionSpec | undefin
       }
       case 'run_timeout_sec': {
         const n = r.number(e, 'run_timeout_sec');
-        if (n !== undefined && !(n > 0 && n <= MAX_RUN_TIMEOUT_SEC)) r.sink.error(e.at, e.path, `run_timeout_sec must be > 0 and at most ${MAX_RUN_TIMEOUT_SEC} (365 days), but got ${r.describe(e)}`);
+        if (n !== undefined && !(n > 0)) r.sink.error(e.at, e.path, `run_timeout_sec must be > 0, but got ${r.describe(e)}`);
+        else if (n !== undefined && n > MAX_RUN_TIMEOUT_SEC) r.sink.error(e.at, e.path, `run_timeout_sec must be at most ${MAX_RUN_TIMEOUT_SEC} (365 days), but got ${r.describe(e)}`);
         else if (n !== undefined) out.run_timeout_sec = n;
         break;
       }

@@ -47,15 +47,20 @@ describe('content type of state-changing requests', () => {
     expect(await listSweeps(c)).toEqual([]);
   });
 
-  it('accepts YAML and JSON, and a control action only with a JSON type', async () => {
+  it('accepts YAML and JSON; a control action with a body or a type only with a JSON type', async () => {
     const created = await rawRequest(base, 'POST', '/api/sweeps', { 'content-type': 'text/yaml; charset=utf-8' }, SWEEP);
     expect(created.status).toBe(201);
     const id = (created.body as { id: string }).id;
-    expect((await rawRequest(base, 'POST', `/api/sweeps/${id}/pause`)).status).toBe(415);
     expect((await rawRequest(base, 'POST', `/api/sweeps/${id}/pause`, { 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await rawRequest(base, 'POST', `/api/sweeps/${id}/pause`, { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
+    expect((await rawRequest(base, 'POST', `/api/sweeps/${id}/pause`, {}, 'x')).status).toBe(415); // a body without a type
     const paused = await rawRequest(base, 'POST', `/api/sweeps/${id}/pause`, { 'content-type': 'application/json' });
     expect(paused.status).toBe(200);
     expect(paused.body).toMatchObject({ state: 'paused' });
+    // Bodiless and without a type (curl -X POST): passes; a browser would add an Origin (next block).
+    const resumed = await rawRequest(base, 'POST', `/api/sweeps/${id}/resume`);
+    expect(resumed.status).toBe(200);
+    expect(resumed.body).toMatchObject({ state: 'running' });
   });
 });
 
