@@ -8,7 +8,6 @@
 import type { ParamValue, ParameterSpace, SweepConfig } from '../config/types.js';
 import { HypersweepError } from '../errors.js';
 import { conditionalGridSize } from './conditional-grid.js';
-import type { GridAxis } from './grid-axis.js';
 import { hasConditions } from './conditional-space.js';
 import { flattenSpace, type LeafSpec, type SpaceLeaf } from './flatten-space.js';
 import type { GridAxis } from './grid-axis.js';
