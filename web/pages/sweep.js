@@ -23,12 +23,9 @@ import { createSweepCharts, mark } from './sweep/sweep-charts.js';
 import { createSweepHead } from './sweep/sweep-head.js';
 import { provenanceNotice } from '../views/provenance-notice.js';
 
-export function mountSweep(main, { sweepId }, ctx) {
-  const base = `sweeps/${encodeURIComponent(sweepId)}`;
-  const runHref = (run) => `#/sweeps/${encodeURIComponent(sweepId)}/runs/${encodeURIComponent(run.id ?? run)}`;
-  const open = (runId) => (location.hash = runHref(runId));
-
-  const model = {
+/** The page's state, one object instead of a dozen shared variables. */
+function newModel(sweepId) {
+  return {
     sweepId,
     /** The sweep's detail (GET /sweeps/:id), fresh each tick. */
     sweep: null,
@@ -44,136 +41,18 @@ export function mountSweep(main, { sweepId }, ctx) {
     /** Several objectives: the Pareto set's run ids (GET .../objectives), marked in the table and parallel coordinates. */
     paretoIds: new Set(),
   };
-  const sync = createRunSync(model);
-  /** The parts, made once the sweep is known (layout). */
-  let page = null;
+}
 
-  function showError(err) {
-    if (!page || (err instanceof ApiError && err.status === 401)) return;
-    replaceChildren(page.error, err ? h('div', { class: 'error-box' }, err.message ?? String(err)) : null);
-  }
-
-  function renderTable() {
-    const rows = [...model.runs.values()].filter((r) => model.filter.size === 0 || model.filter.has(r.state));
-    page.table.setRows(rows);
-    page.tableNote.textContent = `${rows.length} of ${model.runs.size} runs`;
-  }
-
-  function layout() {
-    const s = model.sweep;
-    ctx.setCrumbs({ label: s.name || s.id, href: `#/sweeps/${encodeURIComponent(sweepId)}` });
-    const head = createSweepHead({ model, ctx, onError: showError });
-    const charts = createSweepCharts({ model, ctx, onOpen: open });
-    const picker = createMetricPicker({
-      model,
-      onPick: async () => {
-        try {
-          await sync.loadCurves();
-          charts.drawCurves();
-        } catch (err) {
-          showError(err);
-        }
-      },
-    });
-    const filters = createStateFilters({ model, onChange: () => renderTable() });
-    const table = createRunsTable({ columns: runsColumns(model), href: runHref, initialSort: { key: 'score', dir: s.metric?.goal === 'maximize' ? -1 : 1 } });
-    page = { head, charts, picker, filters, table, error: h('div'), tableNote: h('span', { class: 'right muted' }) };
-    const { views } = charts;
-    replaceChildren(
-      main,
-      head.el,
-      page.error,
-      head.stats,
-      provenanceNotice(sweepId).el,
-      views.pareto ? h('section', { class: 'card', style: { marginBottom: '14px' }, 'data-testid': 'pareto-card' }, h('h2', null, 'Pareto front', h('span', { class: 'right muted' }, 'runs no other run beats on every metric')), views.pareto.el) : null,
-      h('div', { class: 'grid side' }, h('section', { class: 'card' }, h('h2', null, 'Curves', h('span', { class: 'right' }, picker.el)), views.curves.el), views.best.el),
-      h('div', { class: 'grid side' }, h('section', { class: 'card' }, h('h2', null, 'Parameters → score', h('span', { class: 'right muted' }, 'drag along an axis to filter')), views.parallel.el), views.importance.el),
-      h('section', { class: 'card', style: { marginBottom: '14px' } }, h('h2', null, 'Score against each parameter'), views.scatter.el),
-      h('section', { class: 'card' }, h('h2', null, 'Runs', page.tableNote), filters.el, table.el),
-      h(
-        'details',
-        { class: 'card source' },
-        h('summary', null, 'Sweep file', h('span', { class: 'muted' }, ` · seed ${s.seed ?? '—'}`)),
-        h('pre', { class: 'code', 'data-testid': 'sweep-source' }, s.source || JSON.stringify(s.config ?? {}, null, 2)),
-      ),
-    );
-  }
-
-  /**
-   * First load: the sweep and every run; the table, parallel coordinates and scatter are drawn as
-   * soon as the runs are here, while the (much larger) curves are on their way; the importance
-   * forest (a worker) starts once every chart is drawn, so it does not compete with them.
-   */
-  async function firstLoad(signal) {
-    const detail = await api(base, { signal });
-    const all = await allRuns(sweepId, signal, Object.values(detail.counts ?? {}).reduce((a, b) => a + b, 0));
-    mark('runs');
-    // Asked for after the runs: on a busy controller the small requests should not queue behind it.
-    const curvesPromise = fetchCurves(sweepId, null, signal).catch((err) => {
-      if (err?.name === 'AbortError' || (err instanceof ApiError && err.status === 401)) throw err;
-      return null; // the sweep has no metric: no curves until one is picked
-    });
-    model.sweep = detail;
-    model.runs = new Map(all.map((r) => [r.id, r]));
-    model.params = searchedParameters(model.sweep.config?.parameters);
-    if (model.params.length === 0) model.params = parametersFromRuns(all);
-    layout();
-    const { head, charts, picker, filters } = page;
-    head.render();
-    filters.render();
-    renderTable();
-    charts.views.best.update(model.sweep.best, model.sweep.metric);
-    mark('table');
-    await whenEcharts();
-    if (signal.aborted) return; // the page was left meanwhile
-    await charts.loadObjectives(signal);
-    if (model.paretoIds.size > 0) renderTable();
-    charts.drawAnalysis({ importance: false }); // the forest waits until the charts are drawn
-    mark('analysis');
-    const curveData = await curvesPromise;
-    model.metricName = curveData?.metric ?? model.sweep.metric?.name ?? null;
-    if (curveData) model.curves = curveData.curves;
-    picker.showCurrent();
-    charts.drawCurves();
-    mark('curves');
-    document.body.dataset.ready = 'sweep';
-    charts.views.importance.update([...model.runs.values()], model.params);
-    // The other metrics a run logged, for the curves' metric picker: not needed to show the page.
-    (async () => {
-      if (await picker.choose(signal)) {
-        await sync.loadCurves(signal);
-        charts.drawCurves();
-      }
-    })().catch(() => {});
-  }
-
-  /** Every later tick: the sweep, the runs that changed, and what they change on the page. */
-  async function tick(signal) {
-    const { head, charts, filters } = page;
-    const next = await api(base, { signal });
-    const bestChanged = model.sweep?.best?.runId !== next.best?.runId;
-    model.sweep = next;
-    head.render();
-    charts.views.best.update(model.sweep.best, model.sweep.metric);
-    const changed = await sync.sync(signal);
-    // /objectives scores every run from its history: asked again at most every ANALYSIS_EVERY_MS,
-    // or at once when a run ended (the Pareto set only changes then).
-    const ended = changed.some((id) => !ACTIVE.has(model.runs.get(id)?.state));
-    const paretoChanged = changed.length > 0 && charts.objectivesDue(ended) && (await charts.loadObjectives(signal));
-    if (changed.length > 0) {
-      filters.render();
-      renderTable();
-    }
-    if (changed.length > 0 || bestChanged) charts.drawCurves();
-    charts.maybeDrawAnalysis({ changed: changed.length > 0, bestChanged, paretoChanged });
-    showError(null);
-  }
-
+export function mountSweep(main, { sweepId }, ctx) {
+  const runHref = (run) => `#/sweeps/${encodeURIComponent(sweepId)}/runs/${encodeURIComponent(run.id ?? run)}`;
+  const model = newModel(sweepId);
+  /** The mounted page: `parts` are made once the sweep is known (layout). */
+  const p = { main, ctx, model, sync: createRunSync(model), base: `sweeps/${encodeURIComponent(sweepId)}`, runHref, open: (runId) => (location.hash = runHref(runId)), parts: null };
   const poller = poll(
     async (signal) => {
-      if (page) return tick(signal);
+      if (p.parts) return tick(p, signal);
       try {
-        await firstLoad(signal);
+        await firstLoad(p, signal);
       } catch (err) {
         if (err instanceof ApiError && err.status !== 401) replaceChildren(main, h('div', { class: 'error-box' }, err.status === 404 ? `No sweep ${sweepId} on this controller.` : err.message), h('a', { href: '#/' }, '← all sweeps'));
         throw err;
@@ -182,13 +61,138 @@ export function mountSweep(main, { sweepId }, ctx) {
     1000,
     ctx,
   );
-
   ctx.setCrumbs({ label: sweepId });
   return {
     unmount() {
       poller.stop();
-      page?.charts.dispose();
-      page?.table.dispose?.();
+      p.parts?.charts.dispose();
+      p.parts?.table.dispose?.();
     },
   };
+}
+
+function showError(p, err) {
+  if (!p.parts || (err instanceof ApiError && err.status === 401)) return;
+  replaceChildren(p.parts.error, err ? h('div', { class: 'error-box' }, err.message ?? String(err)) : null);
+}
+
+function renderTable(p) {
+  const { model } = p;
+  const rows = [...model.runs.values()].filter((r) => model.filter.size === 0 || model.filter.has(r.state));
+  p.parts.table.setRows(rows);
+  p.parts.tableNote.textContent = `${rows.length} of ${model.runs.size} runs`;
+}
+
+/** Makes the page's parts and lays them out. */
+function layout(p) {
+  const { model, ctx, sync } = p;
+  const s = model.sweep;
+  ctx.setCrumbs({ label: s.name || s.id, href: `#/sweeps/${encodeURIComponent(model.sweepId)}` });
+  const head = createSweepHead({ model, ctx, onError: (err) => showError(p, err) });
+  const charts = createSweepCharts({ model, ctx, onOpen: p.open });
+  const picker = createMetricPicker({
+    model,
+    onPick: async () => {
+      try {
+        await sync.loadCurves();
+        charts.drawCurves();
+      } catch (err) {
+        showError(p, err);
+      }
+    },
+  });
+  const filters = createStateFilters({ model, onChange: () => renderTable(p) });
+  const table = createRunsTable({ columns: runsColumns(model), href: p.runHref, initialSort: { key: 'score', dir: s.metric?.goal === 'maximize' ? -1 : 1 } });
+  p.parts = { head, charts, picker, filters, table, error: h('div'), tableNote: h('span', { class: 'right muted' }) };
+  const { views } = charts;
+  replaceChildren(
+    p.main,
+    head.el,
+    p.parts.error,
+    head.stats,
+    provenanceNotice(model.sweepId).el,
+    views.pareto ? h('section', { class: 'card', style: { marginBottom: '14px' }, 'data-testid': 'pareto-card' }, h('h2', null, 'Pareto front', h('span', { class: 'right muted' }, 'runs no other run beats on every metric')), views.pareto.el) : null,
+    h('div', { class: 'grid side' }, h('section', { class: 'card' }, h('h2', null, 'Curves', h('span', { class: 'right' }, picker.el)), views.curves.el), views.best.el),
+    h('div', { class: 'grid side' }, h('section', { class: 'card' }, h('h2', null, 'Parameters → score', h('span', { class: 'right muted' }, 'drag along an axis to filter')), views.parallel.el), views.importance.el),
+    h('section', { class: 'card', style: { marginBottom: '14px' } }, h('h2', null, 'Score against each parameter'), views.scatter.el),
+    h('section', { class: 'card' }, h('h2', null, 'Runs', p.parts.tableNote), filters.el, table.el),
+    h(
+      'details',
+      { class: 'card source' },
+      h('summary', null, 'Sweep file', h('span', { class: 'muted' }, ` · seed ${s.seed ?? '—'}`)),
+      h('pre', { class: 'code', 'data-testid': 'sweep-source' }, s.source || JSON.stringify(s.config ?? {}, null, 2)),
+    ),
+  );
+}
+
+/**
+ * First load: the sweep and every run; the table, parallel coordinates and scatter are drawn as
+ * soon as the runs are here, while the (much larger) curves are on their way; the importance
+ * forest (a worker) starts once every chart is drawn, so it does not compete with them.
+ */
+async function firstLoad(p, signal) {
+  const { model, sync } = p;
+  const detail = await api(p.base, { signal });
+  const all = await allRuns(model.sweepId, signal, Object.values(detail.counts ?? {}).reduce((a, b) => a + b, 0));
+  mark('runs');
+  // Asked for after the runs: on a busy controller the small requests should not queue behind it.
+  const curvesPromise = fetchCurves(model.sweepId, null, signal).catch((err) => {
+    if (err?.name === 'AbortError' || (err instanceof ApiError && err.status === 401)) throw err;
+    return null; // the sweep has no metric: no curves until one is picked
+  });
+  model.sweep = detail;
+  model.runs = new Map(all.map((r) => [r.id, r]));
+  model.params = searchedParameters(model.sweep.config?.parameters);
+  if (model.params.length === 0) model.params = parametersFromRuns(all);
+  layout(p);
+  const { head, charts, picker, filters } = p.parts;
+  head.render();
+  filters.render();
+  renderTable(p);
+  charts.views.best.update(model.sweep.best, model.sweep.metric);
+  mark('table');
+  await whenEcharts();
+  if (signal.aborted) return; // the page was left meanwhile
+  await charts.loadObjectives(signal);
+  if (model.paretoIds.size > 0) renderTable(p);
+  charts.drawAnalysis({ importance: false }); // the forest waits until the charts are drawn
+  mark('analysis');
+  const curveData = await curvesPromise;
+  model.metricName = curveData?.metric ?? model.sweep.metric?.name ?? null;
+  if (curveData) model.curves = curveData.curves;
+  picker.showCurrent();
+  charts.drawCurves();
+  mark('curves');
+  document.body.dataset.ready = 'sweep';
+  charts.views.importance.update([...model.runs.values()], model.params);
+  // The other metrics a run logged, for the curves' metric picker: not needed to show the page.
+  (async () => {
+    if (await picker.choose(signal)) {
+      await sync.loadCurves(signal);
+      charts.drawCurves();
+    }
+  })().catch(() => {});
+}
+
+/** Every later tick: the sweep, the runs that changed, and what they change on the page. */
+async function tick(p, signal) {
+  const { model, sync } = p;
+  const { head, charts, filters } = p.parts;
+  const next = await api(p.base, { signal });
+  const bestChanged = model.sweep?.best?.runId !== next.best?.runId;
+  model.sweep = next;
+  head.render();
+  charts.views.best.update(model.sweep.best, model.sweep.metric);
+  const changed = await sync.sync(signal);
+  // /objectives scores every run from its history: asked again at most every ANALYSIS_EVERY_MS,
+  // or at once when a run ended (the Pareto set only changes then).
+  const ended = changed.some((id) => !ACTIVE.has(model.runs.get(id)?.state));
+  const paretoChanged = changed.length > 0 && charts.objectivesDue(ended) && (await charts.loadObjectives(signal));
+  if (changed.length > 0) {
+    filters.render();
+    renderTable(p);
+  }
+  if (changed.length > 0 || bestChanged) charts.drawCurves();
+  charts.maybeDrawAnalysis({ changed: changed.length > 0, bestChanged, paretoChanged });
+  showError(p, null);
 }

@@ -69,21 +69,7 @@ export function createSweepHead({ model, ctx, onError }) {
       h('span', { class: 'muted' }, `${s.method}${s.metric ? ` · ${s.metric.goal} ${s.metric.name}` : ''}`),
     );
     replaceChildren(sub, h('span', { class: 'mono' }, s.id), ` · created ${fmtAge(s.createdAt)}`, s.finishedAt ? ` · ended after ${fmtSpan(s.finishedAt - s.createdAt)}` : '', s.stateReason ? ` · ${s.stateReason}` : '');
-    const c = s.counts ?? {};
-    const total = Object.values(c).reduce((a, b) => a + b, 0);
-    const stat = (k, v, cls) => h('div', { class: 'stat' }, h('span', { class: `v ${cls ?? ''}` }, v), h('span', { class: 'k' }, k));
-    replaceChildren(
-      stats,
-      stat('runs', s.total ? `${total} / ${s.total}` : String(total)),
-      stat('running', String(c.running ?? 0), 's-running'),
-      stat('pending', String(c.pending ?? 0)),
-      stat('finished', String(c.finished ?? 0), 's-finished'),
-      stat('stopped early', String(c.stopped ?? 0), 's-stopped'),
-      stat('failed', String(c.failed ?? 0), 's-failed'),
-      stat('crashed', String(c.crashed ?? 0), 's-crashed'),
-      stat('canceled', String(c.canceled ?? 0)),
-      stat(`best ${s.metric?.name ?? ''}`, s.best ? fmtNum(s.best.value) : '—', 'is-best'),
-    );
+    renderStats(stats, s);
     renderActions();
   }
 
@@ -94,4 +80,23 @@ export function createSweepHead({ model, ctx, onError }) {
     stats,
     render,
   };
+}
+
+/** The run counts by state, of the budget when there is one, and the best score. */
+function renderStats(stats, s) {
+  const c = s.counts ?? {};
+  const total = Object.values(c).reduce((a, b) => a + b, 0);
+  const stat = (k, v, cls) => h('div', { class: 'stat' }, h('span', { class: `v ${cls ?? ''}` }, v), h('span', { class: 'k' }, k));
+  replaceChildren(
+    stats,
+    stat('runs', s.total ? `${total} / ${s.total}` : String(total)),
+    stat('running', String(c.running ?? 0), 's-running'),
+    stat('pending', String(c.pending ?? 0)),
+    stat('finished', String(c.finished ?? 0), 's-finished'),
+    stat('stopped early', String(c.stopped ?? 0), 's-stopped'),
+    stat('failed', String(c.failed ?? 0), 's-failed'),
+    stat('crashed', String(c.crashed ?? 0), 's-crashed'),
+    stat('canceled', String(c.canceled ?? 0)),
+    stat(`best ${s.metric?.name ?? ''}`, s.best ? fmtNum(s.best.value) : '—', 'is-best'),
+  );
 }
