@@ -11,6 +11,7 @@ import { crossSiteGuard, type CrossSiteOptions } from './cross-site-guard.js';
 import { curveRoutes } from './curve-routes.js';
 import { dashboardRouter } from './dashboard.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
+import { exportRoutes } from './export-routes.js';
 import { checkIdParams } from './id-params.js';
 import { objectiveRoutes } from './objective-routes.js';
 import { runRoutes } from './run-routes.js';
@@ -45,6 +46,7 @@ export function createApp(options: AppOptions): Express {
   checkIdParams(api);
   serverRoutes(api, redis, options.redisUrl);
   sweepRoutes(api, redis);
+  exportRoutes(api, redis);
   runRoutes(api, redis);
   curveRoutes(api, redis, options.curveCacheBytes);
   objectiveRoutes(api, redis);

@@ -33,12 +33,17 @@ export class ApiClient {
     return await this.request<T>('GET', path);
   }
 
+  /** A GET whose answer is not JSON (an export): the body as text. */
+  async getText(path: string): Promise<string> {
+    return await this.request<string>('GET', path, undefined, undefined, true);
+  }
+
   async post<T>(path: string, body?: string, contentType = 'application/json'): Promise<T> {
     return await this.request<T>('POST', path, body, contentType);
   }
 
-  async request<T>(method: string, path: string, body?: string, contentType?: string): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  async request<T>(method: string, path: string, body?: string, contentType?: string, raw = false): Promise<T> {
+    const headers: Record<string, string> = { accept: raw ? '*/*' : 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     // The server refuses state-changing requests without a JSON or YAML type (cross-site guard), bodiless ones too.
     if (method !== 'GET' && method !== 'HEAD') headers['content-type'] = contentType ?? 'application/json';
@@ -51,6 +56,7 @@ export class ApiClient {
       throw new HypersweepError('SERVER_UNAVAILABLE', `cannot reach the hypersweep server at ${this.url} (${why}); start one with \`hypersweep server\` or point --url / HYPERSWEEP_URL at it`);
     }
     const text = await res.text();
+    if (raw && res.ok) return text as T;
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;

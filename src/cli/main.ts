@@ -25,6 +25,8 @@ const commands: Array<() => Promise<{ register: (program: Command) => void }>> =
   () => import('./best.js'),
   () => import('./control.js'),
   () => import('./logs.js'),
+  () => import('./export.js'),
+  () => import('./rm.js'),
   () => import('./reproduce.js'),
 ];
 

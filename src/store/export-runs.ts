@@ -1,0 +1,39 @@
+/**
+ * A sweep's runs as an export reads them: each run's summary (state, config, score, times, stop
+ * reason), its final values (W&B's summary) and, when asked, every row of its history.
+ * One pipelined round trip per 1000 runs.
+ */
+import type { Redis } from 'ioredis';
+import type { HistoryRow } from '../run-record.js';
+import { execPipeline } from './exec-pipeline.js';
+import { keys } from './keys.js';
+import { readHistories, readRunSummaries, type RunSummary } from './run-store.js';
+
+export interface ExportRun extends RunSummary {
+  /** The run's final values; null when it reported none. */
+  summary: Record<string, number> | null;
+  /** Every row of every attempt (rows of attempt 2 and later carry `_attempt`); only when asked for. */
+  history?: HistoryRow[];
+}
+
+const CHUNK = 1000;
+
+/** Every run of a sweep in proposal order. */
+export async function readExportRuns(redis: Redis, sweepId: string, withHistory: boolean): Promise<ExportRun[]> {
+  const ids = await redis.zrange(keys.sweepRuns(sweepId), 0, -1);
+  const out: ExportRun[] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const part = ids.slice(i, i + CHUNK);
+    const p = redis.pipeline();
+    for (const id of part) p.hget(keys.run(id), 'summary');
+    const [runs, summaries, histories] = await Promise.all([readRunSummaries(redis, part), execPipeline(p), withHistory ? readHistories(redis, part) : Promise.resolve(undefined)]);
+    const byId = new Map(part.map((id, k) => [id, { summary: summaries[k]?.[1] as string | null, history: histories?.[k] }]));
+    for (const run of runs) {
+      const extra = byId.get(run.id)!;
+      const row: ExportRun = { ...run, summary: extra.summary ? (JSON.parse(extra.summary) as Record<string, number>) : null };
+      if (extra.history) row.history = extra.history;
+      out.push(row);
+    }
+  }
+  return out;
+}
