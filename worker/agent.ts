@@ -18,6 +18,7 @@ import type { AttemptOutcome } from '../src/store/run-events.js';
 import type { AgentLog } from './agent-log.js';
 import type { Slot } from './gpu-slots.js';
 import { ClaimGate } from './claim-gate.js';
+import { provenanceWritten } from './attempt-provenance.js';
 import { OrphanReaper } from './orphan-reaper.js';
 import { RunAttempt, type AttemptResult } from './run-attempt.js';
 
@@ -294,6 +295,7 @@ export class Agent {
     this.closing ??= (async () => {
       await this.worker?.close().catch(() => undefined);
       if (this.heartbeat) clearInterval(this.heartbeat);
+      await provenanceWritten();
       const deregister = this.session.deregister();
       // Redis away: do not wait for it; the agent's lastSeen ages out.
       await Promise.race([deregister.catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);

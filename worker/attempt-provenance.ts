@@ -111,17 +111,21 @@ export async function gatherProvenance(input: ProvenanceInput): Promise<AttemptP
   return scrubDeep(record, secretValues(agentEnv));
 }
 
-/** How long the finished event waits for a record still being gathered (it is written later meanwhile). */
-const FINISH_WAIT_MS = 10_000;
+/** Records being gathered or written, so the agent can let them land before it disconnects. */
+const pending = new Set<Promise<void>>();
 
-/**
- * Gather and write the record; never throws (a warning says why nothing was recorded).
- * Resolves once written, or after FINISH_WAIT_MS while the write goes on.
- */
-export function recordAttemptProvenance(input: ProvenanceInput): Promise<void> {
+/** Gather and write the record, in the background; never throws (a warning says why nothing was recorded). */
+export function recordAttemptProvenance(input: ProvenanceInput): void {
   const written = gatherProvenance(input)
     .then((record) => writeAttemptProvenance(input.redis, input.job.sweepId, input.job.runId, record))
-    .catch((err: unknown) => input.warn(`provenance not recorded: ${(err as Error).message}`));
+    .catch((err: unknown) => input.warn(`provenance not recorded: ${(err as Error).message}`))
+    .finally(() => pending.delete(written));
+  pending.add(written);
+}
+
+/** Resolves once every record in flight is written (or after `waitMs`): the agent calls it before it disconnects. */
+export async function provenanceWritten(waitMs = 10_000): Promise<void> {
+  if (pending.size === 0) return;
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([written, new Promise<void>((r) => (timer = setTimeout(r, FINISH_WAIT_MS).unref()))]).finally(() => clearTimeout(timer));
+  await Promise.race([Promise.all(pending), new Promise<void>((r) => (timer = setTimeout(r, waitMs)))]).finally(() => clearTimeout(timer));
 }

@@ -25,28 +25,40 @@ function git(dir: string, args: string[], maxBuffer = 16 * 1024 * 1024): Promise
 }
 
 const diffs = new Map<string, { key: string; diff: Pick<GitState, 'diff' | 'diffBytes' | 'diffSha256' | 'diffTruncated'> }>();
+/** dir → its repository's top directory ('' when none): asked once per directory. */
+const roots = new Map<string, Promise<string>>();
 
-/** The state of the repository holding `dir`; null when `dir` is not in one (or git is missing). */
+/** The text after the `n`th space (porcelain v2 paths may hold spaces). */
+function afterFields(entry: string, n: number): string {
+  let at = -1;
+  for (let i = 0; i < n; i++) at = entry.indexOf(' ', at + 1);
+  return entry.slice(at + 1);
+}
+
+/** The state of the repository holding `dir`; null when `dir` is not in one (or git is missing). One `git status` per call. */
 export async function gitState(dir: string): Promise<GitState | null> {
-  const root = (await git(dir, ['rev-parse', '--show-toplevel']))?.trim();
+  let rootAsked = roots.get(dir);
+  if (!rootAsked) roots.set(dir, (rootAsked = git(dir, ['rev-parse', '--show-toplevel']).then((out) => out?.trim() ?? '')));
+  const root = await rootAsked;
   if (!root) return null;
-  const [head, branch, status] = await Promise.all([
-    git(root, ['rev-parse', '--verify', '--quiet', 'HEAD']),
-    git(root, ['symbolic-ref', '--quiet', '--short', 'HEAD']),
-    git(root, ['status', '--porcelain=v1', '-z', '--untracked-files=normal']),
-  ]);
-  const commit = head?.trim() || null;
+  const status = await git(root, ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=normal']);
+  if (status === undefined) return null;
+  let commit: string | null = null;
+  let branch: string | null = null;
   const dirtyFiles: string[] = [];
   const untracked: string[] = [];
-  const entries = (status ?? '').split('\0');
+  const entries = status.split('\0');
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
-    if (e.length < 4) continue;
-    const code = e.slice(0, 2);
-    const path = e.slice(3);
-    if (code === '??') untracked.push(path);
-    else dirtyFiles.push(path);
-    if (code[0] === 'R' || code[0] === 'C') i++; // the rename's source follows
+    if (e.startsWith('# branch.oid ')) commit = /^[0-9a-f]{40,64}$/.test(e.slice(13)) ? e.slice(13) : null;
+    else if (e.startsWith('# branch.head ')) branch = e.slice(14) === '(detached)' ? null : e.slice(14);
+    else if (e.startsWith('? ')) untracked.push(e.slice(2));
+    else if (e.startsWith('1 ')) dirtyFiles.push(afterFields(e, 8));
+    else if (e.startsWith('u ')) dirtyFiles.push(afterFields(e, 10));
+    else if (e.startsWith('2 ')) {
+      dirtyFiles.push(afterFields(e, 9));
+      i++; // the rename's source follows
+    }
   }
   const base = { root, commit, branch: branch?.trim() || null, dirty: dirtyFiles.length > 0, dirtyFiles: dirtyFiles.slice(0, MAX_DIRTY), untracked: untracked.slice(0, MAX_UNTRACKED) };
   if (!base.dirty) return { ...base, diff: '', diffBytes: 0, diffSha256: '', diffTruncated: false };

@@ -79,8 +79,6 @@ export class RunAttempt {
   private timeoutTimer: LongTimeout | undefined;
   private readonly output = new OutputTail();
   private warnings = 0;
-  /** The attempt's provenance record being gathered and written (attempt-provenance.ts); awaited before the finished event. */
-  private provenance: Promise<void> | undefined;
   private skipped = 0;
   /** Set when the script has been started; for tests and `busy`. */
   childPid: number | undefined;
@@ -221,7 +219,7 @@ export class RunAttempt {
     const group = await this.spawn(argv, env);
     if (group instanceof CommandError) return this.commandFailed(group);
     const startLatencyMs = performance.now() - t0;
-    this.provenance = recordAttemptProvenance({ redis: this.s.redis, job: this.job, argv, cwd: this.s.cwd, env, agentEnv: this.s.env, interpreter: this.s.interpreter, filesDir: c.files.dir, warn: (m) => this.s.log.warn(`${this.label}: ${m}`) });
+    recordAttemptProvenance({ redis: this.s.redis, job: this.job, argv, cwd: this.s.cwd, env, agentEnv: this.s.env, interpreter: this.s.interpreter, filesDir: c.files.dir, warn: (m) => this.s.log.warn(`${this.label}: ${m}`) });
     c.lease.attach(group.pid);
     this.s.log.info(`${this.label}: started pid ${group.pid}: ${argv.join(' ').slice(0, 200)}`);
     const early = this.reason;
@@ -307,7 +305,6 @@ export class RunAttempt {
     const summary = Object.keys(c.metrics.summary).length > 0 ? c.metrics.summary : undefined;
     // The attempt's files go first: once the finished event is out, nothing of the attempt is left.
     await removeAttemptFiles(c.files);
-    await this.provenance;
     // One round trip: the SET and the finished event are pipelined on the same connection.
     // The lease is renewed until the finished event is written, so a script that exited 0 is never taken for lost meanwhile.
     await Promise.all([c.output.publish().catch(() => undefined), this.finish({ ...result, summary })]);
