@@ -1,21 +1,21 @@
 /**
  * Follows HYPERSWEEP_METRICS_FILE while the script appends JSON lines to it: fs.watch for
- * promptness, a polling timer for file systems where watch says nothing. Reads only new bytes;
- * a partial last line waits for its newline (or for `stop()`).
+ * promptness, a polling timer for file systems where watch says nothing, and `catchUp()` for a
+ * metric that arrives another way (stdout): the file's earlier rows are read first, so rows keep
+ * the order the script logged them. Reads only new bytes, synchronously (a local file, at most
+ * what the script wrote since the last read); a partial last line waits for its newline (or for
+ * `stop()`).
  */
-import { watch, type FSWatcher } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync, watch, type FSWatcher } from 'node:fs';
 import { LineSplitter } from './metric-lines.js';
 
 export class MetricsFileTail {
   private offset = 0;
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private reading: Promise<void> = Promise.resolve();
-  private again = false;
-  private busy = false;
   private readonly lines: LineSplitter;
   private readonly decoder = new TextDecoder('utf-8');
+  private readonly buf = Buffer.alloc(64 * 1024);
 
   constructor(
     private readonly path: string,
@@ -28,55 +28,39 @@ export class MetricsFileTail {
 
   start(): void {
     try {
-      this.watcher = watch(this.path, () => this.kick());
+      this.watcher = watch(this.path, () => this.catchUp());
       this.watcher.on('error', () => undefined);
     } catch {
       // no watch support: polling alone
     }
-    this.timer = setInterval(() => this.kick(), this.pollMs);
+    this.timer = setInterval(() => this.catchUp(), this.pollMs);
   }
 
-  private kick(): void {
-    if (this.busy) {
-      this.again = true;
-      return;
-    }
-    this.busy = true;
-    this.reading = this.readNew().finally(() => {
-      this.busy = false;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
-  }
-
-  private async readNew(): Promise<void> {
-    let handle;
+  /** Reads whatever the script appended since the last read (its complete lines reach onLine now). */
+  catchUp(): void {
+    let fd: number;
     try {
-      handle = await open(this.path, 'r');
+      fd = openSync(this.path, 'r');
     } catch {
       return;
     }
     try {
-      const buf = Buffer.alloc(64 * 1024);
       for (;;) {
-        const { bytesRead } = await handle.read(buf, 0, buf.length, this.offset);
+        const bytesRead = readSync(fd, this.buf, 0, this.buf.length, this.offset);
         if (bytesRead === 0) break;
         this.offset += bytesRead;
-        this.lines.push(this.decoder.decode(buf.subarray(0, bytesRead), { stream: true }));
+        this.lines.push(this.decoder.decode(this.buf.subarray(0, bytesRead), { stream: true }));
       }
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   }
 
   /** Reads to the end of the file (a last line without a newline counts) and stops following. */
-  async stop(): Promise<void> {
+  stop(): void {
     this.watcher?.close();
     if (this.timer) clearInterval(this.timer);
-    await this.reading;
-    await this.readNew();
+    this.catchUp();
     this.lines.end();
   }
 }

@@ -257,7 +257,7 @@ export class RunAttempt {
 
   /** Capture output and metric lines, enforce the timeout, wait for the exit and classify it. */
   private async supervise(group: ProcessGroup, c: Channels): Promise<AttemptResult> {
-    const stdoutLines = new LineSplitter((line) => this.stdoutLine(line, c.metrics));
+    const stdoutLines = new LineSplitter((line) => this.stdoutLine(line, c));
     const stdoutDone = new Promise<void>((r) => group.stdout.once('close', r));
     const stderrDone = new Promise<void>((r) => group.stderr.once('close', r));
     const decoder = new TextDecoder('utf-8');
@@ -286,7 +286,7 @@ export class RunAttempt {
   }
 
   /** A line of the script's stdout: a metric line (prefixed, or Katib's `name=value` when asked for) or plain output. */
-  private stdoutLine(line: string, metrics: MetricStream): void {
+  private stdoutLine(line: string, c: Channels): void {
     let record: MetricRecord | undefined;
     if (line.startsWith(STDOUT_PREFIX)) {
       const parsed = parseMetricJson(line.slice(STDOUT_PREFIX.length));
@@ -295,11 +295,13 @@ export class RunAttempt {
     } else if (this.job.execution?.stdout_metrics) {
       record = parseKatibLine(line);
     }
-    if (record) metrics.push(record);
+    if (!record) return;
+    c.fileTail.catchUp(); // rows the script wrote to its metrics file before this line come first
+    c.metrics.push(record);
   }
 
   private async wrapUp(result: AttemptResult, c: Channels): Promise<AttemptResult> {
-    await c.fileTail.stop();
+    c.fileTail.stop();
     await c.metrics.flush();
     if (this.skipped > MAX_WARNINGS) this.s.log.warn(`${this.label}: ${this.skipped} metric lines skipped in all`);
     const summary = Object.keys(c.metrics.summary).length > 0 ? c.metrics.summary : undefined;
