@@ -46,19 +46,6 @@ export function mountRun(main, { sweepId, runId }, ctx) {
     ctx.setCrumbs({ label: sweep?.name || sweepId, href: `#/sweeps/${encodeURIComponent(sweepId)}` }, { label: run.id });
   }
 
-  function render(run) {
-    replaceChildren(el.head, runHead(run, sweep, sweepId));
-    replaceChildren(el.why, whyBox(run));
-    replaceChildren(el.meta, runFacts(run).flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
-    el.config.update(run.config);
-    replaceChildren(el.attempts, (run.attempts ?? []).map(attemptRow));
-    const atBottom = el.log.scrollHeight - el.log.scrollTop - el.log.clientHeight < 24;
-    el.log.textContent = run.output || '(no output yet)';
-    if (atBottom) el.log.scrollTop = el.log.scrollHeight;
-    el.metrics.render(run, sweep?.metric?.name);
-    el.reproduce.render(run);
-  }
-
   const poller = poll(
     async (signal) => {
       try {
@@ -71,7 +58,7 @@ export function mountRun(main, { sweepId, runId }, ctx) {
           build(run);
         }
         // Redraw only when something moved.
-        if (!isFinalRunState(run.state) || run.steps !== lastSteps || run.state !== lastState) render(run);
+        if (!isFinalRunState(run.state) || run.steps !== lastSteps || run.state !== lastState) renderRun(el, run, sweep, sweepId);
         lastSteps = run.steps;
         lastState = run.state;
         document.body.dataset.ready = 'run';
@@ -90,6 +77,20 @@ export function mountRun(main, { sweepId, runId }, ctx) {
       el?.metrics.dispose();
     },
   };
+}
+
+/** Every part of the page for the run's latest state; the log stays at its bottom when it was there. */
+function renderRun(el, run, sweep, sweepId) {
+  replaceChildren(el.head, runHead(run, sweep, sweepId));
+  replaceChildren(el.why, whyBox(run));
+  replaceChildren(el.meta, runFacts(run).flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
+  el.config.update(run.config);
+  replaceChildren(el.attempts, (run.attempts ?? []).map(attemptRow));
+  const atBottom = el.log.scrollHeight - el.log.scrollTop - el.log.clientHeight < 24;
+  el.log.textContent = run.output || '(no output yet)';
+  if (atBottom) el.log.scrollTop = el.log.scrollHeight;
+  el.metrics.render(run, sweep?.metric?.name);
+  el.reproduce.render(run);
 }
 
 /** The run's id, state, best badge, sweep link and score. */

@@ -35,17 +35,8 @@ export function createParallelChart({ onOpen }) {
         });
       }
       const flat = scored.map((r) => flattenConfig(r.config));
-      const axes = params.map((p, i) => {
-        if (p.kind === 'category') {
-          const seen = new Set((p.values ?? []).map(valueLabel));
-          for (const f of flat) seen.add(valueLabel(f[p.name]));
-          return { dim: i, name: p.name, type: 'category', data: [...seen] };
-        }
-        const positive = flat.every((f) => typeof f[p.name] !== 'number' || f[p.name] > 0);
-        return { dim: i, name: p.name, type: p.log && positive ? 'log' : 'value', scale: true };
-      });
+      const axes = parallelAxes(params, flat, metric, t);
       const n = params.length;
-      axes.push({ dim: n, name: metric?.name ?? 'score', type: 'value', scale: true, nameTextStyle: { color: t.best, fontWeight: 'bold' } });
       runIds = [];
       bestRunId = null;
       markedRunIds = [];
@@ -65,10 +56,6 @@ export function createParallelChart({ onOpen }) {
           runIds.push(r.id);
         }
       });
-      const scores = scored.map((r) => r.score);
-      const min = Math.min(...scores);
-      const max = Math.max(...scores);
-      const ramp = metric?.goal === 'maximize' ? t.ramp : [...t.ramp].reverse();
       chart.chart.setOption(
         {
           ...baseOption(t),
@@ -77,39 +64,9 @@ export function createParallelChart({ onOpen }) {
             trigger: 'item',
             formatter: (p) => `${tipLine('run', p.seriesId === 'best' ? `${bestRunId} (best)` : p.seriesId === 'marked' ? `${markedRunIds[p.dataIndex]} (Pareto)` : runIds[p.dataIndex])}${params.map((q, i) => tipLine(q.name, typeof p.value[i] === 'number' ? fmtNum(p.value[i]) : p.value[i])).join('')}${tipLine(metric?.name ?? 'score', fmtNum(p.value[n]))}`,
           },
-          parallel: {
-            left: 48,
-            right: 70,
-            top: 36,
-            bottom: 24,
-            parallelAxisDefault: {
-              nameLocation: 'end',
-              nameGap: 10,
-              nameTextStyle: { color: t.fg, fontSize: 11 },
-              nameTruncate: { maxWidth: 110 },
-              axisLine: { lineStyle: { color: t.faint } },
-              axisTick: { lineStyle: { color: t.faint } },
-              axisLabel: { color: t.fg, fontSize: 10, hideOverlap: true, backgroundColor: t.bg, padding: [1, 3], borderRadius: 3, opacity: 0.9 },
-              areaSelectStyle: { width: 14, opacity: 0.25 },
-            },
-          },
+          parallel: parallelLayout(t),
           parallelAxis: axes,
-          visualMap: {
-            type: 'continuous',
-            show: true,
-            dimension: n,
-            min: min === max ? min - 1 : min,
-            max: min === max ? max + 1 : max,
-            inRange: { color: ramp },
-            right: 4,
-            top: 'middle',
-            itemHeight: 140,
-            itemWidth: 10,
-            calculable: false,
-            textStyle: { color: t.muted, fontSize: 10 },
-            formatter: (v) => fmtNum(v),
-            seriesIndex: 0,
-          },
+          visualMap: scoreColours(n, scored.map((r) => r.score), metric, t),
           series: [
             { id: 'parallel', type: 'parallel', smooth: false, lineStyle: { width: 1, opacity: 0.5 }, emphasis: { lineStyle: { width: 2.5, opacity: 1 } }, inactiveOpacity: 0.04, activeOpacity: 1, progressive: 0, data },
             { id: 'marked', type: 'parallel', smooth: false, lineStyle: { width: 2, opacity: 0.9, color: t.best }, z: 4, data: marked },
@@ -122,5 +79,62 @@ export function createParallelChart({ onOpen }) {
     dispose() {
       chart?.dispose();
     },
+  };
+}
+
+/** One axis per parameter (categories: the declared values and those seen; log when asked and every value is positive), then the score. */
+function parallelAxes(params, flat, metric, t) {
+  const axes = params.map((p, i) => {
+    if (p.kind === 'category') {
+      const seen = new Set((p.values ?? []).map(valueLabel));
+      for (const f of flat) seen.add(valueLabel(f[p.name]));
+      return { dim: i, name: p.name, type: 'category', data: [...seen] };
+    }
+    const positive = flat.every((f) => typeof f[p.name] !== 'number' || f[p.name] > 0);
+    return { dim: i, name: p.name, type: p.log && positive ? 'log' : 'value', scale: true };
+  });
+  axes.push({ dim: params.length, name: metric?.name ?? 'score', type: 'value', scale: true, nameTextStyle: { color: t.best, fontWeight: 'bold' } });
+  return axes;
+}
+
+/** The parallel coordinates' box and axis style. */
+function parallelLayout(t) {
+  return {
+    left: 48,
+    right: 70,
+    top: 36,
+    bottom: 24,
+    parallelAxisDefault: {
+      nameLocation: 'end',
+      nameGap: 10,
+      nameTextStyle: { color: t.fg, fontSize: 11 },
+      nameTruncate: { maxWidth: 110 },
+      axisLine: { lineStyle: { color: t.faint } },
+      axisTick: { lineStyle: { color: t.faint } },
+      axisLabel: { color: t.fg, fontSize: 10, hideOverlap: true, backgroundColor: t.bg, padding: [1, 3], borderRadius: 3, opacity: 0.9 },
+      areaSelectStyle: { width: 14, opacity: 0.25 },
+    },
+  };
+}
+
+/** Lines coloured by score along dimension `n` (brighter = better for the goal), with the scale at the right. */
+function scoreColours(n, scores, metric, t) {
+  const min = Math.min(...scores);
+  const max = Math.max(...scores);
+  return {
+    type: 'continuous',
+    show: true,
+    dimension: n,
+    min: min === max ? min - 1 : min,
+    max: min === max ? max + 1 : max,
+    inRange: { color: metric?.goal === 'maximize' ? t.ramp : [...t.ramp].reverse() },
+    right: 4,
+    top: 'middle',
+    itemHeight: 140,
+    itemWidth: 10,
+    calculable: false,
+    textStyle: { color: t.muted, fontSize: 10 },
+    formatter: (v) => fmtNum(v),
+    seriesIndex: 0,
   };
 }
