@@ -51,15 +51,6 @@ const CROSS = 'path://M2,0 L5,3 L8,0 L10,2 L7,5 L10,8 L8,10 L5,7 L2,10 L0,8 L3,5
 export function createCurvesChart({ onOpen }) {
   const chartEl = h('div', { class: 'chart tall', 'data-chart': 'curves' });
   const t = theme();
-  const legend = h(
-    'div',
-    { class: 'legend' },
-    h('span', null, h('i', { style: { background: t.best, height: '3px' } }), 'best run'),
-    h('span', null, h('i', { style: { background: t.running } }), 'running'),
-    h('span', null, h('i', { style: { background: `linear-gradient(90deg, ${t.ramp[0]}, ${t.ramp[3]})` } }), 'worse → better score'),
-    h('span', { style: { color: t.stopped } }, '× stopped early'),
-    h('span', { class: 'hint' }, 'ctrl + wheel to zoom · drag to pan'),
-  );
   let chart = null;
   let axesSig = '';
   const empty = h('div', { class: 'chart-empty' }, 'No metrics logged yet.');
@@ -68,36 +59,7 @@ export function createCurvesChart({ onOpen }) {
     if (chart) return chart.chart;
     chart = makeChart(chartEl);
     const c = chart.chart;
-    c.setOption({
-      ...baseOption(t),
-      grid: { left: 56, right: 18, top: 16, bottom: 36 },
-      tooltip: { ...baseOption(t).tooltip, trigger: 'item' },
-      xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 22, ...axisStyle(t) },
-      yAxis: { type: 'value', scale: true, ...axisStyle(t) },
-      dataZoom: [
-        // Ctrl + wheel zooms (a plain wheel keeps scrolling the page); drag pans.
-        { type: 'inside', xAxisIndex: 0, filterMode: 'none', zoomOnMouseWheel: 'ctrl', moveOnMouseWheel: false },
-        { type: 'inside', yAxisIndex: 0, filterMode: 'none', zoomOnMouseWheel: 'ctrl', moveOnMouseWheel: false },
-      ],
-      series: [
-        // Finished (and other ended) runs by score bucket: uniform style per series, drawn in one path each (large mode).
-        ...Array.from({ length: BUCKETS + 1 }, (_, b) => ({
-          id: `b${b}`,
-          type: 'lines',
-          coordinateSystem: 'cartesian2d',
-          polyline: true,
-          large: true,
-          largeThreshold: 200,
-          silent: true,
-          lineStyle: b === BUCKETS ? { width: 1, color: t.faint, opacity: 0.35 } : { width: 1, color: rampColor(t, b / (BUCKETS - 1)), opacity: 0.3 + (0.55 * b) / (BUCKETS - 1) },
-          data: [],
-          z: b === BUCKETS ? 0 : 1,
-        })),
-        { id: 'running', type: 'lines', coordinateSystem: 'cartesian2d', polyline: true, lineStyle: { width: 1.5, color: t.running, opacity: 0.95 }, emphasis: { lineStyle: { width: 2.5 } }, data: [], z: 3 },
-        { id: 'best', type: 'line', showSymbol: false, symbol: 'none', lineStyle: { width: 2.5, color: t.best }, itemStyle: { color: t.best }, data: [], z: 5 },
-        { id: 'stopped', type: 'scatter', symbol: CROSS, symbolSize: 8, itemStyle: { color: t.stopped }, data: [], z: 4 },
-      ],
-    });
+    c.setOption(curvesOption(t));
     c.on('click', (p) => {
       const runId = p.data?.runId ?? (p.seriesId === 'best' ? c.__bestId : undefined);
       if (runId) onOpen(runId);
@@ -106,7 +68,7 @@ export function createCurvesChart({ onOpen }) {
   }
 
   return {
-    el: h('div', null, h('div', { class: 'chart-box' }, chartEl, empty), legend),
+    el: h('div', null, h('div', { class: 'chart-box' }, chartEl, empty), curvesLegend(t)),
     /**
      * curves: Map runId → [[step, value], ...]; runs: Map runId → RunSummary;
      * quality: Map runId → 0..1 (1 = best score); bestId; metric name.
@@ -114,51 +76,14 @@ export function createCurvesChart({ onOpen }) {
     update({ curves, runs, quality, bestId, metric }) {
       const c = ensure();
       c.__bestId = bestId;
-      const buckets = Array.from({ length: BUCKETS + 1 }, () => []);
-      const running = [];
-      const stopped = [];
-      let xMin = Infinity;
-      let xMax = -Infinity;
-      let yMin = Infinity;
-      let yMax = -Infinity;
-      let total = 0;
-      for (const flat of curves.values()) total += flat.length / 2;
-      const perRun = total > MAX_POINTS ? Math.max(MIN_PER_RUN, Math.floor(MAX_POINTS / curves.size)) : Infinity;
-      for (const [id, flat] of curves) {
-        if (flat.length === 0) continue;
-        const run = runs.get(id);
-        const state = run?.state ?? 'finished';
-        for (let k = 0; k < flat.length; k += 2) {
-          const x = flat[k];
-          const y = flat[k + 1];
-          if (x < xMin) xMin = x;
-          if (x > xMax) xMax = x;
-          if (y < yMin) yMin = y;
-          if (y > yMax) yMax = y;
-        }
-        const last = [flat[flat.length - 2], flat[flat.length - 1]];
-        if (state === 'running' || state === 'pending') running.push({ coords: pairs(flat), runId: id, state, last: last[1] });
-        else {
-          // Ended runs: echarts' flat format `count, x, y, x, y, ..., count, ...` (no object per run).
-          const q = quality.get(id);
-          pushThinned(buckets[q === undefined ? BUCKETS : Math.round(q * (BUCKETS - 1))], flat, id === bestId ? Infinity : perRun);
-        }
-        if (state === 'stopped') stopped.push({ value: last, runId: id, reason: run?.stopReason ?? '' });
-      }
+      const { buckets, running, stopped, xMin, xMax, yMin, yMax } = groupCurves(curves, runs, quality, bestId);
       empty.hidden = Number.isFinite(xMin);
       const bestFlat = bestId ? curves.get(bestId) : undefined;
       const best = [];
       if (bestFlat) for (let k = 0; k < bestFlat.length; k += 2) best.push([bestFlat[k], bestFlat[k + 1]]);
       const sig = `${xMin}|${xMax}|${yMin}|${yMax}|${metric}`;
       const option = {
-        tooltip: {
-          formatter: (p) => {
-            if (p.seriesId === 'best') return `<b>best run</b>${tipLine('run', bestId)}${tipLine(`step ${p.value[0]}`, fmtNum(p.value[1]))}`;
-            const d = p.data ?? {};
-            if (p.seriesId === 'stopped') return `<b>stopped early</b>${tipLine('run', d.runId)}${d.reason ? `<div>${escapeHtml(d.reason)}</div>` : ''}`;
-            return `${tipLine('run', d.runId)}${tipLine('state', d.state)}${tipLine(`last ${metric}`, fmtNum(d.last))}`;
-          },
-        },
+        tooltip: { formatter: (p) => curveTip(p, bestId, metric) },
         yAxis: {},
         series: [
           ...buckets.map((flat, b) => ({ id: `b${b}`, data: Float64Array.from(flat) })),
@@ -181,4 +106,94 @@ export function createCurvesChart({ onOpen }) {
       chart?.dispose();
     },
   };
+}
+
+function curvesLegend(t) {
+  return h(
+    'div',
+    { class: 'legend' },
+    h('span', null, h('i', { style: { background: t.best, height: '3px' } }), 'best run'),
+    h('span', null, h('i', { style: { background: t.running } }), 'running'),
+    h('span', null, h('i', { style: { background: `linear-gradient(90deg, ${t.ramp[0]}, ${t.ramp[3]})` } }), 'worse → better score'),
+    h('span', { style: { color: t.stopped } }, '× stopped early'),
+    h('span', { class: 'hint' }, 'ctrl + wheel to zoom · drag to pan'),
+  );
+}
+
+/** The chart's fixed option: axes, zoom, and the series the updates fill. */
+function curvesOption(t) {
+  return {
+    ...baseOption(t),
+    grid: { left: 56, right: 18, top: 16, bottom: 36 },
+    tooltip: { ...baseOption(t).tooltip, trigger: 'item' },
+    xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 22, ...axisStyle(t) },
+    yAxis: { type: 'value', scale: true, ...axisStyle(t) },
+    dataZoom: [
+      // Ctrl + wheel zooms (a plain wheel keeps scrolling the page); drag pans.
+      { type: 'inside', xAxisIndex: 0, filterMode: 'none', zoomOnMouseWheel: 'ctrl', moveOnMouseWheel: false },
+      { type: 'inside', yAxisIndex: 0, filterMode: 'none', zoomOnMouseWheel: 'ctrl', moveOnMouseWheel: false },
+    ],
+    series: [
+      // Finished (and other ended) runs by score bucket: uniform style per series, drawn in one path each (large mode).
+      ...Array.from({ length: BUCKETS + 1 }, (_, b) => ({
+        id: `b${b}`,
+        type: 'lines',
+        coordinateSystem: 'cartesian2d',
+        polyline: true,
+        large: true,
+        largeThreshold: 200,
+        silent: true,
+        lineStyle: b === BUCKETS ? { width: 1, color: t.faint, opacity: 0.35 } : { width: 1, color: rampColor(t, b / (BUCKETS - 1)), opacity: 0.3 + (0.55 * b) / (BUCKETS - 1) },
+        data: [],
+        z: b === BUCKETS ? 0 : 1,
+      })),
+      { id: 'running', type: 'lines', coordinateSystem: 'cartesian2d', polyline: true, lineStyle: { width: 1.5, color: t.running, opacity: 0.95 }, emphasis: { lineStyle: { width: 2.5 } }, data: [], z: 3 },
+      { id: 'best', type: 'line', showSymbol: false, symbol: 'none', lineStyle: { width: 2.5, color: t.best }, itemStyle: { color: t.best }, data: [], z: 5 },
+      { id: 'stopped', type: 'scatter', symbol: CROSS, symbolSize: 8, itemStyle: { color: t.stopped }, data: [], z: 4 },
+    ],
+  };
+}
+
+/** The curves sorted into score buckets (ended runs, thinned past MAX_POINTS), running ones, stop marks, and their extent. */
+function groupCurves(curves, runs, quality, bestId) {
+  const buckets = Array.from({ length: BUCKETS + 1 }, () => []);
+  const running = [];
+  const stopped = [];
+  let xMin = Infinity;
+  let xMax = -Infinity;
+  let yMin = Infinity;
+  let yMax = -Infinity;
+  let total = 0;
+  for (const flat of curves.values()) total += flat.length / 2;
+  const perRun = total > MAX_POINTS ? Math.max(MIN_PER_RUN, Math.floor(MAX_POINTS / curves.size)) : Infinity;
+  for (const [id, flat] of curves) {
+    if (flat.length === 0) continue;
+    const run = runs.get(id);
+    const state = run?.state ?? 'finished';
+    for (let k = 0; k < flat.length; k += 2) {
+      const x = flat[k];
+      const y = flat[k + 1];
+      if (x < xMin) xMin = x;
+      if (x > xMax) xMax = x;
+      if (y < yMin) yMin = y;
+      if (y > yMax) yMax = y;
+    }
+    const last = [flat[flat.length - 2], flat[flat.length - 1]];
+    if (state === 'running' || state === 'pending') running.push({ coords: pairs(flat), runId: id, state, last: last[1] });
+    else {
+      // Ended runs: echarts' flat format `count, x, y, x, y, ..., count, ...` (no object per run).
+      const q = quality.get(id);
+      pushThinned(buckets[q === undefined ? BUCKETS : Math.round(q * (BUCKETS - 1))], flat, id === bestId ? Infinity : perRun);
+    }
+    if (state === 'stopped') stopped.push({ value: last, runId: id, reason: run?.stopReason ?? '' });
+  }
+  return { buckets, running, stopped, xMin, xMax, yMin, yMax };
+}
+
+/** A point's tooltip: the best run's step, a stop mark's reason, or a running run's last value. */
+function curveTip(p, bestId, metric) {
+  if (p.seriesId === 'best') return `<b>best run</b>${tipLine('run', bestId)}${tipLine(`step ${p.value[0]}`, fmtNum(p.value[1]))}`;
+  const d = p.data ?? {};
+  if (p.seriesId === 'stopped') return `<b>stopped early</b>${tipLine('run', d.runId)}${d.reason ? `<div>${escapeHtml(d.reason)}</div>` : ''}`;
+  return `${tipLine('run', d.runId)}${tipLine('state', d.state)}${tipLine(`last ${metric}`, fmtNum(d.last))}`;
 }
