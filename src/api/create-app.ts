@@ -10,6 +10,7 @@ import { bearerAuth } from './bearer-auth.js';
 import { crossSiteGuard, type CrossSiteOptions } from './cross-site-guard.js';
 import { curveRoutes } from './curve-routes.js';
 import { dashboardRouter } from './dashboard.js';
+import { enqueueRoutes } from './enqueue-routes.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { exportRoutes } from './export-routes.js';
 import { checkIdParams } from './id-params.js';
@@ -45,6 +46,7 @@ export function createApp(options: AppOptions): Express {
   api.use(bearerAuth(options.token));
   checkIdParams(api);
   serverRoutes(api, redis, options.redisUrl);
+  enqueueRoutes(api, redis); // before sweepRoutes' POST /sweeps/:id/:action
   sweepRoutes(api, redis);
   exportRoutes(api, redis);
   runRoutes(api, redis);

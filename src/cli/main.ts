@@ -25,6 +25,7 @@ const commands: Array<() => Promise<{ register: (program: Command) => void }>> =
   () => import('./best.js'),
   () => import('./control.js'),
   () => import('./logs.js'),
+  () => import('./enqueue.js'),
   () => import('./export.js'),
   () => import('./rm.js'),
   () => import('./reproduce.js'),

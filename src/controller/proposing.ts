@@ -9,7 +9,11 @@ import { idleSlots, type AgentInfo } from '../store/agent-store.js';
 import { jobOf, type LeaderState } from './leader-state.js';
 import { finishSweep } from './score-keeping.js';
 
+/** Enqueued configs made runs per round. */
+const ENQUEUED_PER_ROUND = 100;
+
 export async function propose(s: LeaderState, agents: readonly AgentInfo[]): Promise<void> {
+  await proposeEnqueued(s);
   if (s.exhausted) {
     if (s.cache.count('pending') === 0 && s.cache.count('running') === 0) await finishSweep(s, s.exhausted);
     return;
@@ -36,6 +40,25 @@ export async function propose(s: LeaderState, agents: readonly AgentInfo[]): Pro
   s.metrics.observeProposalLatency(performance.now() - started);
   if (s.total !== undefined && s.cache.size >= s.total) s.exhausted = exhaustedReason(s, 'cap');
   else if (outcome?.kind === 'exhausted') s.exhausted = exhaustedReason(s, 'space'); // on `wait`, ask again next tick
+}
+
+/** Hand-picked configs first (`hypersweep enqueue`): runs with reason `enqueued`, queued ahead of any searched config, counted against the budget. */
+async function proposeEnqueued(s: LeaderState): Promise<void> {
+  const configs = await s.store.readEnqueued(ENQUEUED_PER_ROUND);
+  if (configs.length === 0) return;
+  const results = await s.store.createRuns(configs.map((config) => ({ config, reason: 'enqueued' })), s.total);
+  const jobs: RunJob[] = [];
+  results.forEach((r, i) => {
+    if (r.result === 'created') {
+      jobs.push(jobOf(s, s.cache.add(r.runId, configs[i]!, r.token)));
+      s.metrics.runsProposed++;
+    } else if (r.result === 'capped') {
+      s.options.log(`sweep ${s.sweepId}: enqueued config ${JSON.stringify(configs[i])} dropped: the run budget is used up`);
+    }
+  });
+  await s.queues.enqueue(s.sweepId, jobs);
+  await s.store.dropEnqueued(configs.length);
+  if (s.total !== undefined && s.cache.size >= s.total) s.exhausted = exhaustedReason(s, 'cap');
 }
 
 /** Why the sweep will get no more runs. */

@@ -27,6 +27,8 @@ export const keys = {
   sweepCounts: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:counts`,
   /** ZSET runId → creation sequence, for the runs of a sweep in one state (filter without scanning). */
   sweepStateRuns: (sweepId: string, state: string) => `${KEY_PREFIX}:sweep:${sweepId}:state:${state}`,
+  /** LIST of canonical JSON configs a user enqueued (`hypersweep enqueue`), waiting for the leader to make them runs first. */
+  sweepEnqueued: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:enqueued`,
   /** STRING controllerId with PX TTL: the per-sweep leader lock. */
   sweepLeader: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:leader`,
   /** STREAM of run events (agent → controller); consumer group `controller`. See src/store/run-events.ts. */

@@ -17,6 +17,7 @@
 import type { Redis } from 'ioredis';
 import type { Config, SweepConfig } from '../config/types.js';
 import type { HistoryRow, RunState } from '../run-record.js';
+import { dropEnqueued, readEnqueued } from './enqueued-configs.js';
 import { applyRunEvents, type ApplyResult, type RequeuePolicy } from './apply-run-event.js';
 import { execPipeline } from './exec-pipeline.js';
 import { keys } from './keys.js';
@@ -181,6 +182,15 @@ export class LeaderStore {
   }
 
   /** Create the runs of proposals, counted against `cap` (one round trip). */
+  /** Configs users enqueued, oldest first (at most `max`); dropEnqueued(n) once they are runs. */
+  async readEnqueued(max: number): Promise<Config[]> {
+    return await readEnqueued(this.redis, this.sweepId, max);
+  }
+
+  async dropEnqueued(n: number): Promise<void> {
+    await dropEnqueued(this.redis, this.sweepId, n);
+  }
+
   async createRuns(proposals: ReadonlyArray<{ config: Config; reason: string }>, cap: number | undefined): Promise<CreateRunResult[]> {
     return await this.fenced(() =>
       createRuns(

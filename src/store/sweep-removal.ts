@@ -40,6 +40,7 @@ export async function deleteSweepData(redis: Redis, sweepId: string): Promise<{ 
         keys.sweepLeader(sweepId),
         keys.sweepEvents(sweepId),
         keys.sweepProvenance(sweepId),
+        keys.sweepEnqueued(sweepId),
       ),
   );
   return { runs: runIds.length };
