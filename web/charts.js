@@ -4,6 +4,7 @@
  * shows a user string goes through escapeHtml.
  */
 import { escapeHtml, h } from './dom.js';
+import { valueLabel } from './format.js';
 
 /** Resolves once echarts (loaded async by index.html, so data requests need not wait for it) is there. */
 export function whenEcharts() {
@@ -132,4 +133,15 @@ export function parameterChartBox(name, className) {
       return empty.hidden;
     },
   };
+}
+
+/** A parameter's axis over the runs' flattened configs: its categories (declared, then seen), or log when asked and every value is positive, else linear. */
+export function parameterAxis(p, flat) {
+  if (p.kind === 'category') {
+    const seen = new Set((p.values ?? []).map(valueLabel));
+    for (const f of flat) seen.add(valueLabel(f[p.name]));
+    return { type: 'category', data: [...seen] };
+  }
+  const positive = flat.every((f) => typeof f[p.name] !== 'number' || f[p.name] > 0);
+  return { type: p.log && positive ? 'log' : 'value' };
 }

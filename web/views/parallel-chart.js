@@ -4,7 +4,7 @@
  * (the Pareto set of a sweep with several objectives) are drawn bold in the best colour.
  */
 import { flattenConfig, fmtNum, valueLabel } from '../format.js';
-import { baseOption, makeChart, parameterChartBox, scoredRuns, theme, tipLine } from '../charts.js';
+import { baseOption, makeChart, parameterAxis, parameterChartBox, scoredRuns, theme, tipLine } from '../charts.js';
 
 export function createParallelChart({ onOpen }) {
   const { el, box, canDraw } = parameterChartBox('parallel', 'chart tall');
@@ -85,13 +85,8 @@ export function createParallelChart({ onOpen }) {
 /** One axis per parameter (categories: the declared values and those seen; log when asked and every value is positive), then the score. */
 function parallelAxes(params, flat, metric, t) {
   const axes = params.map((p, i) => {
-    if (p.kind === 'category') {
-      const seen = new Set((p.values ?? []).map(valueLabel));
-      for (const f of flat) seen.add(valueLabel(f[p.name]));
-      return { dim: i, name: p.name, type: 'category', data: [...seen] };
-    }
-    const positive = flat.every((f) => typeof f[p.name] !== 'number' || f[p.name] > 0);
-    return { dim: i, name: p.name, type: p.log && positive ? 'log' : 'value', scale: true };
+    const axis = parameterAxis(p, flat);
+    return axis.type === 'category' ? { dim: i, name: p.name, ...axis } : { dim: i, name: p.name, type: axis.type, scale: true };
   });
   axes.push({ dim: params.length, name: metric?.name ?? 'score', type: 'value', scale: true, nameTextStyle: { color: t.best, fontWeight: 'bold' } });
   return axes;

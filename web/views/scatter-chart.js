@@ -1,6 +1,6 @@
 /** Score against each parameter: one small scatter per parameter, in one echarts instance. */
 import { flattenConfig, fmtNum, valueLabel } from '../format.js';
-import { axisStyle, baseOption, makeChart, parameterChartBox, scoredRuns, theme, tipLine } from '../charts.js';
+import { axisStyle, baseOption, makeChart, parameterAxis, parameterChartBox, scoredRuns, theme, tipLine } from '../charts.js';
 
 const CELL_PX = 210;
 
@@ -44,14 +44,7 @@ export function createScatterChart({ onOpen }) {
         const col = i % cols;
         const row = Math.floor(i / cols);
         grids.push({ left: `${(col / cols) * 100 + 4.5}%`, width: `${100 / cols - 6.5}%`, top: row * CELL_PX + 14, height: CELL_PX - 62 });
-        let type = 'value';
-        let categories;
-        if (p.kind === 'category') {
-          type = 'category';
-          const seen = new Set((p.values ?? []).map(valueLabel));
-          for (const f of flat) seen.add(valueLabel(f[p.name]));
-          categories = [...seen];
-        } else if (p.log && flat.every((f) => typeof f[p.name] !== 'number' || f[p.name] > 0)) type = 'log';
+        const { type, data: categories } = parameterAxis(p, flat);
         xAxes.push({ gridIndex: i, type, data: categories, scale: true, name: p.name, nameLocation: 'middle', nameGap: 24, nameTextStyle: { color: t.fg, fontSize: 11 }, ...axisStyle(t), splitLine: { show: false }, nameTruncate: { maxWidth: 200 } });
         yAxes.push({ gridIndex: i, type: 'value', scale: true, ...axisStyle(t), axisLabel: { ...axisStyle(t).axisLabel, formatter: (v) => fmtNum(v) } });
         // One series per state group (fixed colour), so large sweeps can use echarts' large mode.
@@ -74,14 +67,7 @@ export function createScatterChart({ onOpen }) {
       chart.chart.setOption(
         {
           ...baseOption(t),
-          tooltip: {
-            ...baseOption(t).tooltip,
-            trigger: 'item',
-            formatter: (q) => {
-              const p = params[q.data[4]];
-              return `${tipLine('run', q.data[2])}${tipLine('state', q.data[3])}${p ? tipLine(p.name, typeof q.data[0] === 'number' ? fmtNum(q.data[0]) : q.data[0]) : ''}${tipLine(metric?.name ?? 'score', fmtNum(q.data[1]))}`;
-            },
-          },
+          tooltip: { ...baseOption(t).tooltip, trigger: 'item', formatter: (q) => pointTip(q, params, metric) },
           grid: grids,
           xAxis: xAxes,
           yAxis: yAxes,
@@ -96,4 +82,10 @@ export function createScatterChart({ onOpen }) {
       chart?.dispose();
     },
   };
+}
+
+/** A point's tooltip: run, state, the parameter's value and the score. */
+function pointTip(q, params, metric) {
+  const p = params[q.data[4]];
+  return `${tipLine('run', q.data[2])}${tipLine('state', q.data[3])}${p ? tipLine(p.name, typeof q.data[0] === 'number' ? fmtNum(q.data[0]) : q.data[0]) : ''}${tipLine(metric?.name ?? 'score', fmtNum(q.data[1]))}`;
 }
