@@ -21,8 +21,14 @@ export interface AttemptResult {
   exitedAt?: number;
 }
 
-/** The outcome of a script that ran and exited. */
+/**
+ * The outcome of a script that ran and exited. A script that exited 0 by itself finished, even if
+ * its lease was lost meanwhile (an agent frozen past the script's end wakes up to both at once):
+ * reporting it `lost` would have a finished run run again; its `finished` counts if its token is
+ * still the run's, and is refused as stale otherwise.
+ */
 export function exitOutcome(reason: KillReason | undefined, exit: GroupExit, timeoutSec: number | undefined): AttemptResult {
+  if (reason === 'lost' && exit.code === 0 && exit.signal === null) reason = undefined;
   const outcome: AttemptOutcome = reason ? OUTCOME_OF[reason] : exit.code === 0 ? 'finished' : 'failed';
   const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
   const why = { timeout: `timed out after ${timeoutSec} s`, lost: 'lease lost', stop: 'stopped', cancel: 'canceled', preempt: 'preempted' };
