@@ -52,6 +52,8 @@ export interface ChaosReport {
   overlaps: number;
   lost: number;
   duplicated: number;
+  /** Runs whose script ran to its end once unrecorded (agent frozen or cut off past its lease at that moment) and was run again, never at the same time. */
+  rerunAfterUnrecordedEnd: number;
   /** Every broken promise, in words. */
   violations: string[];
 }
@@ -310,17 +312,13 @@ async function check(c: Redis, hostsDir: string, s: { grid: string; gridSize: nu
         violations.push(`run ${runId}: attempt ${next.attempt} on ${next.host} started while attempt ${prev.attempt} on ${prev.host} was alive`);
       }
     }
-    const ends = list.filter((e) => e.ended);
-    if (ends.length > 1) {
-      duplicated++;
-      violations.push(`run ${runId} ran to its end ${ends.length} times`);
-    } else if (ends.length === 1 && list.some((e) => e.start > ends[0]!.last)) {
-      duplicated++;
-      violations.push(`run ${runId} ran again after it finished`);
-    }
   }
+  // Duplicated: an execution that started after the run finished (the end of the attempt Redis
+  // records as the finished one). A script that ran to its end while its agent was frozen or cut
+  // off past its lease was never recorded as finished and was run again: counted apart.
   let runs = 0;
   let lost = 0;
+  let rerun = 0;
   for (const sweepId of [s.grid, s.rand]) {
     const runIds = await c.zrange(keys.sweepRuns(sweepId), 0, -1);
     runs += runIds.length;
@@ -336,12 +334,19 @@ async function check(c: Redis, hostsDir: string, s: { grid: string; gridSize: nu
       const rows = (await c.lrange(keys.runHistory(runId), 0, -1)).map((r) => JSON.parse(r) as { _step: number; _attempt?: number });
       const steps = rows.filter((r) => (r._attempt ?? 1) === Number(run.attempt)).map((r) => r._step);
       if (JSON.stringify(steps) !== JSON.stringify(Array.from({ length: STEPS }, (_, i) => i))) violations.push(`run ${runId}: last attempt's points ${JSON.stringify(steps)}`);
-      if (!byRun.get(runId)?.some((e) => e.ended && e.attempt === Number(run.attempt))) violations.push(`run ${runId}: finished in Redis but no execution of attempt ${run.attempt} ran to its end`);
+      const list = byRun.get(runId) ?? [];
+      const final = list.find((e) => e.ended && e.attempt === Number(run.attempt));
+      if (!final) violations.push(`run ${runId}: finished in Redis but no execution of attempt ${run.attempt} ran to its end`);
+      else if (list.some((e) => e !== final && e.start >= final.start)) {
+        duplicated++;
+        violations.push(`run ${runId} ran again after it finished`);
+      }
+      rerun += list.filter((e) => e.ended && e !== final).length > 0 ? 1 : 0;
     }
     const expected = sweepId === s.grid ? s.gridSize : s.runCap;
     if (runIds.length !== expected || configs.size !== expected) violations.push(`sweep ${sweepId}: ${runIds.length} runs, ${configs.size} configs (expected ${expected})`);
   }
-  return { runs, expectedRuns: s.gridSize + s.runCap, executions: executions.size, overlaps, lost, duplicated };
+  return { runs, expectedRuns: s.gridSize + s.runCap, executions: executions.size, overlaps, lost, duplicated, rerunAfterUnrecordedEnd: rerun };
 }
 
 /** The table a person reads, then one JSON line. */
@@ -355,6 +360,7 @@ export function formatReport(r: ChaosReport): string {
     ['overlaps', String(r.overlaps)],
     ['lost', String(r.lost)],
     ['duplicated', String(r.duplicated)],
+    ['re-run after an unrecorded end', String(r.rerunAfterUnrecordedEnd)],
     ['violations', String(r.violations.length)],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
