@@ -37,6 +37,8 @@ export interface ChaosOptions {
   minutes: number;
   /** @defaultValue 1 */
   seed?: number;
+  /** Runs per minute of faults the workload has (grid 9/13 of them, random the rest): about what six slots do here. @defaultValue 65 */
+  runsPerMinute?: number;
   /** Progress lines. @defaultValue console.error */
   log?: (line: string) => void;
 }
@@ -170,8 +172,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       return ((await res.json()) as { id: string }).id;
     };
     // About as much work as six slots do in the fault window, so faults hit running runs throughout.
-    const gridSize = Math.max(8, Math.round(25 * options.minutes));
-    const runCap = Math.max(4, Math.round(10 * options.minutes));
+    const perMinute = options.runsPerMinute ?? 65;
+    const gridSize = Math.max(8, Math.round(((perMinute * 9) / 13) * options.minutes));
+    const runCap = Math.max(4, Math.round(((perMinute * 4) / 13) * options.minutes));
     const common = `metric: {name: loss, goal: minimize}\nprogram: ${program}\nhypersweep: {max_attempts: 50}\n`;
     const grid = await create(`method: grid\n${common}parameters:\n  x: {values: [${Array.from({ length: gridSize }, (_, i) => i + 1).join(', ')}]}\n`);
     const rand = await create(`method: random\nrun_cap: ${runCap}\n${common}parameters:\n  x: {min: 1.0, max: 10.0}\n`);
