@@ -58,30 +58,7 @@ export function createBestConfig({ sweepId, ctx }) {
       if (sig === topSig) return;
       topSig = sig;
       if (best5.length < 2) return replaceChildren(top);
-      replaceChildren(
-        top,
-        h('div', { class: 'top-title' }, `Top ${best5.length} runs`),
-        h(
-          'table',
-          { class: 'imp' },
-          h(
-            'tbody',
-            null,
-            best5.map((r, i) => {
-              const flat = flattenConfig(r.config);
-              const text = params.map((p) => `${p.name}=${typeof flat[p.name] === 'number' ? fmtNum(flat[p.name]) : valueLabel(flat[p.name])}`).join('  ');
-              return h(
-                'tr',
-                null,
-                h('td', { class: 'muted' }, String(i + 1)),
-                h('td', { class: i === 0 ? 'is-best' : '' }, fmtNum(r.score)),
-                h('td', { class: 'mono' }, h('a', { href: `#/sweeps/${encodeURIComponent(sweepId)}/runs/${encodeURIComponent(r.id)}` }, r.id.slice(0, 10))),
-                h('td', { class: 'mono small cfg', title: text }, text),
-              );
-            }),
-          ),
-        ),
-      );
+      replaceChildren(top, h('div', { class: 'top-title' }, `Top ${best5.length} runs`), topRunsTable(best5, params, sweepId));
     },
     /** best: `{ runId, value, config }` | null; metric: `{ name, goal }` | null */
     update(next, metric) {
@@ -92,4 +69,21 @@ export function createBestConfig({ sweepId, ctx }) {
       render();
     },
   };
+}
+
+/** The best runs, best first: rank, score, run link and the searched parameters' values. */
+function topRunsTable(runs, params, sweepId) {
+  const row = (r, i) => {
+    const flat = flattenConfig(r.config);
+    const text = params.map((p) => `${p.name}=${typeof flat[p.name] === 'number' ? fmtNum(flat[p.name]) : valueLabel(flat[p.name])}`).join('  ');
+    return h(
+      'tr',
+      null,
+      h('td', { class: 'muted' }, String(i + 1)),
+      h('td', { class: i === 0 ? 'is-best' : '' }, fmtNum(r.score)),
+      h('td', { class: 'mono' }, h('a', { href: `#/sweeps/${encodeURIComponent(sweepId)}/runs/${encodeURIComponent(r.id)}` }, r.id.slice(0, 10))),
+      h('td', { class: 'mono small cfg', title: text }, text),
+    );
+  };
+  return h('table', { class: 'imp' }, h('tbody', null, runs.map(row)));
 }

@@ -53,27 +53,7 @@ export function createImportanceCard() {
     if (id !== requestId) return; // a newer computation is on its way
     result.sort((a, b) => (b.importance ?? 0) - (a.importance ?? 0) || Math.abs(b.correlation) - Math.abs(a.correlation));
     note.textContent = `${scored.length} scored runs`;
-    replaceChildren(
-      body,
-      h(
-        'table',
-        { class: 'imp' },
-        h('thead', null, h('tr', null, h('th', null, 'parameter'), h('th', { title: 'Random forest permutation importance: how much worse the forest predicts the score when this parameter is shuffled (shares sum to 1).' }, 'importance'), h('th', { title: 'Spearman rank correlation with the score; for a categorical parameter, of its strongest value.' }, 'correlation (ρ)'))),
-        h(
-          'tbody',
-          null,
-          result.map((r) =>
-            h(
-              'tr',
-              null,
-              h('td', { class: 'pname', title: r.name }, r.name),
-              h('td', null, bar(r.importance)),
-              h('td', { title: r.correlationOf !== null ? `ρ of ${r.name} = ${r.correlationOf}` : undefined }, signedBar(r.correlation, r.correlationOf)),
-            ),
-          ),
-        ),
-      ),
-    );
+    replaceChildren(body, importanceTable(result));
   }
 
   return {
@@ -93,6 +73,28 @@ export function createImportanceCard() {
       if (worker) worker.terminate();
     },
   };
+}
+
+/** Each parameter's importance and correlation, as bars. */
+function importanceTable(result) {
+  return h(
+    'table',
+    { class: 'imp' },
+    h('thead', null, h('tr', null, h('th', null, 'parameter'), h('th', { title: 'Random forest permutation importance: how much worse the forest predicts the score when this parameter is shuffled (shares sum to 1).' }, 'importance'), h('th', { title: 'Spearman rank correlation with the score; for a categorical parameter, of its strongest value.' }, 'correlation (ρ)'))),
+    h(
+      'tbody',
+      null,
+      result.map((r) =>
+        h(
+          'tr',
+          null,
+          h('td', { class: 'pname', title: r.name }, r.name),
+          h('td', null, bar(r.importance)),
+          h('td', { title: r.correlationOf !== null ? `ρ of ${r.name} = ${r.correlationOf}` : undefined }, signedBar(r.correlation, r.correlationOf)),
+        ),
+      ),
+    ),
+  );
 }
 
 function bar(value) {
