@@ -58,6 +58,10 @@ export function exportRecord(config: SweepConfig, run: ExportRun): Record<string
     duration_sec: run.startedAt !== null && run.endedAt !== null ? (run.endedAt - run.startedAt) / 1000 : null,
     exit_code: run.exitCode,
     stop_reason: run.stopReason,
+    commit: run.provenance?.commit ?? null,
+    dirty: run.provenance ? run.provenance.dirty : null,
+    packages_sha256: run.provenance?.packagesSha256 ?? null,
+    host: run.provenance?.host ?? null,
     config: run.config,
     summary: run.summary,
   };
@@ -88,5 +92,5 @@ export function exportJsonl(config: SweepConfig, runs: readonly ExportRun[]): st
 /** A run with nothing in it: only its keys matter (the CSV header of a sweep without runs). */
 const EMPTY_RUN: ExportRun = {
   id: '', sweepId: '', state: 'pending', config: {}, score: null, attempt: 1, agentId: null, slot: null,
-  createdAt: 0, startedAt: null, endedAt: null, exitCode: null, stopReason: null, reason: '', steps: 0, summary: null,
+  createdAt: 0, startedAt: null, endedAt: null, exitCode: null, stopReason: null, reason: '', steps: 0, summary: null, provenance: null,
 };

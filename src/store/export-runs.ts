@@ -8,12 +8,15 @@ import type { HistoryRow } from '../run-record.js';
 import { execPipeline } from './exec-pipeline.js';
 import { keys } from './keys.js';
 import { readHistories, readRunSummaries, type RunSummary } from './run-store.js';
+import { parseProvenanceBrief, queueProvenanceBrief, type ProvenanceBrief } from './run-provenance.js';
 
 export interface ExportRun extends RunSummary {
   /** The run's final values; null when it reported none. */
   summary: Record<string, number> | null;
   /** Every row of every attempt (rows of attempt 2 and later carry `_attempt`); only when asked for. */
   history?: HistoryRow[];
+  /** What its latest recorded attempt ran (commit, packages, host); null when none was recorded. */
+  provenance: ProvenanceBrief | null;
 }
 
 const CHUNK = 1000;
@@ -25,12 +28,15 @@ export async function readExportRuns(redis: Redis, sweepId: string, withHistory:
   for (let i = 0; i < ids.length; i += CHUNK) {
     const part = ids.slice(i, i + CHUNK);
     const p = redis.pipeline();
-    for (const id of part) p.hget(keys.run(id), 'summary');
+    for (const id of part) {
+      p.hget(keys.run(id), 'summary');
+      queueProvenanceBrief(p, id);
+    }
     const [runs, summaries, histories] = await Promise.all([readRunSummaries(redis, part), execPipeline(p), withHistory ? readHistories(redis, part) : Promise.resolve(undefined)]);
-    const byId = new Map(part.map((id, k) => [id, { summary: summaries[k]?.[1] as string | null, history: histories?.[k] }]));
+    const byId = new Map(part.map((id, k) => [id, { summary: summaries[2 * k]?.[1] as string | null, provenance: parseProvenanceBrief(summaries[2 * k + 1]?.[1]), history: histories?.[k] }]));
     for (const run of runs) {
       const extra = byId.get(run.id)!;
-      const row: ExportRun = { ...run, summary: extra.summary ? (JSON.parse(extra.summary) as Record<string, number>) : null };
+      const row: ExportRun = { ...run, summary: extra.summary ? (JSON.parse(extra.summary) as Record<string, number>) : null, provenance: extra.provenance };
       if (extra.history) row.history = extra.history;
       out.push(row);
     }

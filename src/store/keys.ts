@@ -50,7 +50,7 @@ export const keys = {
   runAttempts: (runId: string) => `${KEY_PREFIX}:run:${runId}:attempts`,
   /** STRING: the last 64 KB of output of the run's latest attempt. */
   runOutput: (runId: string) => `${KEY_PREFIX}:run:${runId}:output`,
-  /** HASH attempt number → JSON AttemptProvenance (src/store/run-provenance.ts): what the attempt ran (code, packages, command). */
+  /** HASH attempt number → JSON AttemptProvenance (src/store/run-provenance.ts): what the attempt ran (code, packages, command); `brief` → the latest record's ProvenanceBrief (exports). */
   runProvenance: (runId: string) => `${KEY_PREFIX}:run:${runId}:provenance`,
   /** HASH `code|<commit>|<diff sha or clean>` and `packages|<sha>` → attempts recorded with it: the sweep's code and package variants. */
   sweepProvenance: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:provenance`,

@@ -6,7 +6,7 @@
  * and package set, so its page can say when runs ran on different ones. This file is the one
  * that knows these keys' fields.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { keys } from './keys.js';
 import { execPipeline } from './exec-pipeline.js';
 
@@ -93,6 +93,35 @@ export interface SweepProvenance {
   packages: Array<{ packagesSha256: string; attempts: number }>;
 }
 
+/** The few fields of the latest record an export shows per run (kept apart so an export never reads package lists). */
+export interface ProvenanceBrief {
+  attempt: number;
+  commit: string | null;
+  dirty: boolean;
+  /** sha256 of the uncommitted changes; '' when clean. */
+  diffSha256: string;
+  packagesSha256: string | null;
+  host: string;
+}
+
+function briefOf(r: AttemptProvenance): ProvenanceBrief {
+  return { attempt: r.attempt, commit: r.git?.commit ?? null, dirty: r.git?.dirty ?? false, diffSha256: r.git?.dirty ? r.git.diffSha256 : '', packagesSha256: r.python?.packagesSha256 ?? null, host: r.host };
+}
+
+/** Queue the read of a run's ProvenanceBrief; parse its reply with parseProvenanceBrief. */
+export function queueProvenanceBrief(p: ChainableCommander, runId: string): void {
+  p.hget(keys.runProvenance(runId), 'brief');
+}
+
+export function parseProvenanceBrief(reply: unknown): ProvenanceBrief | null {
+  if (typeof reply !== 'string') return null;
+  try {
+    return JSON.parse(reply) as ProvenanceBrief;
+  } catch {
+    return null;
+  }
+}
+
 function codeField(git: GitState | null): string {
   if (!git) return 'code|none|';
   return `code|${git.commit ?? 'none'}|${git.dirty ? git.diffSha256 : ''}`;
@@ -102,7 +131,7 @@ function codeField(git: GitState | null): string {
 export async function writeAttemptProvenance(redis: Redis, sweepId: string, runId: string, record: AttemptProvenance): Promise<void> {
   const json = JSON.stringify(record);
   if (Buffer.byteLength(json) > MAX_PROVENANCE_BYTES) throw new RangeError(`provenance of run ${runId}#${record.attempt} is ${Buffer.byteLength(json)} bytes (most ${MAX_PROVENANCE_BYTES})`);
-  const m = redis.multi().hset(keys.runProvenance(runId), String(record.attempt), json).hincrby(keys.sweepProvenance(sweepId), codeField(record.git), 1);
+  const m = redis.multi().hset(keys.runProvenance(runId), String(record.attempt), json, 'brief', JSON.stringify(briefOf(record))).hincrby(keys.sweepProvenance(sweepId), codeField(record.git), 1);
   if (record.python) m.hincrby(keys.sweepProvenance(sweepId), `packages|${record.python.packagesSha256}`, 1);
   await execPipeline(m);
 }
@@ -111,7 +140,8 @@ export async function writeAttemptProvenance(redis: Redis, sweepId: string, runI
 export async function readRunProvenance(redis: Redis, runId: string): Promise<AttemptProvenance[]> {
   const h = await redis.hgetall(keys.runProvenance(runId));
   const out: AttemptProvenance[] = [];
-  for (const text of Object.values(h)) {
+  for (const [field, text] of Object.entries(h)) {
+    if (!/^\d+$/.test(field)) continue;
     try {
       out.push(JSON.parse(text) as AttemptProvenance);
     } catch {

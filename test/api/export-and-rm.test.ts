@@ -96,6 +96,7 @@ test('export: one CSV row per run with dotted config columns, quoting, score, ti
   expect(rows).toHaveLength(4);
   expect(Object.keys(rows[0]!)).toEqual([
     'run_id', 'state', 'reason', 'attempts', 'score', 'created_at', 'started_at', 'ended_at', 'duration_sec', 'exit_code', 'stop_reason',
+    'commit', 'dirty', 'packages_sha256', 'host',
     'config.optimizer.name', 'config.optimizer.lr', 'config.layers',
   ]);
   // the value with a comma survives the round trip through a real CSV parser
@@ -133,7 +134,7 @@ test('export of a sweep without runs is the header row alone', async () => {
   const created = await call('POST', '/api/sweeps', 'method: random\nparameters: {x: {min: 0, max: 1}}\n');
   await call('POST', `/api/sweeps/${created.body.id}/cancel`);
   const csv = await call('GET', `/api/sweeps/${created.body.id}/export`);
-  expect(csv.text).toBe('run_id,state,reason,attempts,score,created_at,started_at,ended_at,duration_sec,exit_code,stop_reason\n');
+  expect(csv.text).toBe('run_id,state,reason,attempts,score,created_at,started_at,ended_at,duration_sec,exit_code,stop_reason,commit,dirty,packages_sha256,host\n');
 });
 
 test('rm deletes every key of a finished sweep, its runs and its BullMQ queue; other sweeps keep theirs', async () => {

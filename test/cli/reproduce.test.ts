@@ -133,8 +133,13 @@ test('clean then dirty: each run records commit and diff; reproduce --run gives 
   expect(rd.git!.diffSha256).toMatch(/^[0-9a-f]{64}$/);
 
   // The sweep pages say the two sweeps' code (each its own sweep here) — and the API shows the variant.
-  const variants = await api<{ code: Array<{ commit: string; dirty: boolean }> }>(`/api/sweeps/${(await api<{ sweepId: string }>(`/api/runs/${dirty.id}`)).sweepId}/provenance`);
+  const dirtySweep = (await api<{ sweepId: string }>(`/api/runs/${dirty.id}`)).sweepId;
+  const variants = await api<{ code: Array<{ commit: string; dirty: boolean }> }>(`/api/sweeps/${dirtySweep}/provenance`);
   expect(variants.code).toEqual([expect.objectContaining({ commit: firstCommit, dirty: true, attempts: 1 })]);
+  // The export names each run's commit, dirtiness, package set and host.
+  const csv = await (await fetch(`${server.url}/api/sweeps/${dirtySweep}/export?format=csv`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+  expect(csv.split('\n')[0]).toContain('stop_reason,commit,dirty,packages_sha256,host');
+  expect(csv).toContain(`,${firstCommit},true,${rd.python!.packagesSha256},${rd.host},`);
 
   // --print: the command to paste, its cwd, hypersweep's variables and the config file.
   const printed = await cli(['reproduce', dirty.id]);
