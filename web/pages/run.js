@@ -59,6 +59,7 @@ export function mountRun(main, { sweepId, runId }, ctx) {
         }
         // Redraw only when something moved.
         if (!isFinalRunState(run.state) || run.steps !== lastSteps || run.state !== lastState) renderRun(el, run, sweep, sweepId);
+        el.reproduce.render(run); // every tick: a record may land after the run ended (it redraws only when it changed)
         lastSteps = run.steps;
         lastState = run.state;
         document.body.dataset.ready = 'run';
@@ -90,7 +91,6 @@ function renderRun(el, run, sweep, sweepId) {
   el.log.textContent = run.output || '(no output yet)';
   if (atBottom) el.log.scrollTop = el.log.scrollHeight;
   el.metrics.render(run, sweep?.metric?.name);
-  el.reproduce.render(run);
 }
 
 /** The run's id, state, best badge, sweep link and score. */
