@@ -27,40 +27,10 @@ export function createRunsTable({ columns, href, initialSort = { key: 'score', d
   const el = h('div', { class: 'vt', role: 'table', 'data-testid': 'runs-table', style: { '--cols': template, '--minw': `${minWidth}px` } }, head, body, empty);
 
   function renderHead() {
-    head.replaceChildren(
-      ...columns.map((c) => {
-        const active = sort.key === c.key;
-        const arrow = active ? (sort.dir > 0 ? ' ▲' : ' ▼') : '';
-        return h(
-          'button',
-          {
-            class: `vt-th${c.align === 'right' ? ' right' : ''}${active ? ' active' : ''}`,
-            type: 'button',
-            role: 'columnheader',
-            'aria-sort': active ? (sort.dir > 0 ? 'ascending' : 'descending') : 'none',
-            dataset: { sort: c.key },
-            title: c.title ?? `Sort by ${c.label}`,
-            onclick: () => setSort(c.key),
-          },
-          c.label,
-          arrow,
-        );
-      }),
-    );
+    head.replaceChildren(...columns.map((c) => headerButton(c, sort, setSort)));
   }
 
-  function compare(a, b) {
-    const col = sortColumn;
-    if (!col) return 0;
-    const va = col.value(a);
-    const vb = col.value(b);
-    // Missing values always last, whatever the direction.
-    const ma = va === null || va === undefined || (typeof va === 'number' && Number.isNaN(va));
-    const mb = vb === null || vb === undefined || (typeof vb === 'number' && Number.isNaN(vb));
-    if (ma || mb) return ma === mb ? 0 : ma ? 1 : -1;
-    if (typeof va === 'number' && typeof vb === 'number') return (va - vb) * sort.dir;
-    return String(va).localeCompare(String(vb), undefined, { numeric: true }) * sort.dir;
-  }
+  const compare = (a, b) => compareRuns(sortColumn, sort.dir, a, b);
 
   function setSort(key) {
     if (sort.key === key) sort = { key, dir: -sort.dir };
@@ -82,20 +52,8 @@ export function createRunsTable({ columns, href, initialSort = { key: 'score', d
     if (!force && first === rendered.first && last === rendered.last && rendered.version === version) return;
     rendered = { first, last, version };
     const nodes = [];
-    for (let i = first; i < last; i++) nodes.push(renderRow(rows[i], i));
+    for (let i = first; i < last; i++) nodes.push(rowNode(rows[i], i, columns, href));
     body.replaceChildren(...nodes);
-  }
-
-  function renderRow(run, i) {
-    return h(
-      'a',
-      { class: `vt-row state-${run.state}`, role: 'row', href: href(run), style: { top: `${i * ROW_PX}px` }, dataset: { runId: run.id } },
-      columns.map((c) => {
-        const content = c.cell ? c.cell(run) : c.text(run);
-        const text = typeof content === 'string' ? content : undefined;
-        return h('span', { class: `vt-td${c.align === 'right' ? ' right' : ''}`, role: 'cell', dataset: { col: c.key }, title: text && text.length > 14 ? text : undefined }, content);
-      }),
-    );
   }
 
   let scheduled = false;
@@ -124,4 +82,49 @@ export function createRunsTable({ columns, href, initialSort = { key: 'score', d
       return rows.length;
     },
   };
+}
+
+/** A column's header: a button that sorts by it, with the arrow of the current direction. */
+function headerButton(c, sort, onSort) {
+  const active = sort.key === c.key;
+  const arrow = active ? (sort.dir > 0 ? ' ▲' : ' ▼') : '';
+  return h(
+    'button',
+    {
+      class: `vt-th${c.align === 'right' ? ' right' : ''}${active ? ' active' : ''}`,
+      type: 'button',
+      role: 'columnheader',
+      'aria-sort': active ? (sort.dir > 0 ? 'ascending' : 'descending') : 'none',
+      dataset: { sort: c.key },
+      title: c.title ?? `Sort by ${c.label}`,
+      onclick: () => onSort(c.key),
+    },
+    c.label,
+    arrow,
+  );
+}
+
+/** Two runs by a column's sort key in direction `dir`; missing values always last, whatever the direction. */
+function compareRuns(col, dir, a, b) {
+  if (!col) return 0;
+  const va = col.value(a);
+  const vb = col.value(b);
+  const ma = va === null || va === undefined || (typeof va === 'number' && Number.isNaN(va));
+  const mb = vb === null || vb === undefined || (typeof vb === 'number' && Number.isNaN(vb));
+  if (ma || mb) return ma === mb ? 0 : ma ? 1 : -1;
+  if (typeof va === 'number' && typeof vb === 'number') return (va - vb) * dir;
+  return String(va).localeCompare(String(vb), undefined, { numeric: true }) * dir;
+}
+
+/** Row `i` (absolutely placed) of the virtualised body: a link holding one cell per column. */
+function rowNode(run, i, columns, href) {
+  return h(
+    'a',
+    { class: `vt-row state-${run.state}`, role: 'row', href: href(run), style: { top: `${i * ROW_PX}px` }, dataset: { runId: run.id } },
+    columns.map((c) => {
+      const content = c.cell ? c.cell(run) : c.text(run);
+      const text = typeof content === 'string' ? content : undefined;
+      return h('span', { class: `vt-td${c.align === 'right' ? ' right' : ''}`, role: 'cell', dataset: { col: c.key }, title: text && text.length > 14 ? text : undefined }, content);
+    }),
+  );
 }
