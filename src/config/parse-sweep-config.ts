@@ -89,16 +89,8 @@ export function checkSweepConfig(source: string, options: CheckSweepOptions = {}
   }
 
   const methodE = get('method');
-  let method: SweepConfig['method'] | undefined;
-  if (!methodE) {
-    sink.error(root.at, '', 'method is required (grid, random or bayes), but got none');
-  } else if (r.isScalar(methodE) && r.plain(methodE) === 'custom') {
-    // W&B's method for an external (Optuna/Ax) scheduler, which is how W&B runs `metrics:`.
-    sink.warn(methodE.at, methodE.path, 'method custom (an external scheduler in W&B) is read as bayes: hypersweep searches several metrics itself');
-    method = 'bayes';
-  } else {
-    method = r.oneOf(methodE, METHODS, 'method');
-  }
+  if (!methodE) sink.error(root.at, '', 'method is required (grid, random or bayes), but got none');
+  const method = methodE ? readMethod(r, methodE) : undefined;
 
   const parametersE = get('parameters');
   if (!parametersE) sink.error(root.at, '', 'parameters is required (at least one parameter), but got none');
@@ -140,10 +132,26 @@ export function checkSweepConfig(source: string, options: CheckSweepOptions = {}
   }
   if (early) config.early_terminate = early;
 
+  readRunSettings(r, get, config);
+  readExtra(r, entries, config.extra);
+  return result(config);
+}
+
+/** `method:`; W&B's `custom` (an external Optuna/Ax scheduler, how W&B runs `metrics:`) is read as bayes, with a warning. */
+function readMethod(r: NodeReader, methodE: Entry): SweepConfig['method'] | undefined {
+  if (r.isScalar(methodE) && r.plain(methodE) === 'custom') {
+    r.sink.warn(methodE.at, methodE.path, 'method custom (an external scheduler in W&B) is read as bayes: hypersweep searches several metrics itself');
+    return 'bayes';
+  }
+  return r.oneOf(methodE, METHODS, 'method');
+}
+
+/** run_cap, command, program and the other strings, and the `hypersweep:` block, into `config`. */
+function readRunSettings(r: NodeReader, get: (key: string) => Entry | undefined, config: SweepConfig): void {
   const runCapE = get('run_cap');
   if (runCapE) {
     const n = r.integer(runCapE, 'run_cap');
-    if (n !== undefined && n < 1) sink.error(runCapE.at, runCapE.path, `run_cap must be >= 1, but got ${r.describe(runCapE)}`);
+    if (n !== undefined && n < 1) r.sink.error(runCapE.at, runCapE.path, `run_cap must be >= 1, but got ${r.describe(runCapE)}`);
     else if (n !== undefined) config.run_cap = n;
   }
 
@@ -165,9 +173,6 @@ export function checkSweepConfig(source: string, options: CheckSweepOptions = {}
     const execution = parseExecution(r, executionE);
     if (execution) config.execution = execution;
   }
-
-  readExtra(r, entries, config.extra);
-  return result(config);
 }
 
 /** The argv template: strings, with numbers and booleans taken as written (`1e-3`, `true`). */
