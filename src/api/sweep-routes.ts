@@ -5,6 +5,9 @@ import { parseSweepConfig } from '../config/parse-sweep-config.js';
 import { HypersweepError, NotFoundError } from '../errors.js';
 import { paretoMembers } from '../metrics/objective-points.js';
 import { readRunRecords } from '../store/run-records.js';
+import { readPriorRuns } from '../store/prior-runs.js';
+import type { SweepConfig } from '../config/types.js';
+import { one } from './query-params.js';
 import { STATE_CHANGING_TYPES } from './cross-site-guard.js';
 import { wakeController, wakeSweep } from '../store/sweep-signals.js';
 import { bestRun, createSweep, getSweep, getSweepConfig, getSweepSummary, listSweeps, setSweepState, SWEEP_TRANSITIONS } from '../store/sweep-store.js';
@@ -16,6 +19,23 @@ const BODY_LIMIT = '1mb';
 
 const ACTION_REASONS = { pause: 'paused by user', resume: '', stop: 'stopped by user', cancel: 'canceled by user' } as const;
 
+/** Most prior sweeps one sweep may learn from. */
+const MAX_PRIOR_SWEEPS = 20;
+
+/** `?prior=ID,ID` (warm start): the sweeps exist; how many of their finished runs lie in the new space. */
+async function priorOf(redis: Redis, text: string | undefined, config: SweepConfig): Promise<{ sweeps: string[]; runs: number } | undefined> {
+  if (!text) return undefined;
+  const sweeps = [...new Set(text.split(',').map((t) => t.trim()).filter(Boolean))];
+  if (sweeps.length > MAX_PRIOR_SWEEPS) throw new HypersweepError('BAD_REQUEST', `prior names at most ${MAX_PRIOR_SWEEPS} sweeps (got ${sweeps.length})`);
+  for (const id of sweeps) if (!/^s[0-9a-z]{1,40}$/.test(id)) throw new HypersweepError('BAD_REQUEST', `prior: ${JSON.stringify(id.slice(0, 40))} is not a sweep id`);
+  try {
+    return { sweeps, runs: (await readPriorRuns(redis, sweeps, config.parameters)).length };
+  } catch (err) {
+    if (err instanceof NotFoundError) throw new HypersweepError('BAD_REQUEST', err.message);
+    throw err;
+  }
+}
+
 export function sweepRoutes(api: Router, redis: Redis): void {
   api.post('/sweeps', express.text({ type: SWEEP_TYPES, limit: BODY_LIMIT }), async (req, res) => {
     if (typeof req.body !== 'string') {
@@ -23,7 +43,8 @@ export function sweepRoutes(api: Router, redis: Redis): void {
     }
     const isJson = req.is('application/json') === 'application/json';
     const config = parseSweepConfig(req.body, { file: isJson ? 'request.json' : 'request.yaml' });
-    const sweep = await createSweep(redis, { config, source: req.body });
+    const prior = await priorOf(redis, one(req.query.prior, 'prior'), config);
+    const sweep = await createSweep(redis, { config, source: req.body, ...(prior ? { prior } : {}) });
     await wakeController(redis, 'sweep', sweep.id);
     res.status(201).json(sweep);
   });

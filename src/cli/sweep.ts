@@ -12,12 +12,14 @@ export function register(program: Command): void {
       .command('sweep')
       .description('create a sweep from a sweep file and print the command that starts agents')
       .argument('<file>', 'sweep file (YAML, or JSON for .json)')
+      .option('--prior <ids>', 'warm start: finished runs of these sweeps (comma-separated ids) whose configs lie in the space are observations, never run again')
       .option('--json', 'print {"id": ...} only'),
-  ).action(async (file: string, opts: ServerOptions & { json?: boolean }) => {
+  ).action(async (file: string, opts: ServerOptions & { json?: boolean; prior?: string }) => {
     loadSweepFile(file, { onWarning: (w) => console.error(`warning: ${formatConfigIssue(file, w)}`) });
     const client = new ApiClient(opts);
     const type = /\.json$/i.test(file) ? 'application/json' : 'text/yaml';
-    const sweep = await client.post<SweepDetail>('/api/sweeps', readFileSync(file, 'utf8'), type);
+    const query = opts.prior ? `?${new URLSearchParams({ prior: opts.prior })}` : '';
+    const sweep = await client.post<SweepDetail>(`/api/sweeps${query}`, readFileSync(file, 'utf8'), type);
     if (opts.json) {
       console.log(JSON.stringify({ id: sweep.id }));
       return;
@@ -26,6 +28,7 @@ export function register(program: Command): void {
     const redis = server.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
     const size = sweep.total === null ? 'unbounded' : `${sweep.total} runs`;
     console.log(`created sweep ${sweep.id} (${sweep.name}: ${sweep.method}, ${size})`);
+    if (sweep.prior) console.log(`prior: ${sweep.prior.runs} runs from ${sweep.prior.sweeps.join(', ')}`);
     console.log('start agents with:');
     console.log(`  hypersweep agent ${sweep.id} --redis ${redis}`);
   });

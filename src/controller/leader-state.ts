@@ -9,6 +9,7 @@ import type { RunJob } from '../queue/run-job.js';
 import { floatPaths } from '../space/float-paths.js';
 import type { LeaderStore } from '../store/leader-store.js';
 import type { SweepState } from '../store/sweep-store.js';
+import type { RunRecord } from '../run-record.js';
 import type { ControllerMetrics } from './controller-metrics.js';
 import type { CachedRun, RunCache } from './run-cache.js';
 
@@ -42,6 +43,8 @@ export interface LeaderState {
   total: number | undefined;
   state: SweepState;
   cache: RunCache;
+  /** Warm start: finished runs of earlier sweeps that lie in this sweep's space, observations for the search only. */
+  prior: RunRecord[];
   /** The backlog of entries delivered to an earlier leader and never acknowledged has been read. */
   backlogDone: boolean;
   lastLeaseCheck: number;

@@ -24,7 +24,9 @@ export async function propose(s: LeaderState, agents: readonly AgentInfo[]): Pro
   if (want <= 0) return;
   const started = performance.now();
   const count = s.total === undefined ? want : Math.min(want, Math.max(0, s.total - s.cache.size));
-  const outcome = count > 0 ? nextRuns(s.config, s.cache.records, { count, seed: s.seed }) : undefined;
+  // prior runs (warm start) are observations beside the sweep's own; they are not in the cache, so not counted
+  const runs = s.prior.length > 0 ? [...s.prior, ...s.cache.records] : s.cache.records;
+  const outcome = count > 0 ? nextRuns(s.config, runs, { count, seed: s.seed }) : undefined;
   const proposals = outcome?.proposals ?? [];
   const results = await s.store.createRuns(proposals, s.total);
   const jobs: RunJob[] = [];

@@ -54,6 +54,7 @@ export class SweepLeader {
       options: this.options,
       ...sweep,
       cache: await RunCache.load(this.store, objectivesOf(sweep.config).map((m) => m.name)),
+      prior: await this.store.loadPriorRuns(sweep.priorSweeps, sweep.config.parameters),
       backlogDone: false,
       lastLeaseCheck: 0,
       lastRepair: performance.now(),

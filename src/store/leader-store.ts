@@ -15,9 +15,10 @@
  *   fenced writes in the same round, and are idempotent.)
  */
 import type { Redis } from 'ioredis';
-import type { Config, SweepConfig } from '../config/types.js';
-import type { HistoryRow, RunState } from '../run-record.js';
+import type { Config, ParameterSpace, SweepConfig } from '../config/types.js';
+import type { HistoryRow, RunRecord, RunState } from '../run-record.js';
 import { dropEnqueued, readEnqueued } from './enqueued-configs.js';
+import { readPriorRuns } from './prior-runs.js';
 import { applyRunEvents, type ApplyResult, type RequeuePolicy } from './apply-run-event.js';
 import { execPipeline } from './exec-pipeline.js';
 import { keys } from './keys.js';
@@ -39,6 +40,8 @@ export interface LedSweep {
   /** Grid size or run_cap; undefined when unbounded. */
   total: number | undefined;
   state: SweepState;
+  /** Warm start: the earlier sweeps whose runs are observations here. */
+  priorSweeps: string[];
 }
 
 /** A run as the leader loads it. */
@@ -96,7 +99,8 @@ export class LeaderStore {
   /** The sweep as stored. */
   async readSweep(): Promise<LedSweep> {
     const h = await this.redis.hgetall(keys.sweep(this.sweepId));
-    return { config: JSON.parse(h.configJson!) as SweepConfig, seed: Number(h.seed), total: h.total ? Number(h.total) : undefined, state: h.state as SweepState };
+    const prior = h.prior ? (JSON.parse(h.prior) as { sweeps: string[] }).sweeps : [];
+    return { config: JSON.parse(h.configJson!) as SweepConfig, seed: Number(h.seed), total: h.total ? Number(h.total) : undefined, state: h.state as SweepState, priorSweeps: prior };
   }
 
   /** The sweep's state now (the API may have changed it); undefined when the sweep is gone. */
@@ -182,6 +186,13 @@ export class LeaderStore {
   }
 
   /** Create the runs of proposals, counted against `cap` (one round trip). */
+  /** The finished runs of the prior sweeps that lie in `space` (sweeps deleted since are skipped). */
+  async loadPriorRuns(priorSweeps: readonly string[], space: ParameterSpace): Promise<RunRecord[]> {
+    const out: RunRecord[] = [];
+    for (const id of priorSweeps) out.push(...(await readPriorRuns(this.redis, [id], space).catch(() => [])));
+    return out;
+  }
+
   /** Configs users enqueued, oldest first (at most `max`); dropEnqueued(n) once they are runs. */
   async readEnqueued(max: number): Promise<Config[]> {
     return await readEnqueued(this.redis, this.sweepId, max);

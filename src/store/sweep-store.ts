@@ -36,6 +36,8 @@ export interface SweepSummary {
   /** Grid size or run_cap (the smaller); null when unbounded. */
   total: number | null;
   best: BestRun | null;
+  /** Warm start: the earlier sweeps this one learns from and how many of their runs fit its space; null without. */
+  prior: { sweeps: string[]; runs: number } | null;
 }
 
 export interface SweepDetail extends SweepSummary {
@@ -73,6 +75,8 @@ export interface CreateSweepInput {
   id?: string;
   /** @defaultValue Date.now() */
   now?: number;
+  /** Warm start: earlier sweeps' ids and how many of their runs are observations here. @defaultValue none */
+  prior?: { sweeps: string[]; runs: number };
 }
 
 export async function createSweep(redis: Redis, input: CreateSweepInput): Promise<SweepDetail> {
@@ -93,6 +97,7 @@ export async function createSweep(redis: Redis, input: CreateSweepInput): Promis
     stateReason: '',
   };
   if (total !== undefined) fields.total = String(total);
+  if (input.prior && input.prior.sweeps.length > 0) fields.prior = JSON.stringify(input.prior);
   if ((await redis.exists(keys.sweep(id))) === 1) throw new HypersweepError('CONFLICT', `sweep ${id} already exists`);
   await redis.multi().hset(keys.sweep(id), fields).zadd(keys.sweeps(), now, id).exec();
   return await getSweep(redis, id);
@@ -159,6 +164,7 @@ async function readSweeps(redis: Redis, ids: readonly string[], detail: boolean)
       counts,
       total: hash.total ? Number(hash.total) : null,
       best: bests[i] ?? null,
+      prior: hash.prior ? (JSON.parse(hash.prior) as SweepSummary['prior']) : null,
     };
     if (!detail) return summary;
     return { ...summary, config, source: hash.sourceText ?? '', seed: Number(hash.seed) } satisfies SweepDetail;

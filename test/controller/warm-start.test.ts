@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Redis } from 'ioredis';
+import { startServer, type RunningServer } from '../../src/api/start-server.js';
+import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { startSimulatedAgent, type SimulatedAgent } from './simulated-agent.js';
+
+const exec = promisify(execFile);
+const REPO = join(import.meta.dirname, '../..');
+
+let redis: TestRedis;
+let c: Redis;
+let server: RunningServer;
+let dir: string;
+const agents: SimulatedAgent[] = [];
+beforeAll(async () => {
+  redis = await startRedis();
+  c = redis.client();
+  server = await startServer({ port: 0, redisUrl: redis.url, controllerOptions: { pollMs: 30, leaseCheckMs: 200 }, log: () => {} });
+  dir = mkdtempSync(join(tmpdir(), 'hs-prior-'));
+});
+afterAll(async () => {
+  await Promise.all(agents.map((a) => a.close()));
+  await server.close();
+  await redis.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function call(method: string, path: string, body?: string, contentType = 'text/yaml') {
+  const res = await fetch(`${server.url}${path}`, { method, body, headers: body !== undefined ? { 'content-type': contentType } : {} });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ['--import', join(REPO, 'node_modules/tsx/dist/loader.mjs'), join(REPO, 'src/cli/main.ts'), ...args, '--url', server.url], { cwd: REPO, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The known function: a bowl with its minimum 0 at x = 0.3. */
+const bowl = (config: Record<string, unknown>) => ((config.x as number) - 0.3) ** 2;
+
+async function runSweep(yaml: string, prior?: string): Promise<{ id: string; runs: Array<{ config: { x: number }; reason: string }> }> {
+  let id: string;
+  if (prior) {
+    const file = join(dir, `sweep-${Date.now()}.yaml`);
+    writeFileSync(file, yaml);
+    const out = await cli('sweep', file, '--prior', prior);
+    expect(out.code).toBe(0);
+    id = out.stdout.match(/created sweep (s[0-9a-z]+)/)![1]!;
+    expect(out.stdout).toMatch(/\nprior: \d+ runs from s/);
+  } else {
+    id = (await call('POST', '/api/sweeps', yaml)).body.id as string;
+  }
+  agents.push(await startSimulatedAgent(c, { id: `agent-${agents.length}`, sweepId: id, slots: 1, steps: 2, stepMs: 2, leaseMs: 2000, loss: (config) => bowl(config) }));
+  await until(`sweep ${id} finished`, async () => (await call('GET', `/api/sweeps/${id}`)).body.state === 'finished');
+  return { id, runs: (await call('GET', `/api/sweeps/${id}/runs`)).body.runs };
+}
+
+test('bayes with a prior sweep proposes better first than without; prior runs are not run again nor counted', async () => {
+  const earlier = await runSweep('method: random\nrun_cap: 20\nmetric: {name: loss}\nparameters: {x: {min: 0.0, max: 1.0}}\nhypersweep: {seed: 11}\n');
+  expect(earlier.runs).toHaveLength(20);
+  const bayes = 'method: bayes\nrun_cap: 2\nmetric: {name: loss}\nparameters: {x: {min: 0.0, max: 1.0}}\nhypersweep: {seed: 5}\n';
+  const warm = await runSweep(bayes, earlier.id);
+  const cold = await runSweep(bayes);
+  expect(warm.runs).toHaveLength(2); // run_cap counts the sweep's own runs only
+  const detail = (await call('GET', `/api/sweeps/${warm.id}`)).body;
+  expect(detail.prior).toEqual({ sweeps: [earlier.id], runs: 20 });
+  expect((await call('GET', `/api/sweeps/${cold.id}`)).body.prior).toBeNull();
+  const priorConfigs = new Set(earlier.runs.map((r) => r.config.x));
+  expect(warm.runs.some((r) => priorConfigs.has(r.config.x))).toBe(false);
+  const warmFirst = bowl(warm.runs[0]!.config);
+  const coldFirst = bowl(cold.runs[0]!.config);
+  const priorBest = Math.min(...earlier.runs.map((r) => bowl(r.config)));
+  expect(warmFirst).toBeLessThan(coldFirst);
+  expect(warmFirst).toBeLessThan(0.01);
+  expect(warmFirst).toBeLessThan(priorBest * 4 + 1e-4); // near the best the prior found, not a blind guess
+}, 180_000);
+
+test('a grid skips the points a prior sweep ran; an unknown prior is a 400', async () => {
+  const earlier = await runSweep('method: grid\nmetric: {name: loss}\nparameters: {x: {values: [0.1, 0.2, 0.3]}}\n');
+  const wider = await runSweep('method: grid\nmetric: {name: loss}\nparameters: {x: {values: [0.1, 0.2, 0.3, 0.4, 0.5]}}\n', earlier.id);
+  expect(wider.runs.map((r) => r.config.x).sort()).toEqual([0.4, 0.5]);
+  const bad = await call('POST', '/api/sweeps?prior=snothere1', 'method: grid\nparameters: {x: {values: [1]}}\n');
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.message).toBe('prior sweep snothere1 not found');
+  expect((await call('POST', '/api/sweeps?prior=../x', 'method: grid\nparameters: {x: {values: [1]}}\n')).status).toBe(400);
+}, 180_000);
