@@ -16,9 +16,9 @@
  */
 import type { Redis } from 'ioredis';
 import type { Config, ParameterSpace, SweepConfig } from '../config/types.js';
-import type { HistoryRow, RunRecord, RunState } from '../run-record.js';
+import { rowsOfAttempt, type HistoryRow, type RunRecord, type RunState } from '../run-record.js';
 import { dropEnqueued, readEnqueued } from './enqueued-configs.js';
-import { readPriorRuns } from './prior-runs.js';
+import { priorObservations } from '../search/prior-runs.js';
 import { applyRunEvents, type ApplyResult, type RequeuePolicy } from './apply-run-event.js';
 import { execPipeline } from './exec-pipeline.js';
 import { keys } from './keys.js';
@@ -189,7 +189,13 @@ export class LeaderStore {
   /** The finished runs of the prior sweeps that lie in `space` (sweeps deleted since are skipped). */
   async loadPriorRuns(priorSweeps: readonly string[], space: ParameterSpace): Promise<RunRecord[]> {
     const out: RunRecord[] = [];
-    for (const id of priorSweeps) out.push(...(await readPriorRuns(this.redis, [id], space).catch(() => [])));
+    for (const id of priorSweeps) {
+      const runs: RunRecord[] = [];
+      await new LeaderStore(this.redis, id).loadRuns(true, (part) => {
+        for (const run of part) runs.push({ id: run.id, state: run.state, config: run.config, history: rowsOfAttempt(run.history, run.attempt), ...(run.summary ? { summary: run.summary } : {}) });
+      });
+      out.push(...priorObservations(space, runs));
+    }
     return out;
   }
 
