@@ -27,6 +27,7 @@ const commands: Array<() => Promise<{ register: (program: Command) => void }>> =
   () => import('./logs.js'),
   () => import('./enqueue.js'),
   () => import('./export.js'),
+  () => import('./import.js'),
   () => import('./rm.js'),
   () => import('./reproduce.js'),
 ];

@@ -77,6 +77,8 @@ export interface CreateSweepInput {
   now?: number;
   /** Warm start: earlier sweeps' ids and how many of their runs are observations here. @defaultValue none */
   prior?: { sweeps: string[]; runs: number };
+  /** An imported sweep is born finished (read-only: no controller leads it). @defaultValue running, no reason */
+  finished?: { reason: string };
 }
 
 export async function createSweep(redis: Redis, input: CreateSweepInput): Promise<SweepDetail> {
@@ -88,14 +90,15 @@ export async function createSweep(redis: Redis, input: CreateSweepInput): Promis
   const fields: Record<string, string> = {
     id,
     name: config.name ?? id,
-    state: 'running',
+    state: input.finished ? 'finished' : 'running',
     method: config.method,
     configJson: JSON.stringify(config),
     sourceText: input.source,
     seed: String(seed),
     createdAt: String(now),
-    stateReason: '',
+    stateReason: input.finished?.reason ?? '',
   };
+  if (input.finished) fields.finishedAt = String(now);
   if (total !== undefined) fields.total = String(total);
   if (input.prior && input.prior.sweeps.length > 0) fields.prior = JSON.stringify(input.prior);
   if ((await redis.exists(keys.sweep(id))) === 1) throw new HypersweepError('CONFLICT', `sweep ${id} already exists`);

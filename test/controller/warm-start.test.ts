@@ -104,3 +104,32 @@ test('a grid skips the points a prior sweep ran; an unknown prior is a 400', asy
   expect(bad.body.error.message).toBe('prior sweep snothere1 not found');
   expect((await call('POST', '/api/sweeps?prior=../x', 'method: grid\nparameters: {x: {values: [1]}}\n')).status).toBe(400);
 }, 180_000);
+
+test('export --history → rm → import → --prior round-trips: the imported sweep is finished, holds the same runs and warms bayes', async () => {
+  const yaml = 'method: random\nrun_cap: 15\nmetric: {name: loss}\nparameters: {x: {min: 0.0, max: 1.0}}\nhypersweep: {seed: 3}\n';
+  const earlier = await runSweep(yaml);
+  const exported = join(dir, 'export.jsonl');
+  expect((await cli('export', earlier.id, '--history', '-o', exported)).code).toBe(0);
+  const sweepFile = join(dir, 'earlier.yaml');
+  writeFileSync(sweepFile, yaml);
+  expect((await cli('rm', earlier.id)).code).toBe(0);
+
+  const imported = await cli('import', exported, '--sweep-file', sweepFile);
+  expect(imported.stderr).toBe('');
+  const id = imported.stdout.match(/^imported sweep (s[0-9a-z]+) \(.*15 runs, finished, read-only\)/)![1]!;
+  const sweep = (await call('GET', `/api/sweeps/${id}`)).body;
+  expect(sweep).toMatchObject({ state: 'finished', stateReason: 'imported from export.jsonl (read-only)', counts: { finished: 15 } });
+  const runs = (await call('GET', `/api/sweeps/${id}/runs?sort=score`)).body.runs as Array<{ config: { x: number }; score: number; reason: string }>;
+  expect(runs.map((r) => r.config.x).sort()).toEqual(earlier.runs.map((r) => r.config.x).sort());
+  for (const r of runs) expect(r.score).toBeCloseTo(bowl(r.config), 12);
+  expect(sweep.best.value).toBe(runs[0]!.score);
+  // read-only: no new runs, no controller takes it up
+  expect((await call('POST', `/api/sweeps/${id}/runs`, JSON.stringify({ config: { x: 0.5 } }), 'application/json')).status).toBe(409);
+  const history = (await call('GET', `/api/sweeps/${id}/runs/${(await call('GET', `/api/sweeps/${id}/runs`)).body.runs[0].id}`)).body.history;
+  expect(history).toHaveLength(2);
+
+  const warm = await runSweep('method: bayes\nrun_cap: 1\nmetric: {name: loss}\nparameters: {x: {min: 0.0, max: 1.0}}\nhypersweep: {seed: 5}\n', id);
+  expect((await call('GET', `/api/sweeps/${warm.id}`)).body.prior).toEqual({ sweeps: [id], runs: 15 });
+  expect(bowl(warm.runs[0]!.config)).toBeLessThan(0.01);
+  expect(await c.exists(`hs:sweep:${id}:leader`)).toBe(0);
+}, 180_000);
