@@ -66,12 +66,13 @@ test('MetricStream: steps for rows without _step, one batch per window, seq 1, 2
   expect(m.count).toBe(3);
 });
 
-test('MetricStream: a failed send is reported and later batches still go out in order', async () => {
+test('MetricStream: a refused batch is reported and sent again with the same seq, before later batches (issue 12: retried, not dropped)', async () => {
   const seqs: number[] = [];
   const errors: unknown[] = [];
   let first = true;
   const m = new MetricStream({
     batchMs: 5,
+    retryMs: 10,
     send: async (seq) => {
       if (first) {
         first = false;
@@ -86,6 +87,28 @@ test('MetricStream: a failed send is reported and later batches still go out in 
   m.push({ row: { a: 2 } });
   await m.flush();
   expect(errors).toHaveLength(1);
+  expect(seqs).toEqual([1, 2]);
+});
+
+test('MetricStream: a batch refused every time is given up after `tries`, and later batches still go out', async () => {
+  const seqs: number[] = [];
+  let calls = 0;
+  const m = new MetricStream({
+    batchMs: 5,
+    retryMs: 1,
+    tries: 3,
+    send: async (seq) => {
+      calls++;
+      if (seq === 1) throw new Error('refused');
+      seqs.push(seq);
+    },
+    onError: () => undefined,
+  });
+  m.push({ row: { a: 1 } });
+  await m.flush();
+  m.push({ row: { a: 2 } });
+  await m.flush();
+  expect(calls).toBe(4);
   expect(seqs).toEqual([2]);
 });
 
