@@ -88,7 +88,9 @@ for (const fn of allTestFunctions) {
     const checkpoint = CHECKPOINTS[fn.name];
     if (checkpoint !== undefined && checkpoint < budgetOf(fn)) rows.push(at(checkpoint));
     rows.push(at(budgetOf(fn)));
-    process.stderr.write(`${fn.name} ${method} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+    // each finished row at once, so a long run that is cut short still reports what it measured
+    const mine = rows.filter((r) => r.function === fn.name && r.method === method);
+    process.stderr.write(`${fn.name} ${method} done (${((performance.now() - started) / 1000).toFixed(0)} s) ${JSON.stringify(mine)}\n`);
   }
 }
 
