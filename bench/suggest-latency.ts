@@ -46,6 +46,7 @@ interface Row {
   coldMs: number;
   p50Ms: number;
   p95Ms: number;
+  p50CpuMs: number;
 }
 const rows: Row[] = [];
 for (const dims of dimsList) {
@@ -64,19 +65,24 @@ for (const dims of dimsList) {
     nextRuns(config, runs, { count: 1, seed: 1 });
     const coldMs = performance.now() - t;
     const times: number[] = [];
+    const cpu: number[] = [];
     const r = n >= 1000 ? Math.max(3, Math.ceil(reps / 2)) : reps;
     for (let k = 0; k < r; k++) {
       addRun();
       t = performance.now();
+      const c0 = process.cpuUsage();
       nextRuns(config, runs, { count: 1, seed: 1 });
       times.push(performance.now() - t);
+      const c1 = process.cpuUsage(c0);
+      cpu.push((c1.user + c1.system) / 1000);
     }
-    const row = { dims, runs: n, coldMs, p50Ms: quantile(times, 0.5), p95Ms: quantile(times, 0.95) };
+    // CPU time of this process: on a shared, loaded machine wall time mostly measures the queue
+    const row = { dims, runs: n, coldMs, p50Ms: quantile(times, 0.5), p95Ms: quantile(times, 0.95), p50CpuMs: quantile(cpu, 0.5) };
     rows.push(row);
-    process.stderr.write(`${dims}-D ${n} runs: cold ${coldMs.toFixed(0)} ms, p50 ${row.p50Ms.toFixed(1)} ms\n`);
+    process.stderr.write(`${dims}-D ${n} runs: cold ${coldMs.toFixed(0)} ms, p50 ${row.p50Ms.toFixed(1)} ms (CPU ${row.p50CpuMs.toFixed(1)} ms)\n`);
   }
 }
 console.log('bayes: ms per proposal (count 1); warm = one more finished run than the previous call');
-console.log(['dims', 'finished runs', 'p50 warm', 'p95 warm', 'cold (first call)'].map((h) => h.padEnd(18)).join(''));
-for (const r of rows) console.log([String(r.dims), String(r.runs), r.p50Ms.toFixed(1), r.p95Ms.toFixed(1), r.coldMs.toFixed(0)].map((c) => c.padEnd(18)).join(''));
+console.log(['dims', 'finished runs', 'p50 warm', 'p95 warm', 'p50 warm CPU', 'cold (first call)'].map((h) => h.padEnd(18)).join(''));
+for (const r of rows) console.log([String(r.dims), String(r.runs), r.p50Ms.toFixed(1), r.p95Ms.toFixed(1), r.p50CpuMs.toFixed(1), r.coldMs.toFixed(0)].map((c) => c.padEnd(18)).join(''));
 console.log(JSON.stringify({ bench: 'suggest-latency', reps, rows }));

@@ -5,8 +5,8 @@
  * believer), and so is each proposal of a batch, so N agents get N different proposals.
  * Until max(2, parameters + 1) runs have a score it proposes a scrambled Halton design. Then,
  * at each call, a two-fold check (model-check.ts) asks whether the model predicts runs it has
- * not seen; when it does not (pure noise, a function it cannot model), the proposal continues
- * the space-filling design instead, and its reason says so.
+ * not seen; when it does not (pure noise, a function it cannot model), the proposal comes from
+ * perturbations of the best runs only (a trust region), and its reason says so.
  */
 import type { Config, SweepConfig } from '../../config/types.js';
 import type { Proposal, RunRecord } from '../../run-record.js';
@@ -57,12 +57,13 @@ function bayesProposals(config: SweepConfig, runs: readonly RunRecord[], options
   if (obs.scored < needed) return initialDesign(cube, runs, options, taken, () => `bayes: initial design, ${obs.scored}/${needed} runs scored`);
   const fit = fitData(obs, cube.dims);
   const check = modelCheck(fit.x, fit.y, fit.n, cube.dims, (x, y, n) => memoizedFit(x, y, n, cube.dims, () => createRng('bayes-check', n)));
-  if (!check.trusted) {
-    const why = `bayes: ${scalarized ? `${scalarized.note}, ` : ''}model not trustworthy (held-out rank correlation ${check.rankCorrelation.toFixed(2)} < ${check.threshold.toFixed(2)} on ${check.heldOut} runs), space-filling point`;
-    return initialDesign(cube, runs, options, taken, () => why);
-  }
   const params = memoizedFit(fit.x, fit.y, fit.n, cube.dims, () => createRng('bayes-fit', fit.n));
-  return modelProposals(cube, obs, runs, options, taken, params, scalarized ? `${scalarized.note}, ` : '');
+  const note = scalarized ? `${scalarized.note}, ` : '';
+  if (!check.trusted) {
+    const why = `model not trustworthy (held-out correlation ${check.correlation.toFixed(2)}, rank ${check.rankCorrelation.toFixed(2)}, both < ${check.threshold.toFixed(2)} on ${check.heldOut} runs), trust region around the best runs: `;
+    return modelProposals(cube, obs, runs, options, taken, params, note + why, true);
+  }
+  return modelProposals(cube, obs, runs, options, taken, params, note);
 }
 
 function initialDesign(
@@ -95,6 +96,7 @@ function modelProposals(
   taken: Set<string>,
   params: KernelParams,
   note = '',
+  localOnly = false,
 ): Proposal[] {
   const dims = cube.dims;
   const { mean, std } = meanStd(obs.loss, obs.n);
@@ -128,7 +130,7 @@ function modelProposals(
   const pendingNote = obs.pending.length > 0 ? `, ${obs.pending.length} running` : '';
   const imputedNote = obs.imputed > 0 ? `, ${obs.imputed} failed imputed ${obs.imputedAs ?? 'worst'}` : '';
   for (let i = 0; i < count; i++) {
-    const found = maximizeLogEi({ cube, gp, best, centers, rng, taken, evaluations: evaluationBudget(gp.size, dims), activeSlots: cube.activeSlots });
+    const found = maximizeLogEi({ cube, gp, best, centers, rng, taken, evaluations: evaluationBudget(gp.size, dims), localOnly, activeSlots: cube.activeSlots });
     if (!found) break;
     taken.add(found.key);
     const ei = Math.exp(found.logEi) * std;

@@ -25,6 +25,8 @@ export interface AcquisitionInput {
   taken: ReadonlySet<string>;
   /** How many candidates may be scored. */
   evaluations: number;
+  /** Only perturbations of the centers, no global points (the safeguard's trust region). @defaultValue false */
+  localOnly?: boolean;
   /** The slots that matter at a point (conditional parameters); local moves change only these. @defaultValue every slot */
   activeSlots?: (u: Float64Array) => readonly UnitCubeSlot[];
 }
@@ -110,7 +112,7 @@ export function maximizeLogEi(input: AcquisitionInput): AcquisitionResult | unde
   // Phase 1: global random points and local perturbations of the centers.
   const initial = Math.max(8, Math.round(budget * 0.6));
   const raw: Float64Array[] = [];
-  const nLocal = centers.length > 0 ? Math.floor(initial / 2) : 0;
+  const nLocal = centers.length > 0 ? (input.localOnly ? initial : Math.floor(initial / 2)) : 0;
   for (let i = 0; i < initial - nLocal; i++) {
     const u = new Float64Array(dims);
     for (let d = 0; d < dims; d++) u[d] = rng.next();

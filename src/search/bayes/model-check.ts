@@ -3,22 +3,23 @@
  * on every other run predicts the runs in between, and the other way round, and its predictions are ranked against
  * their values. A model that has learnt something orders unseen runs better than chance; on a
  * function it cannot model (noise, a discontinuous or adversarial one) the rank correlation
- * stays near zero, and bayes then proposes from a safer source (bayes-search.ts).
+ * stays near zero, and bayes then searches only a trust region around its best runs
+ * (bayes-search.ts).
  * (Leave-one-out with the hyperparameters fitted on all runs is not enough: on pure noise the
  * fit picks lengthscales along chance correlations and its leave-one-out ranks reach 0.4–0.5.)
  */
-import { sampleRankCorrelation } from 'simple-statistics';
+import { sampleCorrelation, sampleRankCorrelation } from 'simple-statistics';
 import { GaussianProcess } from './gaussian-process.js';
 import type { KernelParams } from './matern52.js';
 
 /**
- * The held-out rank correlation a model must reach. Low on purpose: a model that predicts
- * unseen runs only a little better than chance still guides the search well (on random designs
- * of 50 runs, three seeds, Levy-20d scored −0.01 to 0.31 and Hartmann6 0.08 to 0.73, and bayes
- * beats random on both); what it must catch is a model that has learnt nothing (pure noise:
- * about 0 ± 1/√held-out; −0.11 to −0.04 on the same designs) or one that is wrong (below 0).
+ * The held-out correlation (rank or linear) a model must reach: better than chance. Low on
+ * purpose: once bayes has gathered its runs near the best, even a useful model predicts
+ * held-out runs poorly (Levy-20d: both ≈ 0 from 75 to 125 runs), and a threshold of 0.1
+ * raised Levy-20d's median regret from 35 to 58 (to 87 with space-filling points as the
+ * fallback). What it must catch is a model that predicts unseen runs worse than chance.
  */
-export const MIN_RANK_CORRELATION = 0.1;
+export const MIN_RANK_CORRELATION = 0;
 /**
  * Each fold needs this many runs, or dims + 1 if more, but at most FOLD_CAP (so that 50-D
  * sweeps, whose fit uses 100 runs, are checked too); with fewer the model is trusted. The
@@ -32,6 +33,8 @@ const FOLD_CAP = 40;
 export interface ModelCheck {
   /** Spearman correlation of the held-out predictions with the values. */
   rankCorrelation: number;
+  /** Pearson correlation of the same: does the model get the sizes of differences right? */
+  correlation: number;
   /** What it had to reach (MIN_RANK_CORRELATION). */
   threshold: number;
   /** Runs predicted (each by the fold it is not in). */
@@ -52,7 +55,7 @@ export function modelCheck(
   dims: number,
   fit: (x: Float64Array, y: Float64Array, n: number) => KernelParams,
 ): ModelCheck {
-  if (Math.floor(n / 2) < Math.max(MIN_FOLD, Math.min(dims + 1, FOLD_CAP))) return { rankCorrelation: NaN, threshold: MIN_RANK_CORRELATION, heldOut: n, trusted: true };
+  if (Math.floor(n / 2) < Math.max(MIN_FOLD, Math.min(dims + 1, FOLD_CAP))) return { rankCorrelation: NaN, correlation: NaN, threshold: MIN_RANK_CORRELATION, heldOut: n, trusted: true };
   const predicted = new Array<number>(n);
   for (const parity of [0, 1]) {
     const train: number[] = [];
@@ -67,9 +70,16 @@ export function modelCheck(
     gp.predict(rows(x, test, dims), test.length, out, new Float64Array(test.length));
     test.forEach((i, k) => (predicted[i] = mean + std * out[k]!));
   }
-  const r = sampleRankCorrelation(predicted, Array.from(y.subarray(0, n)));
-  const rankCorrelation = Number.isFinite(r) ? r : 0;
-  return { rankCorrelation, threshold: MIN_RANK_CORRELATION, heldOut: n, trusted: rankCorrelation >= MIN_RANK_CORRELATION };
+  const actual = Array.from(y.subarray(0, n));
+  const rank = sampleRankCorrelation(predicted, actual);
+  const linear = sampleCorrelation(predicted, actual);
+  const rankCorrelation = Number.isFinite(rank) ? rank : 0;
+  const correlation = Number.isFinite(linear) ? linear : 0;
+  // Distrust only when both fail: once bayes has gathered its runs near the best, ranking them
+  // is hard (Levy-20d: rank correlation ≈ 0 from 75 to 125 runs) while the model still predicts
+  // which regions are bad (Pearson, weighted by the large differences, stays high).
+  const trusted = rankCorrelation >= MIN_RANK_CORRELATION || correlation >= MIN_RANK_CORRELATION;
+  return { rankCorrelation, correlation, threshold: MIN_RANK_CORRELATION, heldOut: n, trusted };
 }
 
 function rows(x: Float64Array, which: number[], dims: number): Float64Array {

@@ -65,16 +65,16 @@ function randomRuns(n: number, tag: string, f: (u: number[]) => number): RunReco
 }
 
 describe('bayes safeguard', () => {
-  const distrust = /^bayes: model not trustworthy \(held-out rank correlation -?[0-9.]+ < 0\.10 on 60 runs\), space-filling point$/;
+  const distrust = /^bayes: model not trustworthy \(held-out correlation -?[0-9.]+, rank -?[0-9.]+, both < 0\.00 on 60 runs\), trust region around the best runs: EI [0-9.e+-]+ after 60 runs$/;
 
-  it('on pure noise proposes a space-filling point and says why', () => {
+  it('on pure noise proposes from a trust region around the best runs and says why', () => {
     const reasons = ['a', 'b', 'c', 'd', 'e', 'f'].map((tag) => {
       const draw = noise(tag);
       const [p] = bayesSearch(sweep, randomRuns(60, tag, () => draw()), { count: 1, seed: 7 }).proposals;
       return p!.reason;
     });
-    // chance alone gives a held-out rank correlation of 0 ± 0.13 on 60 runs: most draws fail
-    expect(reasons.filter((r) => distrust.test(r)).length).toBeGreaterThanOrEqual(4);
+    // chance gives held-out correlations of 0 ± 0.13 on 60 runs: about half the draws fall below 0
+    expect(reasons.filter((r) => distrust.test(r)).length).toBeGreaterThanOrEqual(3);
     expect(reasons.every((r) => distrust.test(r) || r.startsWith('bayes: EI'))).toBe(true);
   }, 60_000);
 
