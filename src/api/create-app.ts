@@ -12,6 +12,7 @@ import { curveRoutes } from './curve-routes.js';
 import { dashboardRouter } from './dashboard.js';
 import { enqueueRoutes } from './enqueue-routes.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
+import { updateRoutes } from './update-routes.js';
 import { exportRoutes } from './export-routes.js';
 import { checkIdParams } from './id-params.js';
 import { objectiveRoutes } from './objective-routes.js';
@@ -49,6 +50,7 @@ export function createApp(options: AppOptions): Express {
   enqueueRoutes(api, redis); // before sweepRoutes' POST /sweeps/:id/:action
   sweepRoutes(api, redis);
   exportRoutes(api, redis);
+  updateRoutes(api, redis);
   runRoutes(api, redis);
   curveRoutes(api, redis, options.curveCacheBytes);
   objectiveRoutes(api, redis);

@@ -26,6 +26,7 @@ const commands: Array<() => Promise<{ register: (program: Command) => void }>> =
   () => import('./control.js'),
   () => import('./logs.js'),
   () => import('./enqueue.js'),
+  () => import('./update.js'),
   () => import('./export.js'),
   () => import('./import.js'),
   () => import('./rm.js'),

@@ -45,6 +45,8 @@ export interface LeaderState {
   cache: RunCache;
   /** Warm start: finished runs of earlier sweeps that lie in this sweep's space, observations for the search only. */
   prior: RunRecord[];
+  /** The sweep file version `config` is (a higher one in Redis: the user edited the sweep). */
+  version: number;
   /** The backlog of entries delivered to an earlier leader and never acknowledged has been read. */
   backlogDone: boolean;
   lastLeaseCheck: number;

@@ -70,7 +70,17 @@ export class SweepLeader {
   /** One round: events, sweep state, leases, proposals. Returns true when there may be more work now. */
   async tick(agents: readonly AgentInfo[]): Promise<boolean> {
     const s = this.state;
-    s.state = (await this.store.readState()) ?? s.state;
+    const now = await this.store.readStateAndVersion();
+    s.state = now?.state ?? s.state;
+    if (now && now.version !== s.version) {
+      // `hypersweep update`: the new config applies to every proposal and stop decision from now on
+      const sweep = await this.store.readSweep();
+      s.config = sweep.config;
+      s.total = sweep.total;
+      s.version = sweep.version;
+      s.prior = await this.store.loadPriorRuns(sweep.priorSweeps, sweep.config.parameters);
+      s.exhausted = undefined;
+    }
     if (s.reload) {
       s.reload = false;
       s.cache = await RunCache.load(this.store, objectivesOf(s.config).map((m) => m.name));

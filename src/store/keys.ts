@@ -29,6 +29,8 @@ export const keys = {
   sweepStateRuns: (sweepId: string, state: string) => `${KEY_PREFIX}:sweep:${sweepId}:state:${state}`,
   /** LIST of canonical JSON configs a user enqueued (`hypersweep enqueue`), waiting for the leader to make them runs first. */
   sweepEnqueued: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:enqueued`,
+  /** LIST of JSON `{version, at, source}`: every version of the sweep file once it was edited (`hypersweep update`). */
+  sweepVersions: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:versions`,
   /** STRING controllerId with PX TTL: the per-sweep leader lock. */
   sweepLeader: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:leader`,
   /** STREAM of run events (agent → controller); consumer group `controller`. See src/store/run-events.ts. */

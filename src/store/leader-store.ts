@@ -19,6 +19,7 @@ import type { Config, ParameterSpace, SweepConfig } from '../config/types.js';
 import { rowsOfAttempt, type HistoryRow, type RunRecord, type RunState } from '../run-record.js';
 import { dropEnqueued, readEnqueued } from './enqueued-configs.js';
 import { priorObservations } from '../search/prior-runs.js';
+import { readStateAndVersion } from './sweep-versions.js';
 import { applyRunEvents, type ApplyResult, type RequeuePolicy } from './apply-run-event.js';
 import { execPipeline } from './exec-pipeline.js';
 import { keys } from './keys.js';
@@ -42,6 +43,8 @@ export interface LedSweep {
   state: SweepState;
   /** Warm start: the earlier sweeps whose runs are observations here. */
   priorSweeps: string[];
+  /** The sweep file's version (1 until `hypersweep update`). */
+  version: number;
 }
 
 /** A run as the leader loads it. */
@@ -100,7 +103,12 @@ export class LeaderStore {
   async readSweep(): Promise<LedSweep> {
     const h = await this.redis.hgetall(keys.sweep(this.sweepId));
     const prior = h.prior ? (JSON.parse(h.prior) as { sweeps: string[] }).sweeps : [];
-    return { config: JSON.parse(h.configJson!) as SweepConfig, seed: Number(h.seed), total: h.total ? Number(h.total) : undefined, state: h.state as SweepState, priorSweeps: prior };
+    return { config: JSON.parse(h.configJson!) as SweepConfig, seed: Number(h.seed), total: h.total ? Number(h.total) : undefined, state: h.state as SweepState, priorSweeps: prior, version: Number(h.version ?? 1) };
+  }
+
+  /** The sweep's state and config version now (the API may have changed them); undefined when the sweep is gone. */
+  async readStateAndVersion(): Promise<{ state: SweepState; version: number } | undefined> {
+    return (await readStateAndVersion(this.redis, this.sweepId)) as { state: SweepState; version: number } | undefined;
   }
 
   /** The sweep's state now (the API may have changed it); undefined when the sweep is gone. */

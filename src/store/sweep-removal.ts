@@ -41,6 +41,7 @@ export async function deleteSweepData(redis: Redis, sweepId: string): Promise<{ 
         keys.sweepEvents(sweepId),
         keys.sweepProvenance(sweepId),
         keys.sweepEnqueued(sweepId),
+        keys.sweepVersions(sweepId),
       ),
   );
   return { runs: runIds.length };
