@@ -28,6 +28,20 @@ export interface FitOptions {
   maxIterations?: number;
 }
 
+/** Squared coordinate differences of every pair of rows (i < j), pair-major: `pairs × dims`. */
+function squaredDifferences(x: Float64Array, n: number, dims: number): Float64Array {
+  const diff2 = new Float64Array(((n * (n - 1)) / 2) * dims);
+  for (let i = 0, p = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++, p++) {
+      for (let d = 0; d < dims; d++) {
+        const t = x[i * dims + d]! - x[j * dims + d]!;
+        diff2[p * dims + d] = t * t;
+      }
+    }
+  }
+  return diff2;
+}
+
 /**
  * The negative log posterior of the log-parameters θ = (ln ℓ_1..d, ln s², ln noise) and its
  * gradient (written to `grad`); Infinity outside the bounds or when K is not positive definite.
@@ -41,16 +55,7 @@ export function kernelObjective(x: Float64Array, y: Float64Array, n: number, dim
   const priorVarLogN = 4;
 
   const pairs = (n * (n - 1)) / 2;
-  // squared coordinate differences per pair (i < j), pair-major
-  const diff2 = new Float64Array(pairs * dims);
-  for (let i = 0, p = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++, p++) {
-      for (let d = 0; d < dims; d++) {
-        const t = x[i * dims + d]! - x[j * dims + d]!;
-        diff2[p * dims + d] = t * t;
-      }
-    }
-  }
+  const diff2 = squaredDifferences(x, n, dims);
   const chol = new PackedCholesky(n);
   const kinv = new Float64Array(n * n);
   const scratch = new Float64Array(n * n);
