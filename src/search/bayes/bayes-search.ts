@@ -17,6 +17,7 @@ import { conditionalCube, type ConditionalCube } from '../../space/conditional-c
 import { pruneInactive } from '../../space/conditional-space.js';
 import { formatNumber } from 'hypersweep/web/shared/number-format.js';
 import { nothingNew } from '../nothing-new.js';
+import { randomSearch } from '../random.js';
 import { proposalsOutcome, type NextRunsOptions, type SearchMethod } from '../search-method.js';
 import { memoizedFactor, memoizedFit } from './bayes-memo.js';
 import { collectObservations, type Observations } from './bayes-observations.js';
@@ -34,9 +35,18 @@ const REFIT_GROWTH = 1.25;
 /** Arithmetic budget of one acquisition search, in kernel-row-equivalents (see evaluationBudget). */
 const ACQUISITION_FLOPS = 1.2e7;
 
+/** The reason of a proposal that the acquisition search could not find (see bayesSearch). */
+export const BAYES_FREE_POINT_REASON = 'bayes: every candidate of the acquisition search was already run; a config no run has yet, at random';
+
 export const bayesSearch: SearchMethod = (config, runs, options) => {
   const proposals = bayesProposals(config, runs, options);
-  return proposals.length > 0 ? proposalsOutcome(proposals) : nothingNew(config.parameters, runs, 'bayes');
+  if (proposals.length > 0) return proposalsOutcome(proposals);
+  // A nearly used-up finite space can hide its last free configs from the candidates. Search is
+  // pure: the same runs would give the same miss at every tick, and a sweep with nothing running
+  // would wait forever. Random search lists the free configs of a finite space, so ask it.
+  const free = randomSearch(config, runs, options);
+  if (free.kind !== 'proposals') return nothingNew(config.parameters, runs, 'bayes');
+  return proposalsOutcome(free.proposals.map((p) => ({ ...p, reason: BAYES_FREE_POINT_REASON })));
 };
 
 function bayesProposals(config: SweepConfig, runs: readonly RunRecord[], options: Required<NextRunsOptions>): Proposal[] {
