@@ -1,59 +1,17 @@
-import { execFile } from 'node:child_process';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Redis } from 'ioredis';
-import { startServer, type RunningServer } from '../../src/api/start-server.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { startSimulatedAgent, type SimulatedAgent } from '../controller/simulated-agent.js';
+import { expect, test } from 'vitest';
+import { runCli, until, useApiServer } from '../helpers/api-server-fixture.js';
+import { startSimulatedAgent } from '../controller/simulated-agent.js';
 
-const exec = promisify(execFile);
-const REPO = join(import.meta.dirname, '../..');
-
-let redis: TestRedis;
-let c: Redis;
-let server: RunningServer;
-let dir: string;
-const agents: SimulatedAgent[] = [];
-beforeAll(async () => {
-  redis = await startRedis();
-  c = redis.client();
-  server = await startServer({ port: 0, redisUrl: redis.url, controllerOptions: { pollMs: 30, leaseCheckMs: 200 }, log: () => {} });
-  dir = mkdtempSync(join(tmpdir(), 'hs-enqueue-'));
-});
-afterAll(async () => {
-  await Promise.all(agents.map((a) => a.close()));
-  await server.close();
-  await redis.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const f = useApiServer('hs-enqueue-');
 
 async function call(method: string, path: string, body?: string, contentType = 'application/json') {
-  const res = await fetch(`${server.url}${path}`, { method, body, headers: body !== undefined ? { 'content-type': contentType } : {} });
+  const res = await fetch(`${f.server.url}${path}`, { method, body, headers: body !== undefined ? { 'content-type': contentType } : {} });
   return { status: res.status, body: (await res.json()) as any };
 }
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', join(REPO, 'node_modules/tsx/dist/loader.mjs'), join(REPO, 'src/cli/main.ts'), ...args, '--url', server.url], { cwd: REPO, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const cli = (...args: string[]) => runCli(f.server.url, ...args);
 
 const SWEEP = `method: random
 run_cap: 5
@@ -69,7 +27,7 @@ parameters:
 test('enqueued configs are checked against the space, become runs with reason enqueued, start first and count against run_cap', async () => {
   const id = (await call('POST', '/api/sweeps', SWEEP, 'text/yaml')).body.id as string;
 
-  const file = join(dir, 'best-guess.yaml');
+  const file = join(f.dir, 'best-guess.yaml');
   writeFileSync(file, 'lr: 0.01\nmodel: {layers: 2, act: relu}\n');
   const fromFile = await cli('enqueue', id, file, '--set', 'model.layers=3');
   expect(fromFile.stderr).toBe('');
@@ -92,7 +50,7 @@ test('enqueued configs are checked against the space, become runs with reason en
   expect(again.status).toBe(409);
   expect(again.body.error.message).toBe(`this config already has run ${first}`);
 
-  agents.push(await startSimulatedAgent(c, { id: 'agent-1', sweepId: id, slots: 1, steps: 2, stepMs: 5, leaseMs: 2000 }));
+  f.agents.push(await startSimulatedAgent(f.c, { id: 'agent-1', sweepId: id, slots: 1, steps: 2, stepMs: 5, leaseMs: 2000 }));
   await until('sweep finished', async () => (await call('GET', `/api/sweeps/${id}`)).body.state === 'finished');
   const runs = (await call('GET', `/api/sweeps/${id}/runs`)).body.runs as Array<{ id: string; reason: string; state: string; startedAt: number; config: { lr: number } }>;
   expect(runs).toHaveLength(5); // run_cap counts the enqueued runs

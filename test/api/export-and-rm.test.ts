@@ -1,66 +1,27 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Redis } from 'ioredis';
-import { startServer, type RunningServer } from '../../src/api/start-server.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { startSimulatedAgent, type SimulatedAgent } from '../controller/simulated-agent.js';
+import { expect, test } from 'vitest';
+import { runCli, until, useApiServer } from '../helpers/api-server-fixture.js';
+import { startSimulatedAgent } from '../controller/simulated-agent.js';
 
-const exec = promisify(execFile);
-const REPO = join(import.meta.dirname, '../..');
-
-let redis: TestRedis;
-let c: Redis;
-let server: RunningServer;
-const agents: SimulatedAgent[] = [];
-beforeAll(async () => {
-  redis = await startRedis();
-  c = redis.client();
-  server = await startServer({ port: 0, redisUrl: redis.url, controllerOptions: { pollMs: 30, leaseCheckMs: 200 }, log: () => {} });
-});
-afterAll(async () => {
-  await Promise.all(agents.map((a) => a.close()));
-  await server.close();
-  await redis.stop();
-});
+const f = useApiServer('hs-api-');
 
 const type = (res: Response) => res.headers.get('content-type') ?? '';
 
 async function call(method: string, path: string, body?: string, contentType = 'text/yaml') {
   const headers: Record<string, string> = body !== undefined || method !== 'GET' ? { 'content-type': contentType } : {};
-  const res = await fetch(`${server.url}${path}`, { method, body, headers });
+  const res = await fetch(`${f.server.url}${path}`, { method, body, headers });
   const text = await res.text();
   return { status: res.status, type: type(res), text, body: type(res).includes('json') && !type(res).includes('ndjson') ? JSON.parse(text) : undefined };
 }
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', join(REPO, 'node_modules/tsx/dist/loader.mjs'), join(REPO, 'src/cli/main.ts'), ...args, '--url', server.url], { cwd: REPO, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const cli = (...args: string[]) => runCli(f.server.url, ...args);
 
 /** Every key in the test Redis that names the sweep or one of its runs. */
 async function keysOf(sweepId: string, runIds: readonly string[]): Promise<string[]> {
   const all: string[] = [];
   let cursor = '0';
   do {
-    const [next, batch] = await c.scan(cursor, 'COUNT', 1000);
+    const [next, batch] = await f.c.scan(cursor, 'COUNT', 1000);
     cursor = next;
     all.push(...batch);
   } while (cursor !== '0');
@@ -82,7 +43,7 @@ async function finishedSweep(yaml: string): Promise<string> {
   const created = await call('POST', '/api/sweeps', yaml);
   expect(created.status).toBe(201);
   const id = created.body.id as string;
-  agents.push(await startSimulatedAgent(c, { id: `agent-${agents.length}`, sweepId: id, slots: 2, steps: 3, stepMs: 5, leaseMs: 2000, loss: (config, step) => (config.optimizer as { lr: number }).lr * 10 / (step + 1) }));
+  f.agents.push(await startSimulatedAgent(f.c, { id: `agent-${f.agents.length}`, sweepId: id, slots: 2, steps: 3, stepMs: 5, leaseMs: 2000, loss: (config, step) => (config.optimizer as { lr: number }).lr * 10 / (step + 1) }));
   await until(`sweep ${id} finished`, async () => (await call('GET', `/api/sweeps/${id}`)).body.state === 'finished');
   return id;
 }
@@ -160,8 +121,8 @@ test('rm deletes every key of a finished sweep, its runs and its BullMQ queue; o
 test('rm refuses a running sweep; --force cancels it first and then leaves no key', async () => {
   const created = await call('POST', '/api/sweeps', 'method: random\nmetric: {name: loss}\nparameters: {x: {min: 0, max: 1}}\n');
   const id = created.body.id as string;
-  const agent = await startSimulatedAgent(c, { id: `agent-${agents.length}`, sweepId: id, slots: 2, steps: 1000, stepMs: 20, leaseMs: 2000 });
-  agents.push(agent);
+  const agent = await startSimulatedAgent(f.c, { id: `agent-${f.agents.length}`, sweepId: id, slots: 2, steps: 1000, stepMs: 20, leaseMs: 2000 });
+  f.agents.push(agent);
   await until('a run running', async () => (await call('GET', `/api/sweeps/${id}`)).body.counts.running > 0);
 
   const refused = await cli('rm', id);

@@ -1,59 +1,17 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Redis } from 'ioredis';
-import { startServer, type RunningServer } from '../../src/api/start-server.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { startSimulatedAgent, type SimulatedAgent } from './simulated-agent.js';
+import { expect, test } from 'vitest';
+import { runCli, until, useApiServer } from '../helpers/api-server-fixture.js';
+import { startSimulatedAgent } from './simulated-agent.js';
 
-const exec = promisify(execFile);
-const REPO = join(import.meta.dirname, '../..');
-
-let redis: TestRedis;
-let c: Redis;
-let server: RunningServer;
-let dir: string;
-const agents: SimulatedAgent[] = [];
-beforeAll(async () => {
-  redis = await startRedis();
-  c = redis.client();
-  server = await startServer({ port: 0, redisUrl: redis.url, controllerOptions: { pollMs: 30, leaseCheckMs: 200 }, log: () => {} });
-  dir = mkdtempSync(join(tmpdir(), 'hs-prior-'));
-});
-afterAll(async () => {
-  await Promise.all(agents.map((a) => a.close()));
-  await server.close();
-  await redis.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const f = useApiServer('hs-prior-');
 
 async function call(method: string, path: string, body?: string, contentType = 'text/yaml') {
-  const res = await fetch(`${server.url}${path}`, { method, body, headers: body !== undefined ? { 'content-type': contentType } : {} });
+  const res = await fetch(`${f.server.url}${path}`, { method, body, headers: body !== undefined ? { 'content-type': contentType } : {} });
   return { status: res.status, body: (await res.json()) as any };
 }
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', join(REPO, 'node_modules/tsx/dist/loader.mjs'), join(REPO, 'src/cli/main.ts'), ...args, '--url', server.url], { cwd: REPO, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const cli = (...args: string[]) => runCli(f.server.url, ...args);
 
 /** The known function: a bowl with its minimum 0 at x = 0.3. */
 const bowl = (config: Record<string, unknown>) => ((config.x as number) - 0.3) ** 2;
@@ -61,7 +19,7 @@ const bowl = (config: Record<string, unknown>) => ((config.x as number) - 0.3) *
 async function runSweep(yaml: string, prior?: string): Promise<{ id: string; runs: Array<{ config: { x: number }; reason: string }> }> {
   let id: string;
   if (prior) {
-    const file = join(dir, `sweep-${Date.now()}.yaml`);
+    const file = join(f.dir, `sweep-${Date.now()}.yaml`);
     writeFileSync(file, yaml);
     const out = await cli('sweep', file, '--prior', prior);
     expect(out.code).toBe(0);
@@ -70,7 +28,7 @@ async function runSweep(yaml: string, prior?: string): Promise<{ id: string; run
   } else {
     id = (await call('POST', '/api/sweeps', yaml)).body.id as string;
   }
-  agents.push(await startSimulatedAgent(c, { id: `agent-${agents.length}`, sweepId: id, slots: 1, steps: 2, stepMs: 2, leaseMs: 2000, loss: (config) => bowl(config) }));
+  f.agents.push(await startSimulatedAgent(f.c, { id: `agent-${f.agents.length}`, sweepId: id, slots: 1, steps: 2, stepMs: 2, leaseMs: 2000, loss: (config) => bowl(config) }));
   await until(`sweep ${id} finished`, async () => (await call('GET', `/api/sweeps/${id}`)).body.state === 'finished');
   return { id, runs: (await call('GET', `/api/sweeps/${id}/runs`)).body.runs };
 }
@@ -108,9 +66,9 @@ test('a grid skips the points a prior sweep ran; an unknown prior is a 400', asy
 test('export --history → rm → import → --prior round-trips: the imported sweep is finished, holds the same runs and warms bayes', async () => {
   const yaml = 'method: random\nrun_cap: 15\nmetric: {name: loss}\nparameters: {x: {min: 0.0, max: 1.0}}\nhypersweep: {seed: 3}\n';
   const earlier = await runSweep(yaml);
-  const exported = join(dir, 'export.jsonl');
+  const exported = join(f.dir, 'export.jsonl');
   expect((await cli('export', earlier.id, '--history', '-o', exported)).code).toBe(0);
-  const sweepFile = join(dir, 'earlier.yaml');
+  const sweepFile = join(f.dir, 'earlier.yaml');
   writeFileSync(sweepFile, yaml);
   expect((await cli('rm', earlier.id)).code).toBe(0);
 
@@ -131,5 +89,5 @@ test('export --history → rm → import → --prior round-trips: the imported s
   const warm = await runSweep('method: bayes\nrun_cap: 1\nmetric: {name: loss}\nparameters: {x: {min: 0.0, max: 1.0}}\nhypersweep: {seed: 5}\n', id);
   expect((await call('GET', `/api/sweeps/${warm.id}`)).body.prior).toEqual({ sweeps: [id], runs: 15 });
   expect(bowl(warm.runs[0]!.config)).toBeLessThan(0.01);
-  expect(await c.exists(`hs:sweep:${id}:leader`)).toBe(0);
+  expect(await f.c.exists(`hs:sweep:${id}:leader`)).toBe(0);
 }, 180_000);
