@@ -50,6 +50,7 @@ export function exportRecord(config: SweepConfig, run: ExportRun): Record<string
     run_id: run.id,
     state: run.state,
     reason: run.reason,
+    version: run.version,
     attempts: run.attempt,
     ...scoreCells(config, run),
     created_at: iso(run.createdAt),
@@ -92,5 +93,5 @@ export function exportJsonl(config: SweepConfig, runs: readonly ExportRun[]): st
 /** A run with nothing in it: only its keys matter (the CSV header of a sweep without runs). */
 const EMPTY_RUN: ExportRun = {
   id: '', sweepId: '', state: 'pending', config: {}, score: null, attempt: 1, agentId: null, slot: null,
-  createdAt: 0, startedAt: null, endedAt: null, exitCode: null, stopReason: null, reason: '', steps: 0, summary: null, provenance: null,
+  createdAt: 0, startedAt: null, endedAt: null, exitCode: null, stopReason: null, reason: '', version: 1, steps: 0, summary: null, provenance: null,
 };

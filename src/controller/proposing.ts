@@ -28,11 +28,11 @@ export async function propose(s: LeaderState, agents: readonly AgentInfo[]): Pro
   const runs = s.prior.length > 0 ? [...s.prior, ...s.cache.records] : s.cache.records;
   const outcome = count > 0 ? nextRuns(s.config, runs, { count, seed: s.seed }) : undefined;
   const proposals = outcome?.proposals ?? [];
-  const results = await s.store.createRuns(proposals, s.total);
+  const results = await s.store.createRuns(proposals, s.total, s.version);
   const jobs: RunJob[] = [];
   results.forEach((r, i) => {
     if (r.result === 'created') {
-      jobs.push(jobOf(s, s.cache.add(r.runId, proposals[i]!.config, r.token)));
+      jobs.push(jobOf(s, s.cache.add(r.runId, proposals[i]!.config, r.token, s.version)));
       s.metrics.runsProposed++;
     } else if (r.result === 'capped') {
       s.exhausted = exhaustedReason(s, 'cap');
@@ -48,11 +48,11 @@ export async function propose(s: LeaderState, agents: readonly AgentInfo[]): Pro
 async function proposeEnqueued(s: LeaderState): Promise<void> {
   const configs = await s.store.readEnqueued(ENQUEUED_PER_ROUND);
   if (configs.length === 0) return;
-  const results = await s.store.createRuns(configs.map((config) => ({ config, reason: 'enqueued' })), s.total);
+  const results = await s.store.createRuns(configs.map((config) => ({ config, reason: 'enqueued' })), s.total, s.version);
   const jobs: RunJob[] = [];
   results.forEach((r, i) => {
     if (r.result === 'created') {
-      jobs.push(jobOf(s, s.cache.add(r.runId, configs[i]!, r.token)));
+      jobs.push(jobOf(s, s.cache.add(r.runId, configs[i]!, r.token, s.version)));
       s.metrics.runsProposed++;
     } else if (r.result === 'capped') {
       s.options.log(`sweep ${s.sweepId}: enqueued config ${JSON.stringify(configs[i])} dropped: the run budget is used up`);

@@ -20,6 +20,8 @@ export interface CachedRun {
   stop: 'stop' | 'cancel' | undefined;
   /** The score last written to Redis. */
   score: number | null;
+  /** The sweep file version the run was proposed under. */
+  version: number;
 }
 
 export class RunCache {
@@ -57,9 +59,9 @@ export class RunCache {
     entry.record.state = state;
   }
 
-  add(runId: string, config: Config, token: string): CachedRun {
+  add(runId: string, config: Config, token: string, version: number): CachedRun {
     const record: RunRecord = { id: runId, state: 'pending', config, history: [] };
-    const entry: CachedRun = { record, attempt: 1, token, agentId: undefined, stop: undefined, score: null };
+    const entry: CachedRun = { record, attempt: 1, token, agentId: undefined, stop: undefined, score: null, version };
     this.byId.set(runId, entry);
     this.records.push(record);
     this.counts.set('pending', this.count('pending') + 1);
@@ -88,7 +90,7 @@ export class RunCache {
     const cache = new RunCache(metricNames);
     await store.loadRuns(metricNames.length > 0, (runs) => {
       for (const run of runs) {
-        const entry = cache.add(run.id, run.config, run.token);
+        const entry = cache.add(run.id, run.config, run.token, run.version);
         cache.setState(entry, run.state);
         entry.attempt = run.attempt;
         if (run.summary) entry.record.summary = run.summary;

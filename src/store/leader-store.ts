@@ -58,6 +58,8 @@ export interface StoredRun {
   stop: 'stop' | 'cancel' | undefined;
   agentId: string | undefined;
   score: number | null;
+  /** The sweep file version the run was proposed under. */
+  version: number;
   /** Every row of every attempt (only when asked for). */
   history: HistoryRow[];
 }
@@ -122,7 +124,7 @@ export class LeaderStore {
     for (let start = 0; start < ids.length; start += LOAD_CHUNK) {
       const part = ids.slice(start, start + LOAD_CHUNK);
       const p = this.redis.pipeline();
-      for (const id of part) p.hmget(keys.run(id), 'state', 'config', 'attempt', 'token', 'summary', 'stop', 'agentId', 'score');
+      for (const id of part) p.hmget(keys.run(id), 'state', 'config', 'attempt', 'token', 'summary', 'stop', 'agentId', 'score', 'version');
       const [replies, histories] = await Promise.all([execPipeline(p), withHistory ? readHistories(this.redis, part) : Promise.resolve([])]);
       const runs: StoredRun[] = [];
       part.forEach((id, i) => {
@@ -138,6 +140,7 @@ export class LeaderStore {
           stop: f[5] === 'stop' || f[5] === 'cancel' ? f[5] : undefined,
           agentId: f[6] ?? undefined,
           score: f[7] ? Number(f[7]) : null,
+          version: Number(f[8] ?? 1),
           history: histories[i] ?? [],
         });
       });
@@ -193,7 +196,6 @@ export class LeaderStore {
     await this.settleEvents([], false, scores);
   }
 
-  /** Create the runs of proposals, counted against `cap` (one round trip). */
   /** The finished runs of the prior sweeps that lie in `space` (sweeps deleted since are skipped). */
   async loadPriorRuns(priorSweeps: readonly string[], space: ParameterSpace): Promise<RunRecord[]> {
     const out: RunRecord[] = [];
@@ -216,11 +218,12 @@ export class LeaderStore {
     await dropEnqueued(this.redis, this.sweepId, n);
   }
 
-  async createRuns(proposals: ReadonlyArray<{ config: Config; reason: string }>, cap: number | undefined): Promise<CreateRunResult[]> {
+  /** Create the runs of proposals made under sweep file `version`, counted against `cap` (one round trip). */
+  async createRuns(proposals: ReadonlyArray<{ config: Config; reason: string }>, cap: number | undefined, version = 1): Promise<CreateRunResult[]> {
     return await this.fenced(() =>
       createRuns(
         this.redis,
-        proposals.map((p) => ({ sweepId: this.sweepId, config: p.config, reason: p.reason, ...(cap !== undefined ? { cap } : {}) })),
+        proposals.map((p) => ({ sweepId: this.sweepId, config: p.config, reason: p.reason, version, ...(cap !== undefined ? { cap } : {}) })),
         this.fence,
       ),
     );

@@ -28,8 +28,10 @@ export interface RunSummary {
   endedAt: number | null;
   exitCode: number | null;
   stopReason: string | null;
-  /** The proposal's reason (`grid 7/24`, `random`, ...). */
+  /** The proposal's reason (`grid 7/24`, `random`, `enqueued`, ...). */
   reason: string;
+  /** The version of the sweep file the run was proposed under (`hypersweep update` makes a new one); 1 for runs made before versions were recorded. */
+  version: number;
   /** History length (rows of every attempt). */
   steps: number;
 }
@@ -70,6 +72,8 @@ export interface CreateRunInput {
   reason: string;
   /** Most runs the sweep may hold (grid size / run_cap); undefined: no limit. */
   cap?: number;
+  /** The sweep file version the run is proposed under. @defaultValue 1 */
+  version?: number;
   /** @defaultValue Date.now() */
   now?: number;
 }
@@ -93,6 +97,7 @@ export async function createRun(redis: Redis, input: CreateRunInput): Promise<Cr
     input.reason,
     input.now ?? Date.now(),
     input.cap ?? -1,
+    input.version ?? 1,
   ])) as CreateRunResult['result'];
   return { result, runId, token };
 }
@@ -105,7 +110,7 @@ export async function createRuns(redis: Redis, inputs: readonly CreateRunInput[]
   const made = inputs.map((input) => {
     const runId = runIdFor(input.sweepId, input.config);
     const token = newAttemptToken();
-    queueScript(p, 'hsCreateRun', runKeys(input.sweepId, runId), [runId, input.sweepId, JSON.stringify(input.config), token, input.reason, input.now ?? Date.now(), input.cap ?? -1], fence);
+    queueScript(p, 'hsCreateRun', runKeys(input.sweepId, runId), [runId, input.sweepId, JSON.stringify(input.config), token, input.reason, input.now ?? Date.now(), input.cap ?? -1, input.version ?? 1], fence);
     return { runId, token };
   });
   const replies = await execPipeline(p);
@@ -136,6 +141,7 @@ function toSummary(h: Record<string, string>, steps: number): RunSummary {
     exitCode: num(h.exitCode),
     stopReason: h.stopReason || null,
     reason: h.reason ?? '',
+    version: Number(h.version ?? 1),
     steps,
   };
 }

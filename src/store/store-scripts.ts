@@ -71,7 +71,7 @@ local function requeue(runId, from, seq, attempt, counted, newToken)
 end
 `;
 
-/** ARGV: runId, sweepId, configJson, token, reason, createdAt, cap (-1: none). → created | exists | capped */
+/** ARGV: runId, sweepId, configJson, token, reason, createdAt, cap (-1: none), sweep file version. → created | exists | capped */
 const CREATE_RUN = `${PRELUDE}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'exists' end
 local n = redis.call('ZCARD', KEYS[15])
@@ -80,7 +80,7 @@ if cap >= 0 and n >= cap then return 'capped' end
 local seq = n + 1
 redis.call('ZADD', KEYS[15], seq, ARGV[1])
 redis.call('HSET', KEYS[1], 'id', ARGV[1], 'sweepId', ARGV[2], 'state', 'pending', 'config', ARGV[3], 'attempt', 1, 'token', ARGV[4],
-  'reason', ARGV[5], 'createdAt', ARGV[6], 'seq', seq, 'lastSeq', 0, 'counted', 1)
+  'reason', ARGV[5], 'createdAt', ARGV[6], 'seq', seq, 'lastSeq', 0, 'counted', 1, 'version', ARGV[8])
 move(ARGV[1], false, 'pending', seq)
 return 'created'
 `;

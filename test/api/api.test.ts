@@ -75,7 +75,7 @@ test('POST /api/sweeps creates a sweep from YAML; list, detail, runs, best, curv
   const runs = await call('GET', `/api/sweeps/${id}/runs?state=running&sort=-score`);
   expect(runs.body.next).toBeNull();
   expect(runs.body.runs).toEqual([
-    { id: runId, sweepId: id, state: 'running', config: { lr: 0.1, layers: 1 }, score: 0.25, attempt: 1, agentId: 'a1', slot: 'gpu0', createdAt: expect.any(Number), startedAt: 5, endedAt: null, exitCode: null, stopReason: null, reason: 'grid 1/6', steps: 2 },
+    { id: runId, sweepId: id, state: 'running', config: { lr: 0.1, layers: 1 }, score: 0.25, attempt: 1, agentId: 'a1', slot: 'gpu0', createdAt: expect.any(Number), startedAt: 5, endedAt: null, exitCode: null, stopReason: null, reason: 'grid 1/6', version: 1, steps: 2 },
   ]);
   const detail = await call('GET', `/api/sweeps/${id}/runs/${runId}?historyFrom=1`);
   expect(detail.body.history).toEqual([{ _step: 1, loss: 0.25 }]);

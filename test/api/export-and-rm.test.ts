@@ -56,7 +56,7 @@ test('export: one CSV row per run with dotted config columns, quoting, score, ti
   const rows = parse(csv.text, { columns: true }) as Array<Record<string, string>>;
   expect(rows).toHaveLength(4);
   expect(Object.keys(rows[0]!)).toEqual([
-    'run_id', 'state', 'reason', 'attempts', 'score', 'created_at', 'started_at', 'ended_at', 'duration_sec', 'exit_code', 'stop_reason',
+    'run_id', 'state', 'reason', 'version', 'attempts', 'score', 'created_at', 'started_at', 'ended_at', 'duration_sec', 'exit_code', 'stop_reason',
     'commit', 'dirty', 'packages_sha256', 'host',
     'config.optimizer.name', 'config.optimizer.lr', 'config.layers',
   ]);
@@ -65,6 +65,7 @@ test('export: one CSV row per run with dotted config columns, quoting, score, ti
   for (const r of rows) {
     expect(r.state).toBe('finished');
     expect(r.attempts).toBe('1');
+    expect(r.version).toBe('1');
     expect(Number(r.score)).toBeCloseTo(Number(r['config.optimizer.lr']) * 10 / 3, 9);
     expect(Number(r.duration_sec)).toBeCloseTo((Date.parse(r.ended_at!) - Date.parse(r.started_at!)) / 1000, 3);
     expect(r['config.layers']).toBe('2');
@@ -95,7 +96,7 @@ test('export of a sweep without runs is the header row alone', async () => {
   const created = await call('POST', '/api/sweeps', 'method: random\nparameters: {x: {min: 0, max: 1}}\n');
   await call('POST', `/api/sweeps/${created.body.id}/cancel`);
   const csv = await call('GET', `/api/sweeps/${created.body.id}/export`);
-  expect(csv.text).toBe('run_id,state,reason,attempts,score,created_at,started_at,ended_at,duration_sec,exit_code,stop_reason,commit,dirty,packages_sha256,host\n');
+  expect(csv.text).toBe('run_id,state,reason,version,attempts,score,created_at,started_at,ended_at,duration_sec,exit_code,stop_reason,commit,dirty,packages_sha256,host\n');
 });
 
 test('rm deletes every key of a finished sweep, its runs and its BullMQ queue; other sweeps keep theirs', async () => {

@@ -28,10 +28,16 @@ test('update: a narrowed range moves the next proposals inside it; a finished sw
   expect(out.stdout).toBe(`sweep ${id}: version 2, paused, 4 runs at most\n`);
   await call('POST', `/api/sweeps/${id}/resume`, '{}', 'application/json');
   await until('finished', async () => (await call('GET', `/api/sweeps/${id}`)).body.state === 'finished');
-  let runs = (await call('GET', `/api/sweeps/${id}/runs`)).body.runs as Array<{ config: { x: number } }>;
+  let runs = (await call('GET', `/api/sweeps/${id}/runs`)).body.runs as Array<{ id: string; config: { x: number }; version: number }>;
   expect(runs).toHaveLength(4);
   expect(before).toBeLessThan(4);
   for (const r of runs.slice(before)) expect(r.config.x).toBeGreaterThanOrEqual(0.9);
+  // each run records the version it was proposed under, in the run JSON and the export
+  expect(runs.map((r) => r.version)).toEqual(runs.map((_, i) => (i < before ? 1 : 2)));
+  const csv = await fetch(`${f.server.url}/api/sweeps/${id}/export?format=csv`).then((r) => r.text());
+  const header = csv.split('\n')[0]!.split(',');
+  const versionByRun = new Map(csv.trim().split('\n').slice(1).map((line) => { const cells = line.split(','); return [cells[0], Number(cells[header.indexOf('version')])]; }));
+  for (const r of runs) expect(versionByRun.get(r.id)).toBe(r.version);
   const versions = (await call('GET', `/api/sweeps/${id}/versions`)).body.versions as Array<{ version: number; source: string }>;
   expect(versions.map((v) => v.version)).toEqual([1, 2]);
   expect(versions[0]!.source).toBe(v1);
