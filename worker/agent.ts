@@ -64,6 +64,11 @@ export function newAgentId(): string {
   return `${host}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
+/** The CLIENT SETNAME of an agent's own connections (BullMQ names the blocking one `<prefix>:<queue>:w:<agentId>`). */
+export function agentConnectionName(agentId: string, role: 'cmd' | 'sub'): string {
+  return `hs-agent:${agentId}:${role}`;
+}
+
 export class Agent {
   readonly id = newAgentId();
   private readonly redis: Redis;
@@ -71,7 +76,6 @@ export class Agent {
   private readonly session: AgentSession;
   private readonly sub: Redis;
   private worker: Worker | undefined;
-  private workerConnection: Redis | undefined;
   private readonly free: Slot[];
   private readonly active = new Map<string, RunAttempt>();
   private heartbeat: NodeJS.Timeout | undefined;
@@ -87,9 +91,11 @@ export class Agent {
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(private readonly o: AgentOptions) {
+    // Three connections whatever the slot count (CLIENT LIST names them after the agent): commands
+    // (shared with the BullMQ worker), the subscriber, and the worker's one blocking connection.
     const redisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true } as const;
-    this.redis = connectRedis(o.redisUrl, redisOptions);
-    this.sub = connectRedis(o.redisUrl, redisOptions);
+    this.redis = connectRedis(o.redisUrl, { ...redisOptions, connectionName: agentConnectionName(this.id, 'cmd') });
+    this.sub = connectRedis(o.redisUrl, { ...redisOptions, connectionName: agentConnectionName(this.id, 'sub') });
     for (const c of [this.redis, this.sub]) {
       c.on('error', (err) => this.warnThrottled(`redis: ${err.message}`));
       c.on('ready', () => {
@@ -138,8 +144,11 @@ export class Agent {
       (signal) => this.onSignal(signal),
       (text, why) => this.o.log.warn(`ignored signal (${why}): ${text.slice(0, 80)}`),
     );
+    // One Worker with concurrency = slots: one blocking connection (BullMQ duplicates ours for
+    // it), its other commands on our command connection (shared: worker.close() leaves it open).
     this.worker = new Worker<RunJob>(runQueueName(sweepId), (job, token) => this.process(job, token), {
-      connection: (this.workerConnection = this.redis.duplicate().on('error', () => undefined)),
+      connection: this.redis,
+      name: this.id,
       prefix: QUEUE_PREFIX,
       concurrency: this.o.slots.length,
       maxStalledCount: 0,
@@ -287,7 +296,6 @@ export class Agent {
     this.reaper?.close();
     this.sub.disconnect();
     this.redis.disconnect();
-    this.workerConnection?.disconnect();
   }
 
   /** Stop taking runs, wait for the current ones, deregister, disconnect. Idempotent. */
@@ -301,7 +309,6 @@ export class Agent {
       await Promise.race([deregister.catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
       this.reaper?.close();
       this.sub.disconnect();
-      this.workerConnection?.disconnect();
       this.redis.disconnect();
       this.o.log.info(`agent ${this.id}: exited (${why})`);
       this.resolveDone(this.exitCode);
