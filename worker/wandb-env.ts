@@ -14,7 +14,7 @@
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { basename, delimiter, join } from 'node:path';
-import { Document, isScalar } from 'yaml';
+import { Document, isScalar, visit } from 'yaml';
 import type { Config } from '../src/config/types.js';
 import { packageRoot } from '../src/package-root.js';
 import type { RunJob } from '../src/queue/run-job.js';
@@ -32,7 +32,24 @@ export function wandbParamsYaml(config: Config, floats: readonly string[][] = []
     const node = doc.getIn([name, 'value', ...rest], true);
     if (isScalar(node)) node.minFractionDigits = 1;
   }
-  return `wandb_version: 1\n\n${doc.toString()}`;
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && /[\u007f-\u009f\u2028\u2029]/.test(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return `wandb_version: 1\n\n${doc.toString().replace(RAW_IN_YAML, yamlEscape)}`;
+}
+
+/**
+ * What the yaml package leaves raw even in a double-quoted string: DEL, C1 controls, U+2028/9.
+ * Strings holding them are written double-quoted, where `\\x9b` and `\\u2028` are escapes: the
+ * file reads back the same and prints safely (`hypersweep reproduce` shows it).
+ */
+const RAW_IN_YAML = /[\u007f-\u009f\u2028\u2029]/g;
+
+function yamlEscape(c: string): string {
+  const code = c.charCodeAt(0);
+  return code > 0xff ? `\\u${code.toString(16)}` : `\\x${code.toString(16)}`;
 }
 
 const probes = new Map<string, Promise<boolean>>();

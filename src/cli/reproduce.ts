@@ -9,7 +9,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { configJson, shellQuote } from 'hypersweep/web/shared/config-args.js';
+import { configJson, shellQuote, visibleText } from 'hypersweep/web/shared/config-args.js';
 import { gitState } from '../../worker/git-state.js';
 import { pythonEnv } from '../../worker/python-env.js';
 import { scriptInterpreter, wandbParamsYaml } from '../../worker/wandb-env.js';
@@ -47,23 +47,25 @@ function pickRecord(run: RunWithProvenance, attempt: string | undefined): Attemp
 /** The lines `--print` shows: where it ran, the code, the command to paste, the config file. */
 export function describeAttempt(run: RunDetail, rec: AttemptProvenance): string {
   const out: string[] = [];
-  out.push(`# run ${run.id} attempt ${rec.attempt} of sweep ${run.sweepId}: ${run.state}${run.score !== null ? `, score ${run.score}` : ''}`);
-  out.push(`# host ${rec.host}, ${rec.os}${rec.gpus.length ? `, GPUs ${rec.gpus.map((g) => `${g.name} (driver ${g.driver})`).join(', ')}` : ''}${rec.cudaVisibleDevices !== null ? `, CUDA_VISIBLE_DEVICES=${rec.cudaVisibleDevices}` : ''}`);
+  /** A `#` line: what agents recorded (hosts, file names, branches) may hold escape sequences or newlines; shown escaped, on one line. */
+  const comment = (text: string) => out.push(`# ${visibleText(text)}`);
+  comment(`run ${run.id} attempt ${rec.attempt} of sweep ${run.sweepId}: ${run.state}${run.score !== null ? `, score ${run.score}` : ''}`);
+  comment(`host ${rec.host}, ${rec.os}${rec.gpus.length ? `, GPUs ${rec.gpus.map((g) => `${g.name} (driver ${g.driver})`).join(', ')}` : ''}${rec.cudaVisibleDevices !== null ? `, CUDA_VISIBLE_DEVICES=${rec.cudaVisibleDevices}` : ''}`);
   const g = rec.git;
   if (g) {
-    out.push(`# code: ${g.root} at ${g.commit ?? '(no commit)'}${g.branch ? ` (${g.branch})` : ''}, ${g.dirty ? `dirty: ${g.dirtyFiles.join(', ')} (diff ${g.diffBytes} bytes, sha256 ${g.diffSha256}${g.diffTruncated ? ', too long to keep' : ''})` : 'clean'}`);
-    if (g.untracked.length > 0) out.push(`# untracked files: ${g.untracked.join(', ')}`);
+    comment(`code: ${g.root} at ${g.commit ?? '(no commit)'}${g.branch ? ` (${g.branch})` : ''}, ${g.dirty ? `dirty: ${g.dirtyFiles.join(', ')} (diff ${g.diffBytes} bytes, sha256 ${g.diffSha256}${g.diffTruncated ? ', too long to keep' : ''})` : 'clean'}`);
+    if (g.untracked.length > 0) comment(`untracked files: ${g.untracked.join(', ')}`);
   } else out.push('# code: not in a git repository');
-  if (rec.python) out.push(`# python: ${rec.python.interpreter} ${rec.python.version} (${rec.python.executable}), ${rec.python.packages.length} packages, sha256 ${rec.python.packagesSha256}`);
-  out.push(`# hypersweep ${rec.hypersweepVersion} at ${rec.hypersweepDir}, node ${rec.nodeVersion}`);
+  if (rec.python) comment(`python: ${rec.python.interpreter} ${rec.python.version} (${rec.python.executable}), ${rec.python.packages.length} packages, sha256 ${rec.python.packagesSha256}`);
+  comment(`hypersweep ${rec.hypersweepVersion} at ${rec.hypersweepDir}, node ${rec.nodeVersion}`);
   if ([...rec.argv, ...Object.values(rec.env)].some((s) => s.includes('***'))) out.push('# values shown as *** were secrets (URL passwords, tokens) and were never recorded: put them back before running');
-  out.push(`# the attempt's files (removed when it ended), made again:`);
+  comment(`the attempt's files (removed when it ended), made again:`);
   const dir = shellQuote(rec.filesDir);
   out.push(`mkdir -p ${dir} && : > ${dir}/metrics.jsonl`);
   out.push(`cat > ${dir}/params.json <<'HYPERSWEEP_EOF'\n${configJson(run.config, rec.floats).trimEnd()}\nHYPERSWEEP_EOF`);
   if (Object.values(rec.env).some((v) => v.includes('wandb-sweep-params.yaml'))) out.push(`cat > ${dir}/wandb-sweep-params.yaml <<'HYPERSWEEP_EOF'\n${wandbParamsYaml(run.config, rec.floats).trimEnd()}\nHYPERSWEEP_EOF`);
   out.push(`cd ${shellQuote(rec.cwd)}`);
-  const env = Object.entries(rec.env).map(([k, v]) => `${k}=${shellQuote(v)}`);
+  const env = Object.entries(rec.env).map(([k, v]) => `${visibleText(k)}=${shellQuote(v)}`);
   out.push([...(env.length ? ['env', ...env] : []), ...rec.argv.map(shellQuote)].join(' \\\n  '));
   return out.join('\n');
 }

@@ -24,7 +24,5 @@ export function checkToken(option: string, value: string, shape: RegExp, example
   return value;
 }
 
-/** `a b 'c d'` as POSIX sh reads single-quoted words: each argument survives as it is. */
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
+/** Each argument as the script's bash reads it back (one definition for every printed command). */
+export { shellQuote } from 'hypersweep/web/shared/config-args.js';

@@ -8,6 +8,7 @@ export function configLeaves(config: ConfigLike, path?: string[]): Array<[name: 
 export function formatValue(value: Value, float?: boolean): string;
 export function isFloatPath(floats: FloatPaths | undefined, path: readonly string[]): boolean;
 export function argsOf(config: ConfigLike, floats?: FloatPaths): string[];
+export function visibleText(text: string): string;
 export function shellQuote(arg: string): string;
 export function pastableArgs(config: ConfigLike, floats?: FloatPaths): string[];
 export function configJson(config: ConfigLike, floats?: FloatPaths): string;

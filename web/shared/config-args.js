@@ -58,9 +58,38 @@ export function argsOf(config, floats = []) {
   return configLeaves(config).map(([name, value, path]) => `--${name}=${formatValue(value, isFloatPath(floats, path))}`);
 }
 
-/** An argument as a POSIX shell reads it back: as is when it is safe, else single-quoted. */
+/**
+ * What a terminal may act on when printed: C0 and C1 control characters (ESC starts colour,
+ * title and clipboard sequences; U+009B is a one-byte CSI), DEL, and the line and paragraph
+ * separators. Values from agents (file names, hosts, configs) can hold any of them.
+ */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** `\u001b` for ESC: the JSON (and JavaScript) escape of one control character. */
+function unicodeEscape(c) {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/** Text safe to print in a terminal on one line: every control character (newline too) shown as its `\uXXXX` escape. */
+export function visibleText(text) {
+  return String(text).replace(CONTROLS, unicodeEscape);
+}
+
+/** `\\xc2\\x9b` for U+009B: the UTF-8 bytes of a character as ANSI-C escapes (the shell's `\\u` depends on its locale). */
+function utf8Escape(c) {
+  return [...new TextEncoder().encode(c)].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
+}
+
+/**
+ * An argument as a shell reads it back: as is when it is safe, else single-quoted; with control
+ * characters, ANSI-C quoted (`$'a\x1bb'`, bash, zsh, ksh and POSIX.1-2024 sh), so the pasted
+ * line holds no raw escape sequence or newline and still gives back the exact bytes.
+ */
 export function shellQuote(arg) {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
+  CONTROLS.lastIndex = 0;
+  if (!CONTROLS.test(arg)) return `'${arg.replace(/'/g, `'\\''`)}'`;
+  return `$'${arg.replace(/[\\']/g, '\\$&').replace(CONTROLS, utf8Escape)}'`;
 }
 
 /** The agent's `${args}`, each shell-quoted where needed so the line can be pasted into a shell. */
@@ -68,8 +97,16 @@ export function pastableArgs(config, floats = []) {
   return argsOf(config, floats).map(shellQuote);
 }
 
-/** The config as JSON text, with `1.0` at the float paths (a JSON reader in Python then gets a float). */
+/**
+ * The config as JSON text, with `1.0` at the float paths (a JSON reader in Python then gets a
+ * float), and every control character escaped (JSON.stringify leaves DEL, C1 and U+2028/9 raw):
+ * the same value, and text a terminal can print.
+ */
 export function configJson(config, floats = []) {
+  return configJsonText(config, floats).replace(CONTROLS, unicodeEscape);
+}
+
+function configJsonText(config, floats) {
   if (!floats || floats.length === 0) return JSON.stringify(config);
   const write = (value, path) => {
     if (typeof value === 'number' && path && Number.isInteger(value) && Math.abs(value) < 1e21 && isFloatPath(floats, path)) return pythonFloat(value);
