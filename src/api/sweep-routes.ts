@@ -2,6 +2,7 @@
 import express, { type Router } from 'express';
 import type { Redis } from 'ioredis';
 import { parseSweepConfig } from '../config/parse-sweep-config.js';
+import { defaultOutsideSpace } from '../space/config-in-space.js';
 import { HypersweepError, NotFoundError } from '../errors.js';
 import { paretoMembers } from '../metrics/objective-points.js';
 import { readRunRecords } from '../store/run-records.js';
@@ -43,6 +44,8 @@ export function sweepRoutes(api: Router, redis: Redis): void {
     }
     const isJson = req.is('application/json') === 'application/json';
     const config = parseSweepConfig(req.body, { file: isJson ? 'request.json' : 'request.yaml' });
+    const badDefault = defaultOutsideSpace(config.parameters);
+    if (badDefault) throw new HypersweepError('BAD_REQUEST', badDefault);
     const prior = await priorOf(redis, one(req.query.prior, 'prior'), config);
     const sweep = await createSweep(redis, { config, source: req.body, ...(prior ? { prior } : {}) });
     await wakeController(redis, 'sweep', sweep.id);

@@ -8,6 +8,7 @@ import express, { type Router } from 'express';
 import type { Redis } from 'ioredis';
 import { parseSweepConfig } from '../config/parse-sweep-config.js';
 import type { SweepConfig } from '../config/types.js';
+import { defaultOutsideSpace } from '../space/config-in-space.js';
 import { HypersweepError } from '../errors.js';
 import { objectivesOf } from '../metrics/objectives.js';
 import { wakeController, wakeSweep } from '../store/sweep-signals.js';
@@ -26,6 +27,8 @@ export function updateRoutes(api: Router, redis: Redis): void {
     if (typeof req.body !== 'string') throw new HypersweepError('BAD_REQUEST', `send the new sweep file as the body, with content-type ${STATE_CHANGING_TYPES.join(', ')}`);
     const isJson = req.is('application/json') === 'application/json';
     const config = parseSweepConfig(req.body, { file: isJson ? 'request.json' : 'request.yaml' });
+    const badDefault = defaultOutsideSpace(config.parameters);
+    if (badDefault) throw new HypersweepError('BAD_REQUEST', badDefault);
     const sweep = await getSweep(redis, req.params.id);
     const hint = `create a new sweep with --prior ${sweep.id} instead`;
     if (config.method !== sweep.config.method) throw new HypersweepError('BAD_REQUEST', `method cannot change (${sweep.config.method} → ${config.method}); ${hint}`);

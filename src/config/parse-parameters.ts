@@ -117,7 +117,7 @@ function parseParameter(r: NodeReader, param: Entry, method: Method, floats: Flo
   const allowed = ['distribution', ...KEYS[distribution]];
   const before = r.sink.errors.length;
   for (const e of entries) {
-    if (allowed.includes(e.key) || e.key === 'when') continue; // when: any parameter's extension key (parse-when.ts)
+    if (allowed.includes(e.key) || e.key === 'when' || e.key === 'default') continue; // when: and default: extension keys of any leaf parameter
     if (inferred && ['q', 'mu', 'sigma', 'a', 'b'].includes(e.key)) {
       r.sink.error(e.keyNode, e.path, `"${e.key}" needs an explicit distribution (W&B infers only constant, categorical, int_uniform and uniform); add distribution: ${e.key === 'q' ? 'q_uniform' : e.key === 'a' || e.key === 'b' ? 'beta' : 'normal'} or similar`);
     } else {
@@ -127,6 +127,8 @@ function parseParameter(r: NodeReader, param: Entry, method: Method, floats: Flo
 
   const spec = buildSpec(r, param, entries, distribution, what);
   if (!spec || r.sink.errors.length > before) return undefined;
+  // default: the value earlier runs ran with (checked against the space by the API, space/config-in-space.ts)
+  if (get('default')) spec.default = r.scriptValue(get('default')!);
   const mark = floatMark(r, spec, get, method);
   if (mark) floats.push({ path, ...mark });
 

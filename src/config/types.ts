@@ -43,6 +43,12 @@ export type ParameterSpec = DistributionSpec & {
    * of the space) is active and has one of the listed values. Unset: always exists.
    */
   when?: WhenClause;
+  /**
+   * Extension: the value runs made before this parameter was added (`hypersweep update`) or in a
+   * prior sweep without it ran with (Ax's `backfill_value`). Their configs are read with it filled
+   * in when the search looks at them. Unset: such runs do not fit the space and are left out.
+   */
+  default?: ParamValue;
 };
 
 /** `when:` after parsing: a parameter's dotted path → the values that make the condition true. */

@@ -4,6 +4,7 @@
  * nothing is pending or running, the sweep is finished.
  */
 import { nextRuns } from '../search/next-runs.js';
+import { runsOfVersion } from '../search/prior-runs.js';
 import type { RunJob } from '../queue/run-job.js';
 import { idleSlots, type AgentInfo } from '../store/agent-store.js';
 import { jobOf, type LeaderState } from './leader-state.js';
@@ -24,8 +25,10 @@ export async function propose(s: LeaderState, agents: readonly AgentInfo[]): Pro
   if (want <= 0) return;
   const started = performance.now();
   const count = s.total === undefined ? want : Math.min(want, Math.max(0, s.total - s.cache.size));
+  // runs of earlier versions as the current space reads them (defaults filled in; those that do not fit left out)
+  const own = s.version > 1 ? runsOfVersion(s.config.parameters, s.cache.values(), s.version) : s.cache.records;
   // prior runs (warm start) are observations beside the sweep's own; they are not in the cache, so not counted
-  const runs = s.prior.length > 0 ? [...s.prior, ...s.cache.records] : s.cache.records;
+  const runs = s.prior.length > 0 ? [...s.prior, ...own] : own;
   const outcome = count > 0 ? nextRuns(s.config, runs, { count, seed: s.seed }) : undefined;
   const proposals = outcome?.proposals ?? [];
   const results = await s.store.createRuns(proposals, s.total, s.version);

@@ -1,14 +1,59 @@
 /**
- * Warm start (`hypersweep sweep FILE --prior ID`): the finished runs of earlier sweeps whose
- * configs lie in this sweep's space are observations for the search. They are handed to
- * nextRuns beside the sweep's own runs, never run again and never counted against run_cap;
- * a grid skips their points. Pure.
+ * The runs a search reads beside the ones proposed under the sweep's current space:
+ * - warm start (`hypersweep sweep FILE --prior ID`): the finished runs of earlier sweeps whose
+ *   configs lie in this sweep's space are observations, never run again and never counted
+ *   against run_cap; a grid skips their points;
+ * - an edited sweep (`hypersweep update`): its runs of earlier versions count when their configs
+ *   fit the new space; a grid walks the new product skipping them, bayes learns from them.
+ * Either way a config is read with the `default:` of parameters it lacks filled in
+ * (space/config-defaults.ts); one that still does not fit (outside new bounds, a removed
+ * parameter, an added one without a default) is left out. Pure.
  */
 import type { ParameterSpace } from '../config/types.js';
 import type { RunRecord } from '../run-record.js';
+import { withDefaults } from '../space/config-defaults.js';
 import { configOutsideSpace } from '../space/config-in-space.js';
 
-/** The prior runs that count: finished, with a config inside `space`. */
+/** `run` as the search reads it under `space` (defaults filled in), or undefined when its config does not fit. */
+export function runUnderSpace(space: ParameterSpace, run: RunRecord): RunRecord | undefined {
+  const config = withDefaults(space, run.config);
+  if (configOutsideSpace(space, config) !== undefined) return undefined;
+  return config === run.config ? run : { ...run, config };
+}
+
+/** The prior runs that count: finished, with a config inside `space` once defaults are filled in. */
 export function priorObservations(space: ParameterSpace, runs: readonly RunRecord[]): RunRecord[] {
-  return runs.filter((run) => run.state === 'finished' && configOutsideSpace(space, run.config) === undefined);
+  const out: RunRecord[] = [];
+  for (const run of runs) {
+    const read = run.state === 'finished' ? runUnderSpace(space, run) : undefined;
+    if (read) out.push(read);
+  }
+  return out;
+}
+
+/** A sweep's own run and the version of the sweep file it was proposed under. */
+export interface VersionedRun {
+  record: RunRecord;
+  version: number;
+}
+
+/**
+ * The sweep's own runs as the search reads them at `version`: runs of this version unchanged (an
+ * enqueued config forced outside the space included), runs of earlier versions through
+ * runUnderSpace, left out when they do not fit. In creation order.
+ */
+export function runsOfVersion(space: ParameterSpace, runs: Iterable<VersionedRun>, version: number): RunRecord[] {
+  const out: RunRecord[] = [];
+  for (const { record, version: v } of runs) {
+    const read = v === version ? record : runUnderSpace(space, record);
+    if (read) out.push(read);
+  }
+  return out;
+}
+
+/** How many of `configs` do not fit `space` even with defaults filled in (runs an edited grid's budget is counted beside). */
+export function configsOutsideSpace(space: ParameterSpace, configs: Iterable<RunRecord['config']>): number {
+  let n = 0;
+  for (const config of configs) if (configOutsideSpace(space, withDefaults(space, config)) !== undefined) n++;
+  return n;
 }

@@ -85,3 +85,13 @@ export function configOutsideSpace(space: ParameterSpace, config: Config): strin
   }
   return undefined;
 }
+
+/** `parameter y: default 5 must be from 0 to 1` for the first `default:` outside its own parameter's range or values; undefined when all fit. */
+export function defaultOutsideSpace(space: ParameterSpace): string | undefined {
+  for (const leaf of flattenSpace(space)) {
+    if (leaf.spec.default === undefined) continue;
+    const why = misfit(leaf.spec, leaf.spec.default);
+    if (why) return `parameter ${leaf.path.join('.')}: default ${JSON.stringify(leaf.spec.default)} ${why}`;
+  }
+  return undefined;
+}

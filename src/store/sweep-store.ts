@@ -56,11 +56,14 @@ export function seedFromSweepId(sweepId: string): number {
   return createHash('sha256').update(sweepId).digest().readUInt32BE(0);
 }
 
-/** The most runs a sweep can create: min(grid size, run_cap); undefined when unbounded. */
-export function sweepTotal(config: SweepConfig): number | undefined {
+/**
+ * The most runs a sweep can create: min(grid size, run_cap); undefined when unbounded. An edited
+ * grid also keeps its `offGrid` runs (of earlier versions, outside the new product) beside the grid.
+ */
+export function sweepTotal(config: SweepConfig, offGrid = 0): number | undefined {
   let total = config.run_cap;
   if (config.method === 'grid') {
-    const size = gridSize(config);
+    const size = gridSize(config) + BigInt(offGrid);
     const n = size > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(size);
     total = total === undefined ? n : Math.min(total, n);
   }
