@@ -1,7 +1,7 @@
 /**
  * Editing a running (or finished) sweep: `PUT /sweeps/:id` with a new version of the sweep
  * file (bounds, values, parameters, run_cap, early_terminate, command), and
- * `GET /sweeps/:id/versions`. Changing `method` or the metric(s) is refused: runs scored under
+ * `GET /sweeps/:id/versions` (each version with its differences from the one before, version-diff.ts). Changing `method` or the metric(s) is refused: runs scored under
  * one goal mean nothing under another, so that is a new sweep with `--prior`.
  */
 import express, { type Router } from 'express';
@@ -13,8 +13,9 @@ import { HypersweepError } from '../errors.js';
 import { objectivesOf } from '../metrics/objectives.js';
 import { wakeController, wakeSweep } from '../store/sweep-signals.js';
 import { getSweep } from '../store/sweep-store.js';
-import { readSweepVersions, updateSweepConfig } from '../store/sweep-versions.js';
+import { readSweepVersions, updateSweepConfig, type SweepVersion } from '../store/sweep-versions.js';
 import { STATE_CHANGING_TYPES } from './cross-site-guard.js';
+import { versionDiff, type VersionDiff } from './version-diff.js';
 
 const BODY_LIMIT = '1mb';
 
@@ -40,6 +41,22 @@ export function updateRoutes(api: Router, redis: Redis): void {
   });
 
   api.get('/sweeps/:id/versions', async (req, res) => {
-    res.json({ versions: await readSweepVersions(redis, req.params.id) });
+    res.json({ versions: withChanges(await readSweepVersions(redis, req.params.id)) });
+  });
+}
+
+/** Each version with its differences from the one before (`changes`; null for the first, or a source that no longer parses). */
+function withChanges(versions: readonly SweepVersion[]): Array<SweepVersion & { changes: VersionDiff | null }> {
+  const configs = versions.map((v) => {
+    try {
+      return parseSweepConfig(v.source, { file: `version ${v.version}` });
+    } catch {
+      return undefined;
+    }
+  });
+  return versions.map((v, i) => {
+    const before = configs[i - 1];
+    const after = configs[i];
+    return { ...v, changes: before && after ? versionDiff(before, after) : null };
   });
 }

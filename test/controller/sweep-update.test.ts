@@ -59,5 +59,13 @@ test('update: a narrowed range moves the next proposals inside it; a finished sw
   expect(method.body.error.message).toBe(`method cannot change (random → grid); create a new sweep with --prior ${id} instead`);
   const metric = await call('PUT', `/api/sweeps/${id}`, v3.replace('{name: loss}', '{name: acc, goal: maximize}'));
   expect(metric.body.error.message).toMatch(/^metric cannot change \(loss \(minimize\) → acc \(maximize\)\)/);
-  expect((await call('GET', `/api/sweeps/${id}/versions`)).body.versions).toHaveLength(3);
+  const all = (await call('GET', `/api/sweeps/${id}/versions`)).body.versions as Array<{ version: number; changes: any }>;
+  expect(all).toHaveLength(3);
+  // each version with its differences from the one before
+  expect(all.map((v) => v.changes === null)).toEqual([true, false, false]);
+  expect(all[1]!.changes).toEqual({
+    parameters: { added: [], removed: [], changed: [{ name: 'x', from: { distribution: 'uniform', min: 0, max: 1 }, to: { distribution: 'uniform', min: 0.9, max: 1 } }] },
+    settings: [],
+  });
+  expect(all[2]!.changes).toEqual({ parameters: { added: [], removed: [], changed: [] }, settings: [{ key: 'run_cap', from: 4, to: 6 }] });
 }, 180_000);
