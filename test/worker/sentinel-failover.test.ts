@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
 import type { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/api/start-server.js';
 import { connectRedis } from '../../src/store/connect-redis.js';
@@ -21,12 +21,13 @@ let c: Redis;
 let server: RunningServer;
 let tmp: Scratch;
 const agents: AgentProcess[] = [];
+const serverLog: string[] = [];
 beforeAll(async () => {
   set = await startRedisSentinel({ replicas: 1 });
   c = connectRedis(set.url, { maxRetriesPerRequest: null });
   c.on('error', () => undefined);
   tmp = scratch();
-  server = await startServer({ port: 0, redisUrl: set.url, controllerOptions: { pollMs: 50, leaseCheckMs: 300 }, log: () => {} });
+  server = await startServer({ port: 0, redisUrl: set.url, controllerOptions: { pollMs: 50, leaseCheckMs: 300 }, log: (line: string) => serverLog.push(line) });
 }, 60_000);
 afterAll(async () => {
   for (const a of agents) await stopAgent(a);
@@ -37,6 +38,7 @@ afterAll(async () => {
 });
 
 const STEPS = 8;
+const LEASE_MS = 8000;
 const SCRIPT = `
 import json, os, sys, time
 d = os.path.join(os.environ["SCRATCH"], "runs", os.environ["HYPERSWEEP_RUN_ID"])
@@ -50,6 +52,14 @@ for step in range(${STEPS}):
 f.write("%.6f\\n" % time.monotonic())
 `;
 
+/** On failure: what the sweep's runs, the agents and the controller were doing. */
+async function explain(sweepId: string): Promise<void> {
+  const runIds = await c.zrange(keys.sweepRuns(sweepId), 0, -1).catch(() => [] as string[]);
+  const runs = await Promise.all(runIds.map((r) => c.hgetall(keys.run(r)).then((h) => `${r} ${h.state} attempt ${h.attempt} ${h.message ?? ''}`)));
+  const tails = agents.map((a, i) => `agent ${i}:\n${a.stderr().slice(-6000)}`);
+  console.log(`runs:\n${runs.join('\n')}\n${tails.join('\n')}\nserver:\n${serverLog.slice(-60).join('\n')}`);
+}
+
 test('the primary SIGKILLed mid-sweep: the sentinels promote the replica and the sweep finishes, each config once, no overlap, no point lost', async () => {
   const program = tmp.file('sentinel-train.py', SCRIPT);
   const res = await fetch(`${server.url}/api/sweeps`, {
@@ -59,8 +69,12 @@ test('the primary SIGKILLed mid-sweep: the sentinels promote the replica and the
   });
   expect(res.status).toBe(201);
   const { id } = (await res.json()) as { id: string };
+  onTestFailed(() => explain(id));
+  // The lease must outlast how long a busy machine keeps the agent from running: its deadline is
+  // 4/5 of a lease after the claim was sent. With 3 s, an agent starved for 2.4 s (load 20 on 2
+  // cores) lost each attempt as it started, and the third loss ended the run crashed.
   for (let i = 0; i < 2; i++) {
-    const a = spawnAgent(id, set.url, ['--slots', '1', '--lease-ms', '3000'], { SCRATCH: tmp.dir });
+    const a = spawnAgent(id, set.url, ['--slots', '1', '--lease-ms', String(LEASE_MS)], { SCRATCH: tmp.dir });
     agents.push(a);
   }
   await waitFor('two runs finished', async () => Number((await c.hget(keys.sweepCounts(id), 'finished')) ?? 0) >= 2, 60_000);

@@ -1,0 +1,53 @@
+/**
+ * What a profile of the fault suite sets up and how it hurts it: the Redis, controllers and
+ * agents, the faults it knows, and the means to heal everything. The fault loop, the workload
+ * and the checker (chaos/run-chaos.ts) are the same for every profile.
+ */
+import type { Redis } from 'ioredis';
+import type { Freeze } from './checker.js';
+import { alive, sleep, type Proc } from './processes.js';
+
+export interface Testbed {
+  /** A line for the table. */
+  profile: string;
+  /** The fault kinds `inject` knows. */
+  faults: readonly string[];
+  /** The API of controller 0 and the headers it needs. */
+  api: string;
+  headers: Record<string, string>;
+  /** A client for the checker (follows a failover). */
+  redis: Redis;
+  /** Start one agent per sweep id of `plan`, agent i on its own host. */
+  startAgents(plan: string[]): Promise<void>;
+  /** Inject one fault and heal it; returns what was done, for the log. */
+  inject(fault: string, random: () => number): Promise<string>;
+  /** Heal whatever is still cut off or frozen. */
+  healAll(): Promise<void>;
+  /** Agents that did not exit 0 within `timeoutMs`, in words. */
+  agentsExited(timeoutMs: number): Promise<string[]>;
+  /** Whole hosts frozen, for the checker. */
+  freezes: Freeze[];
+  /** Stop everything and remove what was made (idempotent). */
+  close(): Promise<void>;
+}
+
+/** Agent options shared by the profiles: two slots, a 3 s lease, a 1 s grace. */
+export function agentArgs(sweepId: string, redisUrl: string): string[] {
+  return ['agent', sweepId, '--redis', redisUrl, '--slots', '2', '--lease-ms', '3000', '--grace-sec', '1'];
+}
+
+/** Controller options shared by the profiles: a 2 s leader TTL, a 1 s re-queue margin. */
+export function controllerArgs(port: number, redisUrl: string): string[] {
+  return ['server', '--port', String(port), '--redis', redisUrl, '--leader-ttl-ms', '2000', '--lease-check-ms', '300', '--requeue-margin-ms', '1000', '--poll-ms', '100'];
+}
+
+/** Wait for each agent to exit; the ones that did not exit 0 in time, in words. */
+export async function agentsExited(agents: Array<{ index: number; proc: Proc }>, timeoutMs: number): Promise<string[]> {
+  const by = Date.now() + timeoutMs;
+  const out: string[] = [];
+  for (const a of agents) {
+    const code = await Promise.race([a.proc.exited, sleep(Math.max(0, by - Date.now())).then(() => 'timeout' as const)]);
+    if (code !== 0) out.push(`agent${a.index} did not exit 0 after its sweep finished (${code}${alive(a.proc) ? ', still running' : ''})`);
+  }
+  return out;
+}
