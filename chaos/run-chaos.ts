@@ -114,6 +114,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   mkdirSync(hostsDir);
   const program = join(dir, 'train.py');
   writeFileSync(program, SCRIPT);
+  // Also on process.exit (the namespace profile's SIGINT/SIGTERM handler exits after removing its lab).
+  const removeDir = () => (process.env.CHAOS_KEEP ? undefined : rmSync(dir, { recursive: true, force: true }));
+  process.on('exit', removeDir);
   let bed: Testbed | undefined;
   try {
     bed = await startTestbed(options, dir, hostsDir, log);
@@ -134,8 +137,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     return { profile: bed.profile, seconds: Math.round((Date.now() - t0) / 1000), faults, ...result, violations, notes };
   } finally {
     await bed?.close();
-    if (!process.env.CHAOS_KEEP) rmSync(dir, { recursive: true, force: true });
-    else log(`chaos: files kept in ${dir}`);
+    process.off('exit', removeDir);
+    removeDir();
+    if (process.env.CHAOS_KEEP) log(`chaos: files kept in ${dir}`);
   }
 }
 
