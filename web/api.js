@@ -31,36 +31,57 @@ export class ApiError extends Error {
   }
 }
 
-/** GET (or POST with `method`) a JSON endpoint under /api. */
-export async function api(path, { method = 'GET', body, signal } = {}) {
-  const headers = { Accept: 'application/json' };
+/** The request headers: the bearer token when there is one; a JSON type on anything but a GET. */
+function headersFor(method, body, accept) {
+  const headers = { Accept: accept };
   const token = getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   // The server refuses a POST without a JSON or YAML type (its cross-site guard), a bodiless one too.
   if (body !== undefined || method !== 'GET') headers['Content-Type'] = 'application/json';
-  let res;
+  return headers;
+}
+
+async function send(path, method, body, signal, accept) {
   try {
-    res = await fetch(`api/${path.replace(/^\//, '')}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, cache: 'no-store' });
+    return await fetch(`api/${path.replace(/^\//, '')}`, { method, headers: headersFor(method, body, accept), body: body === undefined ? undefined : JSON.stringify(body), signal, cache: 'no-store' });
   } catch (err) {
     if (err && err.name === 'AbortError') throw err;
     throw new ApiError(0, 'unreachable', 'The controller is not reachable. Is it running?');
   }
-  let data = null;
-  const text = await res.text();
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = null;
-    }
+}
+
+/** Throws the ApiError of a failed answer (a 401 also tells the app to ask for a token). */
+function raise(res, data) {
+  const code = data?.error?.code ?? `http_${res.status}`;
+  const message = data?.error?.message ?? `${res.status} ${res.statusText}`;
+  if (res.status === 401) window.dispatchEvent(new CustomEvent('hs:unauthorized', { detail: { message } }));
+  throw new ApiError(res.status, code, message);
+}
+
+function parseJson(text) {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
   }
-  if (!res.ok) {
-    const code = data?.error?.code ?? `http_${res.status}`;
-    const message = data?.error?.message ?? `${res.status} ${res.statusText}`;
-    if (res.status === 401) window.dispatchEvent(new CustomEvent('hs:unauthorized', { detail: { message } }));
-    throw new ApiError(res.status, code, message);
-  }
+}
+
+/** GET (or POST with `method`) a JSON endpoint under /api. */
+export async function api(path, { method = 'GET', body, signal } = {}) {
+  const res = await send(path, method, body, signal, 'application/json');
+  const data = parseJson(await res.text());
+  if (!res.ok) raise(res, data);
   return data;
+}
+
+/**
+ * GET a file under /api as a Blob (an export): fetched with the bearer token, since a plain link
+ * cannot carry the Authorization header and a token in the URL would end up in logs and history.
+ */
+export async function apiBlob(path, { signal } = {}) {
+  const res = await send(path, 'GET', undefined, signal, '*/*');
+  if (!res.ok) raise(res, parseJson(await res.text()));
+  return await res.blob();
 }
 
 /**

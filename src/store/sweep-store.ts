@@ -41,6 +41,8 @@ export interface SweepSummary {
 }
 
 export interface SweepDetail extends SweepSummary {
+  /** The version of the sweep file `config` is (1 until `hypersweep update`; GET .../versions lists them). */
+  version: number;
   config: SweepConfig;
   source: string;
   seed: number;
@@ -173,7 +175,7 @@ async function readSweeps(redis: Redis, ids: readonly string[], detail: boolean)
       prior: hash.prior ? (JSON.parse(hash.prior) as SweepSummary['prior']) : null,
     };
     if (!detail) return summary;
-    return { ...summary, config, source: hash.sourceText ?? '', seed: Number(hash.seed) } satisfies SweepDetail;
+    return { ...summary, version: Number(hash.version ?? 1), config, source: hash.sourceText ?? '', seed: Number(hash.seed) } satisfies SweepDetail;
   });
 }
 

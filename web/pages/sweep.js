@@ -6,7 +6,8 @@
  *
  * The page's state is one `model` object; the parts live in sweep/: run-sync.js (runs and
  * curves from the API), sweep-head.js (title, counts, actions), sweep-charts.js (the charts and
- * cards), metric-picker.js, state-filters.js and runs-columns.js. This file lays them out and
+ * cards), metric-picker.js, state-filters.js, runs-columns.js, download-csv.js and
+ * versions-card.js. This file lays them out and
  * sequences the first load and each tick.
  */
 import { allRuns, api, ApiError, fetchCurves } from '../api.js';
@@ -21,6 +22,8 @@ import { runsColumns } from './sweep/runs-columns.js';
 import { createStateFilters } from './sweep/state-filters.js';
 import { createSweepCharts, mark } from './sweep/sweep-charts.js';
 import { createSweepHead } from './sweep/sweep-head.js';
+import { createDownloadButton } from './sweep/download-csv.js';
+import { createVersionsCard } from './sweep/versions-card.js';
 import { provenanceNotice } from '../views/provenance-notice.js';
 
 /** The page's state, one object instead of a dozen shared variables. */
@@ -103,7 +106,8 @@ function layout(p) {
   });
   const filters = createStateFilters({ model, onChange: () => renderTable(p) });
   const table = createRunsTable({ columns: runsColumns(model), href: p.runHref, initialSort: { key: 'score', dir: s.metric?.goal === 'maximize' ? -1 : 1 } });
-  p.parts = { head, charts, picker, filters, table, error: h('div'), tableNote: h('span', { class: 'right muted' }) };
+  const versions = createVersionsCard();
+  p.parts = { head, charts, picker, filters, table, versions, error: h('div'), tableNote: h('span', { class: 'muted' }) };
   const { views } = charts;
   replaceChildren(
     p.main,
@@ -115,7 +119,8 @@ function layout(p) {
     h('div', { class: 'grid side' }, h('section', { class: 'card' }, h('h2', null, 'Curves', h('span', { class: 'right' }, picker.el)), views.curves.el), views.best.el),
     h('div', { class: 'grid side' }, h('section', { class: 'card' }, h('h2', null, 'Parameters → score', h('span', { class: 'right muted' }, 'drag along an axis to filter')), views.parallel.el), views.importance.el),
     h('section', { class: 'card', style: { marginBottom: '14px' } }, h('h2', null, 'Score against each parameter'), views.scatter.el),
-    h('section', { class: 'card' }, h('h2', null, 'Runs', p.parts.tableNote), filters.el, table.el),
+    h('section', { class: 'card' }, h('h2', null, 'Runs', h('span', { class: 'right' }, p.parts.tableNote, ' ', createDownloadButton({ sweepId: model.sweepId, onError: (err) => showError(p, err) }))), filters.el, table.el),
+    versions.el,
     h(
       'details',
       { class: 'card source' },
@@ -145,6 +150,7 @@ async function firstLoad(p, signal) {
   model.params = searchedParameters(model.sweep.config?.parameters);
   if (model.params.length === 0) model.params = parametersFromRuns(all);
   layout(p);
+  await loadVersions(p, signal);
   const { head, charts, picker, filters } = p.parts;
   head.render();
   filters.render();
@@ -174,13 +180,21 @@ async function firstLoad(p, signal) {
   })().catch(() => {});
 }
 
+/** The sweep file's versions and their differences, once the sweep was edited. */
+async function loadVersions(p, signal) {
+  if (!(p.model.sweep.version > 1)) return;
+  p.parts.versions.update((await api(`${p.base}/versions`, { signal })).versions);
+}
+
 /** Every later tick: the sweep, the runs that changed, and what they change on the page. */
 async function tick(p, signal) {
   const { model, sync } = p;
   const { head, charts, filters } = p.parts;
   const next = await api(p.base, { signal });
   const bestChanged = model.sweep?.best?.runId !== next.best?.runId;
+  const edited = next.version !== model.sweep?.version;
   model.sweep = next;
+  if (edited) await loadVersions(p, signal);
   head.render();
   charts.views.best.update(model.sweep.best, model.sweep.metric);
   const changed = await sync.sync(signal);

@@ -10,6 +10,13 @@ export function whyText(r) {
   return '';
 }
 
+/** The run id (◆ for the Pareto set), tagged `enqueued` for a hand-picked config (hypersweep enqueue). */
+function runCell(r, best, pareto) {
+  const id = h('span', { class: `mono${best ? ' is-best' : ''}${pareto ? ' is-pareto' : ''}`, title: pareto ? `${r.id} (Pareto)` : r.id }, pareto ? `◆ ${r.id}` : r.id);
+  if (r.reason !== 'enqueued') return id;
+  return h('span', null, id, ' ', h('span', { class: 'tag', title: 'a hand-picked config (hypersweep enqueue), run before searched ones', 'data-testid': 'enqueued-tag' }, 'enqueued'));
+}
+
 /** Columns reading `model.sweep` (best run, metric), `model.params` and `model.paretoIds` when they render. */
 export function runsColumns(model) {
   /** Flattened configs, computed once per run object (sorting calls this n log n times). */
@@ -25,8 +32,10 @@ export function runsColumns(model) {
   const pareto = (r) => model.paretoIds.has(r.id);
   const cols = [
     { key: 'state', label: 'state', px: 88, value: (r) => STATE_ORDER.indexOf(r.state), text: (r) => r.state, cell: (r) => h('span', { class: `s-${r.state}` }, r.state) },
-    { key: 'id', label: 'run', px: 120, value: (r) => r.id, text: (r) => r.id, cell: (r) => h('span', { class: `mono${r.id === model.sweep.best?.runId || pareto(r) ? ' is-best' : ''}${pareto(r) ? ' is-pareto' : ''}`, title: pareto(r) ? `${r.id} (Pareto)` : r.id }, pareto(r) ? `◆ ${r.id}` : r.id) },
+    { key: 'id', label: 'run', px: 150, value: (r) => r.id, text: (r) => r.id, cell: (r) => runCell(r, r.id === model.sweep.best?.runId || pareto(r), pareto(r)) },
   ];
+  // an edited sweep: the version of the sweep file each run ran under
+  if (model.sweep.version > 1) cols.push({ key: 'version', label: 'ver', px: 44, align: 'right', title: 'Sort by sweep file version', value: (r) => r.version ?? 1, text: (r) => `v${r.version ?? 1}` });
   for (const p of model.params) {
     cols.push({
       key: `p:${p.name}`,

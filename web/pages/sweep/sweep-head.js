@@ -1,6 +1,6 @@
 /**
- * The sweep page's head: name, state badge, method and metric, when and why it ended, the run
- * counts, and the pause / resume / stop / cancel buttons (stop and cancel ask to be clicked twice).
+ * The sweep page's head: name, state badge, method and metric, version, when and why it ended,
+ * the prior sweeps it learns from (warm start), the run counts, and the pause / resume / stop / cancel buttons (stop and cancel ask to be clicked twice).
  */
 import { api } from '../../api.js';
 import { h, replaceChildren } from '../../dom.js';
@@ -68,7 +68,15 @@ export function createSweepHead({ model, ctx, onError }) {
       ' ',
       h('span', { class: 'muted' }, `${s.method}${s.metric ? ` · ${s.metric.goal} ${s.metric.name}` : ''}`),
     );
-    replaceChildren(sub, h('span', { class: 'mono' }, s.id), ` · created ${fmtAge(s.createdAt)}`, s.finishedAt ? ` · ended after ${fmtSpan(s.finishedAt - s.createdAt)}` : '', s.stateReason ? ` · ${s.stateReason}` : '');
+    replaceChildren(
+      sub,
+      h('span', { class: 'mono' }, s.id),
+      s.version > 1 ? ` · version ${s.version}` : '',
+      ` · created ${fmtAge(s.createdAt)}`,
+      s.finishedAt ? ` · ended after ${fmtSpan(s.finishedAt - s.createdAt)}` : '',
+      s.stateReason ? ` · ${s.stateReason}` : '',
+      priorNote(s.prior),
+    );
     renderStats(stats, s);
     renderActions();
   }
@@ -99,4 +107,11 @@ function renderStats(stats, s) {
     stat('canceled', String(c.canceled ?? 0)),
     stat(`best ${s.metric?.name ?? ''}`, s.best ? fmtNum(s.best.value) : '—', 'is-best'),
   );
+}
+
+/** Warm start: ` · prior: 37 runs from s1, s2` (links to the earlier sweeps), or nothing. */
+function priorNote(prior) {
+  if (!prior || prior.sweeps.length === 0) return null;
+  const links = prior.sweeps.flatMap((id, i) => [i > 0 ? ', ' : '', h('a', { class: 'mono', href: `#/sweeps/${encodeURIComponent(id)}` }, id)]);
+  return h('span', { 'data-testid': 'sweep-prior', title: 'finished runs of earlier sweeps that fit this space: observations for the search, never run again' }, ` · prior: ${prior.runs} run${prior.runs === 1 ? '' : 's'} from `, links);
 }
