@@ -44,3 +44,15 @@ test('defaultOutsideSpace names the first default outside its parameter', () => 
   const bad = parseSweepConfig('method: random\nparameters:\n  lr: {min: 0.001, max: 0.1, default: 0.5}\n', { file: 't.yaml' }).parameters;
   expect(defaultOutsideSpace(bad)).toBe('parameter lr: default 0.5 must be from 0.001 to 0.1');
 });
+
+test('runsOfVersion reads each earlier config once per space, yet always the run state of now', () => {
+  const record: RunRecord = { id: 'a', state: 'running', config: { lr: 0.01 }, history: [] };
+  const first = runsOfVersion(space, [{ record, version: 1 }], 2);
+  expect(first[0]).toMatchObject({ state: 'running', config: { optimizer: 'adam' } });
+  record.state = 'finished';
+  record.history.push({ _step: 0, loss: 1 });
+  expect(runsOfVersion(space, [{ record, version: 1 }], 2)[0]).toMatchObject({ state: 'finished', history: [{ _step: 0, loss: 1 }] });
+  // a new version is a new space object: the earlier config is read again under it
+  const narrowed = parseSweepConfig('method: random\nparameters:\n  lr: {min: 0.05, max: 0.1}\n', { file: 't.yaml' }).parameters;
+  expect(runsOfVersion(narrowed, [{ record, version: 1 }], 3)).toEqual([]);
+});
