@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { RunQueues } from '../queue/run-queue.js';
-import { listAgents } from '../store/agent-store.js';
+import { listAgents, type AgentInfo } from '../store/agent-store.js';
 import { holdLeaderLock, renewLeaderLock, releaseLeaderLock, sweepsWithoutLeader } from '../store/leader-lock.js';
 import { subscribeControllerWakes, type Subscription } from '../store/sweep-signals.js';
 import { ControllerMetrics } from './controller-metrics.js';
@@ -39,6 +39,16 @@ export interface ControllerOptions {
 /** How often the sweeps nobody leads are looked for without a wake (a dead leader's lock expires first anyway). */
 const ADOPT_MS = 1000;
 
+/**
+ * The agents are read again (listAgents: O(agents) for Redis and for us) once the last read is
+ * older than this many times what it took, so a big fleet costs the loop about a tenth of its
+ * time; a wake (an agent came or went, a slot became free) is needed before that, else at most
+ * every AGENTS_POLL_MS. Idle slots only size the queue: a snapshot that lags counts a slot idle
+ * a little longer, and the waiting jobs (read live) still bound what is proposed.
+ */
+const AGENTS_READ_RATIO = 10;
+const AGENTS_POLL_MS = 1000;
+
 export class Controller {
   readonly id: string;
   readonly metrics: ControllerMetrics;
@@ -56,6 +66,10 @@ export class Controller {
   private woken = false;
   /** When sweeps nobody leads were last looked for (every ADOPT_MS, or at once when woken). */
   private lastAdopt = 0;
+  /** The agents as last read, when (performance.now()) and how long the read took (ms). */
+  private agents: { list: AgentInfo[]; readAt: number; readMs: number } | undefined;
+  /** A wake arrived since the agents were last read. */
+  private agentsStale = true;
 
   constructor(options: ControllerOptions) {
     this.redis = options.redis;
@@ -96,6 +110,7 @@ export class Controller {
   /** Run a round now instead of after the poll interval. */
   poke(): void {
     this.woken = true;
+    this.agentsStale = true;
     this.lastAdopt = 0;
     this.wake?.();
   }
@@ -147,7 +162,7 @@ export class Controller {
       this.lastAdopt = Date.now();
       await this.adoptSweeps();
     }
-    const agents = this.leaders.size > 0 ? await listAgents(this.redis) : [];
+    const agents = this.leaders.size > 0 ? await this.readAgents() : [];
     let busy = false;
     for (const [sweepId, leader] of this.leaders) {
       if (!this.running) break;
@@ -170,6 +185,21 @@ export class Controller {
       }
     }
     return busy;
+  }
+
+  /** The agents, read again per AGENTS_READ_RATIO and AGENTS_POLL_MS (above). */
+  private async readAgents(): Promise<AgentInfo[]> {
+    const started = performance.now();
+    const last = this.agents;
+    if (last) {
+      const age = started - last.readAt;
+      const due = Math.max(AGENTS_READ_RATIO * last.readMs, this.agentsStale ? 0 : AGENTS_POLL_MS);
+      if (age < due) return last.list;
+    }
+    this.agentsStale = false;
+    const list = await listAgents(this.redis);
+    this.agents = { list, readAt: started, readMs: performance.now() - started };
+    return list;
   }
 
   /** Take the lock of every sweep with work left that nobody leads. */

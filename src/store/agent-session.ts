@@ -11,6 +11,13 @@ import { queueControllerWake } from './sweep-signals.js';
 /** How long an exited agent's hash is kept (the dashboard shows it, then it goes). */
 const EXITED_KEEP_MS = 24 * 3600 * 1000;
 
+/**
+ * How often a heartbeat writes an unchanged presence again (lastSeen, the agents index and the
+ * liveness key, whose TTL is AGENT_LIVE_MS = 5× this). A changed presence is written at once; the
+ * beats between only read (the sweep's state, stop requests): 1 command for an idle agent, not 4.
+ */
+export const PRESENCE_REFRESH_MS = 3000;
+
 export interface Heartbeat {
   /** The sweep's state (`running`, `paused`, `finished`, `canceled`); undefined when it is gone. */
   sweepState: string | undefined;
@@ -19,6 +26,9 @@ export interface Heartbeat {
 }
 
 export class AgentSession {
+  /** The presence last written, and when (the agent's clock); unset: write at the next beat. */
+  private written: { presence: string; at: number } | undefined;
+
   constructor(
     private readonly redis: Redis,
     readonly agentId: string,
@@ -35,16 +45,34 @@ export class AgentSession {
     const m = this.redis.multi();
     queueAgentWrite(m, this.agentId, { busy: {}, state: 'idle' }, now, { ...info, sweepId: this.sweepId, startedAt: now });
     queueControllerWake(m, 'agent', this.sweepId, this.agentId);
-    await m.exec();
+    await this.writing(m.exec(), { busy: {}, state: 'idle' }, now);
   }
 
-  /** lastSeen and busy slots; answers the sweep's state and stop requests of `runIds`. */
+  /** Remember what `sent` writes once it succeeded; forget on failure (the next beat writes it all). */
+  private async writing<T>(sent: Promise<T>, presence: AgentPresence, now: number): Promise<T> {
+    try {
+      const out = await sent;
+      this.written = { presence: JSON.stringify(presence), at: now };
+      return out;
+    } catch (err) {
+      this.written = undefined;
+      throw err;
+    }
+  }
+
+  private presenceDue(presence: AgentPresence, now: number): boolean {
+    const w = this.written;
+    return !w || w.presence !== JSON.stringify(presence) || now - w.at >= PRESENCE_REFRESH_MS || now < w.at;
+  }
+
+  /** lastSeen and busy slots (when changed, else every PRESENCE_REFRESH_MS); answers the sweep's state and stop requests of `runIds`. */
   async beat(presence: AgentPresence, runIds: readonly string[], now = Date.now()): Promise<Heartbeat> {
     const p = this.redis.pipeline();
-    const n = queueAgentWrite(p, this.agentId, presence, now);
+    const write = this.presenceDue(presence, now);
+    const n = write ? queueAgentWrite(p, this.agentId, presence, now) : 0;
     p.hget(keys.sweep(this.sweepId), 'state');
     for (const runId of runIds) p.hget(keys.run(runId), 'stop');
-    const replies = await execPipeline(p);
+    const replies = write ? await this.writing(execPipeline(p), presence, now) : await execPipeline(p);
     const stops = new Map<string, 'stop' | 'cancel'>();
     runIds.forEach((runId, i) => {
       const stop = replies[n + 1 + i]?.[1];
@@ -58,7 +86,7 @@ export class AgentSession {
     const m = this.redis.multi();
     queueAgentWrite(m, this.agentId, presence, now);
     queueControllerWake(m, 'slot', this.sweepId, this.agentId);
-    await m.exec();
+    await this.writing(m.exec(), presence, now);
   }
 
   /** The agent exits: marked `exited` (kept a day), and the controller is woken. */
