@@ -1,0 +1,51 @@
+/** The bench's side of the fleet: fork host processes (bench/fleet/host.ts), wait until ready, stop them. */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { FleetSpec, HostMessage } from './host.js';
+
+const HOST = fileURLToPath(new URL('./host.ts', import.meta.url));
+
+export interface Fleet {
+  processes: number;
+  stop(): Promise<{ warnings: number; errors: number; firstProblem?: string }>;
+}
+
+/** `total` instances spread over ceil(total / perProcess) processes. */
+export async function startFleet(spec: FleetSpec, total: number, perProcess: number): Promise<Fleet> {
+  const children: ChildProcess[] = [];
+  const processes = Math.ceil(total / perProcess);
+  const ready: Promise<void>[] = [];
+  for (let i = 0; i < processes; i++) {
+    const count = Math.floor(total / processes) + (i < total % processes ? 1 : 0);
+    const child = fork(HOST, [JSON.stringify({ ...spec, count })], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    children.push(child);
+    ready.push(
+      new Promise((resolve, reject) => {
+        child.once('exit', (code) => reject(new Error(`fleet host exited with ${code} before it was ready`)));
+        child.on('message', (m: HostMessage) => m.type === 'ready' && resolve());
+      }),
+    );
+  }
+  await Promise.all(ready);
+  return {
+    processes,
+    async stop() {
+      const reports = await Promise.all(
+        children.map(
+          (child) =>
+            new Promise<Extract<HostMessage, { type: 'stopped' }>>((resolve) => {
+              child.removeAllListeners('exit');
+              child.on('message', (m: HostMessage) => m.type === 'stopped' && resolve(m));
+              child.once('exit', () => resolve({ type: 'stopped', warnings: 0, errors: 1, firstProblem: 'host exited without a report' }));
+              child.send({ type: 'stop' });
+            }),
+        ),
+      );
+      return {
+        warnings: reports.reduce((s, r) => s + r.warnings, 0),
+        errors: reports.reduce((s, r) => s + r.errors, 0),
+        ...(reports.find((r) => r.firstProblem) ? { firstProblem: reports.find((r) => r.firstProblem)!.firstProblem } : {}),
+      };
+    },
+  };
+}
