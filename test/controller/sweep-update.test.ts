@@ -25,7 +25,7 @@ test('update: a narrowed range moves the next proposals inside it; a finished sw
   writeFileSync(file, 'method: random\nrun_cap: 4\nmetric: {name: loss}\nparameters: {x: {min: 0.9, max: 1.0}}\n');
   const out = await cli('update', id, file);
   expect(out.stderr).toBe('');
-  expect(out.stdout).toBe(`sweep ${id}: version 2, paused, 4 runs at most\n`);
+  expect(out.stdout).toBe(`sweep ${id}: version 2, paused, 4 runs at most\n  x: uniform 0 … 1 → uniform 0.9 … 1\n`);
   await call('POST', `/api/sweeps/${id}/resume`, '{}', 'application/json');
   await until('finished', async () => (await call('GET', `/api/sweeps/${id}`)).body.state === 'finished');
   let runs = (await call('GET', `/api/sweeps/${id}/runs`)).body.runs as Array<{ id: string; config: { x: number }; version: number }>;
