@@ -127,28 +127,86 @@ function codeField(git: GitState | null): string {
   return `code|${git.commit ?? 'none'}|${git.dirty ? git.diffSha256 : ''}`;
 }
 
+/**
+ * A package list and a diff are the same for most attempts of a sweep and most of a record's
+ * bytes (a package list alone is 2–10 KB): each is stored once in keys.sweepProvenance, under
+ * `blob|packages|<sha256>` and `blob|diff|<sha256>`, and the attempt's record names it.
+ */
+interface StoredProvenance extends AttemptProvenance {
+  shared?: { sweepId: string; packages?: string; diff?: string };
+}
+
+const blobField = (kind: 'packages' | 'diff', sha: string) => `blob|${kind}|${sha}`;
+
+/** The record as stored (shared parts left out and named) and the blobs to store once. */
+function splitShared(sweepId: string, record: AttemptProvenance): { stored: StoredProvenance; blobs: Array<[string, string]> } {
+  const blobs: Array<[string, string]> = [];
+  const shared: NonNullable<StoredProvenance['shared']> = { sweepId };
+  let { python, git } = record;
+  if (python && python.packages.length > 0) {
+    blobs.push([blobField('packages', python.packagesSha256), JSON.stringify(python.packages)]);
+    shared.packages = python.packagesSha256;
+    python = { ...python, packages: [] };
+  }
+  if (git && git.diff !== '' && git.diffSha256 !== '') {
+    blobs.push([blobField('diff', git.diffSha256), git.diff]);
+    shared.diff = git.diffSha256;
+    git = { ...git, diff: '' };
+  }
+  return { stored: blobs.length > 0 ? { ...record, python, git, shared } : record, blobs };
+}
+
 /** Write the record of one attempt (its field is the attempt number) and count its variant in the sweep. */
 export async function writeAttemptProvenance(redis: Redis, sweepId: string, runId: string, record: AttemptProvenance): Promise<void> {
   const json = JSON.stringify(record);
   if (Buffer.byteLength(json) > MAX_PROVENANCE_BYTES) throw new RangeError(`provenance of run ${runId}#${record.attempt} is ${Buffer.byteLength(json)} bytes (most ${MAX_PROVENANCE_BYTES})`);
-  const m = redis.multi().hset(keys.runProvenance(runId), String(record.attempt), json, 'brief', JSON.stringify(briefOf(record))).hincrby(keys.sweepProvenance(sweepId), codeField(record.git), 1);
+  const { stored, blobs } = splitShared(sweepId, record);
+  const m = redis.multi();
+  for (const [field, value] of blobs) m.hsetnx(keys.sweepProvenance(sweepId), field, value);
+  m.hset(keys.runProvenance(runId), String(record.attempt), JSON.stringify(stored), 'brief', JSON.stringify(briefOf(record))).hincrby(keys.sweepProvenance(sweepId), codeField(record.git), 1);
   if (record.python) m.hincrby(keys.sweepProvenance(sweepId), `packages|${record.python.packagesSha256}`, 1);
   await execPipeline(m);
+}
+
+function parseList(text: string): string[] {
+  try {
+    const list: unknown = JSON.parse(text);
+    return Array.isArray(list) ? list.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Put the shared parts back into stored records (a blob that is gone leaves the part empty). */
+async function joinShared(redis: Redis, records: StoredProvenance[]): Promise<AttemptProvenance[]> {
+  const wanted = records.filter((r) => r.shared);
+  if (wanted.length === 0) return records;
+  const p = redis.pipeline();
+  for (const { shared } of wanted) p.hmget(keys.sweepProvenance(shared!.sweepId), blobField('packages', shared!.packages ?? ''), blobField('diff', shared!.diff ?? ''));
+  const replies = await execPipeline(p);
+  return records.map((r) => {
+    if (!r.shared) return r;
+    const [packages, diff] = (replies[wanted.indexOf(r)]?.[1] as Array<string | null> | undefined) ?? [];
+    const { shared, ...record } = r;
+    if (shared.packages && record.python && packages) record.python = { ...record.python, packages: parseList(packages) };
+    if (shared.diff && record.git && diff !== null && diff !== undefined) record.git = { ...record.git, diff };
+    return record;
+  });
 }
 
 /** The records of a run's attempts, oldest first (attempts that recorded nothing are absent). */
 export async function readRunProvenance(redis: Redis, runId: string): Promise<AttemptProvenance[]> {
   const h = await redis.hgetall(keys.runProvenance(runId));
-  const out: AttemptProvenance[] = [];
+  const out: StoredProvenance[] = [];
   for (const [field, text] of Object.entries(h)) {
     if (!/^\d+$/.test(field)) continue;
     try {
-      out.push(JSON.parse(text) as AttemptProvenance);
+      out.push(JSON.parse(text) as StoredProvenance);
     } catch {
       // a garbled record is skipped, never a 500
     }
   }
-  return out.sort((a, b) => a.attempt - b.attempt);
+  return await joinShared(redis, out.sort((a, b) => a.attempt - b.attempt));
 }
 
 /** The sweep's code variants and package sets, most attempts first. */

@@ -57,3 +57,24 @@ test('a record past the size bound is refused, not cut', async () => {
   await expect(writeAttemptProvenance(redis.client, 's2', 'r9', big)).rejects.toThrow(/bytes \(most/);
   expect(await readRunProvenance(redis.client, 'r9')).toEqual([]);
 });
+
+test('a package list and a diff are stored once per sweep, not per attempt, and read back whole', async () => {
+  const c = redis.client;
+  const packages = Array.from({ length: 150 }, (_, i) => `package-${i}==1.${i}.0`);
+  const diff = `diff --git a/train.py b/train.py\n${'+ a changed line\n'.repeat(200)}`;
+  const full = (attempt: number): AttemptProvenance => {
+    const r = rec(attempt, 'c1', 'dsha', 'psha');
+    return { ...r, git: { ...r.git!, diff, diffBytes: diff.length }, python: { ...r.python!, packages } };
+  };
+  for (let i = 0; i < 20; i++) await writeAttemptProvenance(c, 's3', `rs3-${i}`, full(1));
+  await writeAttemptProvenance(c, 's3', 'rs3-0', full(2));
+  expect(await readRunProvenance(c, 'rs3-0')).toEqual([full(1), full(2)]);
+  expect(await readRunProvenance(c, 'rs3-19')).toEqual([full(1)]);
+  // Each attempt's record is small; the list and the diff are in the sweep's hash once.
+  const stored = await c.hget(keys.runProvenance('rs3-7'), '1');
+  expect(stored!.length).toBeLessThan(1000);
+  expect(JSON.stringify(packages).length + diff.length).toBeGreaterThan(5000);
+  const blobs = Object.keys(await c.hgetall(keys.sweepProvenance('s3'))).filter((f) => f.startsWith('blob|'));
+  expect(blobs.sort()).toEqual(['blob|diff|dsha', 'blob|packages|psha']);
+  expect((await readSweepProvenance(c, 's3')).packages).toEqual([{ packagesSha256: 'psha', attempts: 21 }]);
+});
