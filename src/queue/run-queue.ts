@@ -2,8 +2,8 @@
  * The controller's side of the sweep queues: one BullMQ Queue per sweep (prefix QUEUE_PREFIX),
  * one job per attempt with the id runJobId(runId, attempt), so adding an attempt twice is a no-op.
  *
- * Double execution is guarded at two levels: completed and failed jobs are kept for
- * KEEP_JOBS_SEC (re-adding within that time is a no-op in BullMQ), and, whatever BullMQ does,
+ * Double execution is guarded at two levels: the last KEEP_JOBS_COUNT completed and failed jobs
+ * of a sweep are kept for KEEP_JOBS_SEC (re-adding one is a no-op in BullMQ), and, whatever BullMQ does,
  * the run level fences every attempt: claimAttempt only starts an attempt whose token is the
  * run's current one, while the run is pending/running and no lease is held.
  */
@@ -15,9 +15,16 @@ import { execPipeline } from '../store/exec-pipeline.js';
 /** How long finished jobs are kept (their ids stay taken). @defaultValue 7 days */
 export const KEEP_JOBS_SEC = 7 * 24 * 3600;
 
+/**
+ * How many finished jobs (completed, and failed) a sweep keeps at most: a kept job is ~1.4 KB of
+ * Redis, most of a finished run's bytes if every one were kept a week (bench/fleet.ts); the run
+ * level fences older attempts anyway. @defaultValue 1000
+ */
+export const KEEP_JOBS_COUNT = 1000;
+
 const JOB_OPTIONS: JobsOptions = {
-  removeOnComplete: { age: KEEP_JOBS_SEC },
-  removeOnFail: { age: KEEP_JOBS_SEC },
+  removeOnComplete: { age: KEEP_JOBS_SEC, count: KEEP_JOBS_COUNT },
+  removeOnFail: { age: KEEP_JOBS_SEC, count: KEEP_JOBS_COUNT },
   attempts: 1,
 };
 

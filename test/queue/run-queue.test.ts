@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Redis } from 'ioredis';
-import { RunQueues } from '../../src/queue/run-queue.js';
-import type { RunJob } from '../../src/queue/run-job.js';
+import { Worker } from 'bullmq';
+import { KEEP_JOBS_COUNT, RunQueues } from '../../src/queue/run-queue.js';
+import { QUEUE_PREFIX, runQueueName, type RunJob } from '../../src/queue/run-job.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 
 let redis: TestRedis;
@@ -43,4 +44,22 @@ test('job statuses in one round trip; a removed job is missing; replaceJob gives
   expect(await queues.jobStatuses('sq', [{ runId: 'r2', attempt: 1 }])).toEqual(['missing']);
   await queues.replaceJob('sq', job('r2'));
   expect(await queues.jobStatuses('sq', [{ runId: 'r2', attempt: 1 }])).toEqual(['live']);
+});
+
+test('a sweep keeps its last KEEP_JOBS_COUNT finished jobs, not every one', async () => {
+  const n = KEEP_JOBS_COUNT + 20;
+  const jobs = Array.from({ length: n }, (_, i) => ({ ...job(`k${i}`), sweepId: 'skeep' }));
+  await queues.enqueue('skeep', jobs);
+  let done = 0;
+  const worker = new Worker(runQueueName('skeep'), async () => void done++, { connection: redis.client(), prefix: QUEUE_PREFIX, concurrency: 50 });
+  const deadline = Date.now() + 60_000;
+  while (done < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await worker.close();
+  expect(done).toBe(n);
+  const kept = await queues.queue('skeep').getCompletedCount();
+  expect(kept).toBeLessThanOrEqual(KEEP_JOBS_COUNT);
+  expect(kept).toBeGreaterThan(KEEP_JOBS_COUNT / 2);
+  // The latest ones are kept: adding one of them again is still a no-op.
+  await queues.enqueue('skeep', [jobs.at(-1)!]);
+  expect(await queues.waitingCount('skeep')).toBe(0);
 });
