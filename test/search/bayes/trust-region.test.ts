@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Config, ParameterSpace, SweepConfig } from '../../../src/config/types.js';
-import type { RunRecord } from '../../../src/run-record.js';
-import { bayesSearch, REGION_FROM } from '../../../src/search/bayes/bayes-search.js';
+import type { ParameterSpace } from '../../../src/config/types.js';
 import { halfWidths, INITIAL_LENGTH, MAX_LENGTH, MIN_LENGTH, sampleInRegion, trustRegionOf } from '../../../src/search/bayes/trust-region.js';
-import { canonicalJson } from '../../../src/space/config-hash.js';
 import { createRng } from '../../../src/space/rng.js';
 import { unitCube } from '../../../src/space/unit-cube.js';
 
@@ -69,7 +66,7 @@ describe('sampleInRegion', () => {
   };
 
   it('stays in the unit cube and inside the box around the center, and decodes to valid configs', () => {
-    for (const u of draw('a', 100)) {
+    for (const u of draw('a', 200)) {
       for (let d = 0; d < cube.dims; d++) {
         expect(u[d]).toBeGreaterThanOrEqual(0);
         expect(u[d]).toBeLessThanOrEqual(1);
@@ -111,54 +108,5 @@ describe('sampleInRegion', () => {
   it('is deterministic for a seed and differs across seeds', () => {
     expect(draw('d', 5)).toEqual(draw('d', 5));
     expect(draw('d', 5)).not.toEqual(draw('e', 5));
-  });
-});
-
-describe('bayes with the trust region (REGION_FROM parameters or more)', () => {
-  const space: ParameterSpace = {
-    ...Object.fromEntries(Array.from({ length: REGION_FROM - 2 }, (_, i) => [`x${i}`, { distribution: 'uniform', min: -2, max: 2 }])),
-    layers: { distribution: 'int_uniform', min: 1, max: 8 },
-    act: { distribution: 'categorical', values: ['relu', 'gelu', 'tanh'] },
-    lr: { distribution: 'log_uniform_values', min: 1e-5, max: 1e-1 },
-  };
-  const sweep: SweepConfig = {
-    method: 'bayes',
-    parameters: space,
-    metric: { name: 'loss', goal: 'minimize', summary: 'best' },
-    execution: { max_attempts: 3, retry_failed: false, stdout_metrics: false },
-    extra: {},
-  };
-  const f = (c: Config): number =>
-    Array.from({ length: REGION_FROM - 2 }, (_, i) => ((c[`x${i}`] as number) - 0.5) ** 2).reduce((a, b) => a + b, 0) +
-    ((c.layers as number) - 3) ** 2 / 8 +
-    (c.act === 'gelu' ? 0 : 0.5) +
-    (Math.log10(c.lr as number) + 3) ** 2 / 4;
-  const runs: RunRecord[] = [];
-  for (let t = 0; t < 40; t++) {
-    const [p] = bayesSearch(sweep, runs, { count: 1, seed: 5 }).proposals;
-    runs.push({ id: `r${t}`, state: 'finished', config: p!.config, history: [{ _step: 0, loss: f(p!.config) }] });
-  }
-
-  it('proposes valid int, categorical and log values, none of them already run, deterministically for a seed', () => {
-    const a = bayesSearch(sweep, runs, { count: 3, seed: 7 }).proposals;
-    expect(a).toHaveLength(3);
-    expect(a[0]!.reason).toMatch(/^bayes: EI .* after 40 runs/);
-    const taken = new Set(runs.map((r) => canonicalJson(r.config)));
-    for (const { config: c } of a) {
-      expect(taken.has(canonicalJson(c))).toBe(false);
-      expect(Number.isInteger(c.layers) && (c.layers as number) >= 1 && (c.layers as number) <= 8).toBe(true);
-      expect(['relu', 'gelu', 'tanh']).toContain(c.act);
-      expect(c.lr as number).toBeGreaterThanOrEqual(1e-5);
-      expect(c.lr as number).toBeLessThanOrEqual(1e-1);
-      for (let i = 0; i < REGION_FROM - 2; i++) expect(Math.abs(c[`x${i}`] as number)).toBeLessThanOrEqual(2);
-    }
-    expect(bayesSearch(sweep, structuredClone(runs), { count: 3, seed: 7 }).proposals).toEqual(a);
-    expect(bayesSearch(sweep, runs, { count: 3, seed: 8 }).proposals).not.toEqual(a);
-  });
-
-  it('improves well on its initial design (27 runs after it)', () => {
-    const initial = Math.min(...runs.slice(0, REGION_FROM + 1).map((r) => r.history[0]!.loss as number));
-    const after = Math.min(...runs.map((r) => r.history[0]!.loss as number));
-    expect(after).toBeLessThan(0.6 * initial); // 4.2 against 9.4
   });
 });
