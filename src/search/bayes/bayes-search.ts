@@ -6,9 +6,7 @@
  * Until max(2, parameters + 1) runs have a score it proposes a scrambled Halton design. Then,
  * at each call, a two-fold check (model-check.ts) asks whether the model predicts runs it has
  * not seen; when it does not (pure noise, a function it cannot model), the proposal comes from
- * perturbations of the best runs only (a trust region), and its reason says so. With 10
- * parameters or more, half of the acquisition's starting candidates come from a TuRBO-style
- * trust region around the best run (trust-region.ts), whose size follows the run history.
+ * perturbations of the best runs only (a trust region), and its reason says so.
  */
 import type { Config, SweepConfig } from '../../config/types.js';
 import type { Proposal, RunRecord } from '../../run-record.js';
@@ -25,11 +23,10 @@ import { memoizedFactor, memoizedFit } from './bayes-memo.js';
 import { collectObservations, type Observations } from './bayes-observations.js';
 import { GaussianProcess } from './gaussian-process.js';
 import type { KernelParams } from './matern52.js';
-import { maximizeLogEi, type AcquisitionInput } from './maximize-log-ei.js';
+import { maximizeLogEi } from './maximize-log-ei.js';
 import { modelCheck } from './model-check.js';
 import { parEgoObservations } from './multi-objective.js';
 import { scrambledHalton } from './scrambled-halton.js';
-import { halfWidths, trustRegionOf } from './trust-region.js';
 
 /** Up to this many observations the kernel is refit on all of them at every call. */
 const FIT_ALL = 100;
@@ -37,9 +34,6 @@ const FIT_ALL = 100;
 const REFIT_GROWTH = 1.25;
 /** Arithmetic budget of one acquisition search, in kernel-row-equivalents (see evaluationBudget). */
 const ACQUISITION_FLOPS = 1.2e7;
-
-/** From this many parameters on, part of the candidates come from a trust region (trust-region.ts). */
-export const REGION_FROM = 10;
 
 /** The reason of a proposal that the acquisition search could not find (see bayesSearch). */
 export const BAYES_FREE_POINT_REASON = 'bayes: every candidate of the acquisition search was already run; a config no run has yet, at random';
@@ -141,13 +135,12 @@ function modelProposals(
   };
   for (const p of obs.pending) believe(p);
 
-  const region = regionOf(cube, obs, params);
   const rng = createRng(seed, 'bayes', runs.length);
   const out: Proposal[] = [];
   const pendingNote = obs.pending.length > 0 ? `, ${obs.pending.length} running` : '';
   const imputedNote = obs.imputed > 0 ? `, ${obs.imputed} failed imputed ${obs.imputedAs ?? 'worst'}` : '';
   for (let i = 0; i < count; i++) {
-    const found = maximizeLogEi({ cube, gp, best, centers, rng, taken, evaluations: evaluationBudget(gp.size, dims), localOnly, activeSlots: cube.activeSlots, region });
+    const found = maximizeLogEi({ cube, gp, best, centers, rng, taken, evaluations: evaluationBudget(gp.size, dims), localOnly, activeSlots: cube.activeSlots });
     if (!found) break;
     taken.add(found.key);
     const ei = Math.exp(found.logEi) * std;
@@ -156,19 +149,6 @@ function modelProposals(
     if (i + 1 < count) believe(found.point);
   }
   return out;
-}
-
-/**
- * The trust region of spaces with REGION_FROM parameters or more (trust-region.ts), or none:
- * below, candidates are global points and perturbations of the best runs, as measured in
- * issue 3 (Branin, Hartmann6 and the mixed problem 10³–10⁴× closer than random).
- */
-function regionOf(cube: ConditionalCube, obs: Observations, params: KernelParams): AcquisitionInput['region'] {
-  const parameters = cube.slots.length;
-  if (parameters < REGION_FROM) return undefined;
-  const dims = cube.dims;
-  const tr = trustRegionOf(obs.loss, obs.n, Math.max(2, parameters + 1), parameters);
-  return { center: obs.x.slice(tr.best * dims, (tr.best + 1) * dims), half: halfWidths(tr.length, params.lengthscales), length: tr.length };
 }
 
 /**

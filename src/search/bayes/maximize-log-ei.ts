@@ -12,7 +12,6 @@ import type { Rng } from '../../space/rng.js';
 import type { UnitCube, UnitCubeSlot } from '../../space/unit-cube.js';
 import type { GaussianProcess } from './gaussian-process.js';
 import { logExpectedImprovement } from './log-expected-improvement.js';
-import { sampleInRegion } from './trust-region.js';
 
 export interface AcquisitionInput {
   cube: UnitCube;
@@ -30,8 +29,6 @@ export interface AcquisitionInput {
   localOnly?: boolean;
   /** The slots that matter at a point (conditional parameters); local moves change only these. @defaultValue every slot */
   activeSlots?: (u: Float64Array) => readonly UnitCubeSlot[];
-  /** A trust region around the best run (trust-region.ts): part of the initial candidates are drawn in it. */
-  region?: { center: Float64Array; half: Float64Array; length: number };
 }
 
 export interface AcquisitionResult {
@@ -124,30 +121,19 @@ function perturb(input: AcquisitionInput, center: Float64Array, sigma: number): 
   return u;
 }
 
-/**
- * Phase 1: global random points, points of the trust region (when there is one) and multi-scale
- * perturbations of the centers. With a region: 20% global, 50% region, the rest perturbations
- * (Levy-50d, 3 seeds: median regret 225 against 321 without); without one: half and half.
- */
+/** Phase 1: global random points and local perturbations of the centers. */
 function initialCandidates(s: SearchState): Float64Array[] {
-  const { cube, centers, rng, region, localOnly } = s.input;
+  const { cube, centers, rng } = s.input;
   const initial = Math.max(8, Math.round(s.budget * 0.6));
   const raw: Float64Array[] = [];
-  const nRegion = region && centers.length > 0 ? Math.round(initial * 0.5) : 0;
-  const globalShare = region ? 0.2 : 0.5;
-  const nGlobal = centers.length === 0 ? initial : localOnly ? 0 : Math.round(initial * globalShare);
-  const nLocal = Math.max(0, initial - nGlobal - nRegion);
-  for (let i = 0; i < nGlobal; i++) {
+  const nLocal = centers.length > 0 ? (s.input.localOnly ? initial : Math.floor(initial / 2)) : 0;
+  for (let i = 0; i < initial - nLocal; i++) {
     const u = new Float64Array(cube.dims);
     for (let d = 0; d < cube.dims; d++) u[d] = rng.next();
     raw.push(u);
   }
   const scales = [0.01, 0.04, 0.12, 0.3];
   for (let i = 0; i < nLocal; i++) raw.push(perturb(s.input, centers[i % centers.length]!, scales[Math.floor(i / centers.length) % scales.length]!));
-  if (region) {
-    const slots = s.input.activeSlots?.(region.center) ?? cube.slots;
-    for (let i = 0; i < nRegion; i++) raw.push(sampleInRegion(region.center, region.half, region.length, slots, rng));
-  }
   return raw;
 }
 
