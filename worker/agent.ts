@@ -106,7 +106,7 @@ export class Agent {
     this.session = new AgentSession(this.redis, this.id, o.sweepId);
     this.free = [...o.slots];
     this.leaseMs = o.leaseMs ?? 15_000;
-    this.claimGate = new ClaimGate(this.redis, this.leaseMs);
+    this.claimGate = new ClaimGate(this.redis, this.leaseMs, replicasToWait(o.redisUrl));
     this.env = o.env ?? process.env;
   }
 

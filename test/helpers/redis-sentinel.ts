@@ -75,7 +75,7 @@ export async function startRedisSentinel(options: { replicas?: number; appendfsy
     const args = ['--port', String(node.port), '--bind', '127.0.0.1', '--dir', d, '--appendonly', 'yes', '--appendfsync', options.appendfsync ?? 'always', '--save', '', '--daemonize', 'no', '--logfile', ''];
     if (replicaOf) args.push('--replicaof', '127.0.0.1', String(replicaOf));
     node.proc = spawn('redis-server', args, { stdio: 'ignore' });
-    await ping(node.port, 10_000);
+    await ping(node.port, 30_000);
   };
   const startSentinel = async (node: SentinelNode) => {
     const conf = join(dir, `${node.name}.conf`);
@@ -93,7 +93,7 @@ export async function startRedisSentinel(options: { replicas?: number; appendfsy
       ].join('\n'),
     );
     node.proc = spawn('redis-sentinel', [conf], { stdio: 'ignore' });
-    await ping(node.port, 10_000);
+    await ping(node.port, 30_000);
   };
 
   await startServer(servers[0]!);
@@ -115,7 +115,7 @@ export async function startRedisSentinel(options: { replicas?: number; appendfsy
     }
   };
   // Ready when the replicas are in sync and every sentinel sees them.
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const c = new Redis({ port: primary0, host: '127.0.0.1', maxRetriesPerRequest: 1 });
     const info = await c.info('replication').finally(() => c.disconnect());
@@ -144,7 +144,7 @@ export async function startRedisSentinel(options: { replicas?: number; appendfsy
     async start(port) {
       await startServer(byPort(port));
     },
-    async waitForFailover(fromPort, timeoutMs = 30_000) {
+    async waitForFailover(fromPort, timeoutMs = 60_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
         const port = await primaryPort().catch(() => fromPort);
