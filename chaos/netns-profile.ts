@@ -15,7 +15,7 @@ import type { Freeze } from './checker.js';
 import { createLab, type NetnsLab } from './netns-lab.js';
 import { SENTINELS, SERVERS, startNetnsRedis, type NetnsRedis } from './netns-redis.js';
 import { hypersweepArgv, kill, signal, skewedClockEnv, sleep, start, uptime, type Proc } from './processes.js';
-import { agentArgs, agentsExited, controllerArgs, type Testbed } from './testbed.js';
+import { agentArgs, agentsExited, controllerArgs, holdMs, type Testbed } from './testbed.js';
 
 const FAULTS = ['partition', 'agent-sigkill', 'agent-sigstop', 'host-freeze', 'controller-sigstop', 'controller-sigkill', 'redis-restart', 'primary-failover', 'clock-skew'] as const;
 const CONTROLLERS = ['controller0', 'controller1'];
@@ -39,6 +39,7 @@ interface Bed {
   agents: Agent[];
   freezes: Freeze[];
   log: (line: string) => void;
+  leaseMs: number;
 }
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -50,7 +51,7 @@ function startController(b: Bed, i: number): Proc {
 }
 
 function startAgent(b: Bed, a: Omit<Agent, 'proc'>, env: NodeJS.ProcessEnv = {}): Proc {
-  return start(a.host, b.lab.exec(a.host, hypersweepArgv(agentArgs(a.sweepId, b.redis.url))), { CHAOS_HOST_FILE: join(b.hostsDir, `${a.host}.log`), ...env }, join(b.dir, `${a.host}.log`));
+  return start(a.host, b.lab.exec(a.host, hypersweepArgv(agentArgs(a.sweepId, b.redis.url, b.leaseMs))), { CHAOS_HOST_FILE: join(b.hostsDir, `${a.host}.log`), ...env }, join(b.dir, `${a.host}.log`));
 }
 
 /** Half the partitions hit an agent, the rest a controller, a Redis server or a sentinel. */
@@ -66,7 +67,7 @@ async function redisSettled(b: Bed): Promise<string> {
 
 async function inject(b: Bed, fault: string, random: () => number): Promise<string> {
   const a = b.agents[Math.floor(random() * b.agents.length)]!;
-  const hold = 1500 + random() * 5500;
+  const hold = holdMs(b.leaseMs, random);
   const ci = Math.floor(random() * b.controllers.length);
   switch (fault) {
     case 'partition': {
@@ -125,7 +126,7 @@ async function inject(b: Bed, fault: string, random: () => number): Promise<stri
   throw new Error(`unknown fault ${fault}`);
 }
 
-export async function startNetns(dir: string, hostsDir: string, log: (line: string) => void): Promise<Testbed> {
+export async function startNetns(dir: string, hostsDir: string, log: (line: string) => void, leaseMs: number): Promise<Testbed> {
   const lab = createLab([...SERVERS, ...SENTINELS, ...CONTROLLERS, ...AGENTS]);
   let redis: NetnsRedis | undefined;
   try {
@@ -136,7 +137,7 @@ export async function startNetns(dir: string, hostsDir: string, log: (line: stri
     lab.destroy();
     throw err;
   }
-  const b: Bed = { lab, redis, dir, hostsDir, token: randomBytes(16).toString('hex'), controllers: [], agents: [], freezes: [], log };
+  const b: Bed = { lab, redis, dir, hostsDir, token: randomBytes(16).toString('hex'), controllers: [], agents: [], freezes: [], log, leaseMs };
   b.controllers.push(startController(b, 0), startController(b, 1));
   const c = connectRedis(redis.url, { maxRetriesPerRequest: null });
   c.on('error', () => undefined);
@@ -150,7 +151,7 @@ export async function startNetns(dir: string, hostsDir: string, log: (line: stri
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   return {
-    profile: `network namespaces (lab ${lab.id}: Redis primary + replica + 3 sentinels, 2 controllers, 3 agents)`,
+    profile: `network namespaces (lab ${lab.id}: Redis primary + replica + 3 sentinels, 2 controllers, 3 agents), lease ${leaseMs / 1000} s`,
     faults: FAULTS.filter((f) => f !== 'clock-skew' || skewedClockEnv('+0s')),
     api,
     headers: { authorization: `Bearer ${b.token}` },

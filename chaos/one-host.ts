@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../src/local/private-redis.js';
 import { startTcpProxy, type TcpProxy } from '../test/helpers/tcp-proxy.js';
 import { hypersweepArgv, kill, signal, skewedClockEnv, sleep, start, type Proc } from './processes.js';
-import { agentArgs, agentsExited, controllerArgs, type Testbed } from './testbed.js';
+import { agentArgs, agentsExited, controllerArgs, holdMs, type Testbed } from './testbed.js';
 
 const FAULTS = ['partition', 'agent-sigkill', 'agent-sigstop', 'controller-sigstop', 'controller-sigkill', 'redis-restart', 'clock-skew'] as const;
 
@@ -19,7 +19,7 @@ interface Agent {
   proxy: TcpProxy;
 }
 
-export async function startOneHost(dir: string, hostsDir: string): Promise<Testbed> {
+export async function startOneHost(dir: string, hostsDir: string, leaseMs: number): Promise<Testbed> {
   const redis: PrivateRedis = await startPrivateRedis({ dir: join(dir, 'redis'), appendfsync: 'always' });
   const c = new Redis(redis.url, { maxRetriesPerRequest: null });
   c.on('error', () => undefined);
@@ -29,13 +29,13 @@ export async function startOneHost(dir: string, hostsDir: string): Promise<Testb
   const agents: Agent[] = [];
   const proxies: TcpProxy[] = [];
   const startAgent = (a: Omit<Agent, 'proc'>, env: NodeJS.ProcessEnv = {}) =>
-    start(`agent${a.index}`, hypersweepArgv(agentArgs(a.sweepId, a.proxy.url)), { CHAOS_HOST_FILE: join(hostsDir, `agent${a.index}.log`), ...env }, join(dir, `agent${a.index}.log`));
+    start(`agent${a.index}`, hypersweepArgv(agentArgs(a.sweepId, a.proxy.url, leaseMs)), { CHAOS_HOST_FILE: join(hostsDir, `agent${a.index}.log`), ...env }, join(dir, `agent${a.index}.log`));
   const skew = skewedClockEnv('+0s');
   const faults = FAULTS.filter((f) => f !== 'clock-skew' || skew);
   const api = `http://127.0.0.1:${ports[0]}`;
   let closed = false;
   const bed: Testbed = {
-    profile: 'one-host (TCP proxies)',
+    profile: `one-host (TCP proxies), lease ${leaseMs / 1000} s`,
     faults,
     api,
     headers: {},
@@ -51,7 +51,7 @@ export async function startOneHost(dir: string, hostsDir: string): Promise<Testb
     },
     async inject(fault, random) {
       const a = agents[Math.floor(random() * agents.length)]!;
-      const hold = 1500 + random() * 5500;
+      const hold = holdMs(leaseMs, random);
       const ci = Math.floor(random() * controllers.length);
       switch (fault) {
         case 'partition':

@@ -31,9 +31,14 @@ export interface Testbed {
   close(): Promise<void>;
 }
 
-/** Agent options shared by the profiles: two slots, a 3 s lease, a 1 s grace. */
-export function agentArgs(sweepId: string, redisUrl: string): string[] {
-  return ['agent', sweepId, '--redis', redisUrl, '--slots', '2', '--lease-ms', '3000', '--grace-sec', '1'];
+/** Agent options shared by the profiles: two slots, the profile's lease, a 1 s grace. */
+export function agentArgs(sweepId: string, redisUrl: string, leaseMs: number): string[] {
+  return ['agent', sweepId, '--redis', redisUrl, '--slots', '2', '--lease-ms', String(leaseMs), '--grace-sec', '1'];
+}
+
+/** How long a fault holds: half a lease (nothing is lost) to about 2.3 leases (the runs' leases lapse and they run again elsewhere); 1.5–7 s for a 3 s lease. */
+export function holdMs(leaseMs: number, random: () => number): number {
+  return leaseMs * (0.5 + random() * (11 / 6));
 }
 
 /** Controller options shared by the profiles: a 2 s leader TTL, a 1 s re-queue margin. */
