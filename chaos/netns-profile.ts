@@ -15,7 +15,7 @@ import type { Freeze } from './checker.js';
 import { createLab, type NetnsLab } from './netns-lab.js';
 import { SENTINELS, SERVERS, startNetnsRedis, type NetnsRedis } from './netns-redis.js';
 import { hypersweepArgv, kill, signal, skewedClockEnv, sleep, start, uptime, type Proc } from './processes.js';
-import { agentArgs, agentsExited, controllerArgs, holdMs, type Testbed } from './testbed.js';
+import { agentArgs, agentsExited, agentUp, controllerArgs, holdMs, type Testbed } from './testbed.js';
 
 const FAULTS = ['partition', 'agent-sigkill', 'agent-sigstop', 'host-freeze', 'controller-sigstop', 'controller-sigkill', 'redis-restart', 'primary-failover', 'clock-skew'] as const;
 const CONTROLLERS = ['controller0', 'controller1'];
@@ -81,7 +81,7 @@ async function inject(b: Bed, fault: string, random: () => number): Promise<stri
       await kill(a.proc);
       await sleep(500);
       a.proc = startAgent(b, a);
-      return a.host;
+      return `${a.host}${await agentUp(a.proc, a.sweepId)}`;
     case 'agent-sigstop':
       signal(a.proc, 'SIGSTOP');
       await sleep(hold);
@@ -120,7 +120,7 @@ async function inject(b: Bed, fault: string, random: () => number): Promise<stri
       const offset = random() < 0.5 ? '-20s' : '+20s';
       await kill(a.proc);
       a.proc = startAgent(b, a, skewedClockEnv(offset));
-      return `${a.host} ${offset}`;
+      return `${a.host} ${offset}${await agentUp(a.proc, a.sweepId)}`;
     }
   }
   throw new Error(`unknown fault ${fault}`);
@@ -152,6 +152,7 @@ export async function startNetns(dir: string, hostsDir: string, log: (line: stri
   process.once('SIGTERM', onSignal);
   return {
     profile: `network namespaces (lab ${lab.id}: Redis primary + replica + 3 sentinels, 2 controllers, 3 agents), lease ${leaseMs / 1000} s`,
+    runsPerMinute: 40,
     faults: FAULTS.filter((f) => f !== 'clock-skew' || skewedClockEnv('+0s')),
     api,
     headers: { authorization: `Bearer ${b.token}` },
@@ -162,6 +163,10 @@ export async function startNetns(dir: string, hostsDir: string, log: (line: stri
         const a = { index, host: AGENTS[index]!, sweepId };
         b.agents.push({ ...a, proc: startAgent(b, a) });
       });
+      for (const a of b.agents) {
+        const why = await agentUp(a.proc, a.sweepId);
+        if (why) throw new Error(`${a.host} did not start${why}`);
+      }
     },
     inject: (fault, random) => inject(b, fault, random),
     async healAll() {

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../src/local/private-redis.js';
 import { startTcpProxy, type TcpProxy } from '../test/helpers/tcp-proxy.js';
 import { hypersweepArgv, kill, signal, skewedClockEnv, sleep, start, type Proc } from './processes.js';
-import { agentArgs, agentsExited, controllerArgs, holdMs, type Testbed } from './testbed.js';
+import { agentArgs, agentsExited, agentUp, controllerArgs, holdMs, type Testbed } from './testbed.js';
 
 const FAULTS = ['partition', 'agent-sigkill', 'agent-sigstop', 'controller-sigstop', 'controller-sigkill', 'redis-restart', 'clock-skew'] as const;
 
@@ -36,6 +36,7 @@ export async function startOneHost(dir: string, hostsDir: string, leaseMs: numbe
   let closed = false;
   const bed: Testbed = {
     profile: `one-host (TCP proxies), lease ${leaseMs / 1000} s`,
+    runsPerMinute: 65,
     faults,
     api,
     headers: {},
@@ -47,6 +48,10 @@ export async function startOneHost(dir: string, hostsDir: string, leaseMs: numbe
         proxies.push(proxy);
         const a = { index: i, sweepId: plan[i]!, proxy };
         agents.push({ ...a, proc: startAgent(a) });
+      }
+      for (const a of agents) {
+        const why = await agentUp(a.proc, a.sweepId);
+        if (why) throw new Error(`agent${a.index} did not start${why}`);
       }
     },
     async inject(fault, random) {
@@ -63,7 +68,7 @@ export async function startOneHost(dir: string, hostsDir: string, leaseMs: numbe
           await kill(a.proc);
           await sleep(500);
           a.proc = startAgent(a);
-          return `agent${a.index}`;
+          return `agent${a.index}${await agentUp(a.proc, a.sweepId)}`;
         case 'agent-sigstop':
           signal(a.proc, 'SIGSTOP');
           await sleep(hold);
@@ -88,7 +93,7 @@ export async function startOneHost(dir: string, hostsDir: string, leaseMs: numbe
           const offset = random() < 0.5 ? '-20s' : '+20s';
           await kill(a.proc);
           a.proc = startAgent(a, skewedClockEnv(offset));
-          return `agent${a.index} ${offset}`;
+          return `agent${a.index} ${offset}${await agentUp(a.proc, a.sweepId)}`;
         }
       }
       throw new Error(`unknown fault ${fault}`);

@@ -3,7 +3,7 @@
  * with their output appended to a log file, signalled, and killed for good.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -15,6 +15,9 @@ export interface Proc {
   name: string;
   proc: ChildProcess;
   exited: Promise<number | null>;
+  logFile: string;
+  /** Size of the log file when the process started. */
+  logFrom: number;
 }
 
 /** argv that runs `hypersweep ...argv` from this checkout. */
@@ -25,13 +28,24 @@ export function hypersweepArgv(argv: string[]): string[] {
 /** Start `command` (argv[0] from the PATH) with `env` on top of ours; stdout and stderr go to `logFile`. */
 export function start(name: string, command: string[], env: NodeJS.ProcessEnv, logFile: string): Proc {
   const [bin, ...rest] = command;
+  const logFrom = existsSync(logFile) ? statSync(logFile).size : 0;
   const proc = spawn(bin!, rest, { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const write = (d: Buffer) => appendFileSync(logFile, d);
   proc.stdout!.on('data', write);
   proc.stderr!.on('data', write);
   proc.on('error', (err) => appendFileSync(logFile, `spawn: ${err.message}\n`));
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-  return { name, proc, exited };
+  return { name, proc, exited, logFile, logFrom };
+}
+
+/** Wait until the process has written `text` to its log (since it started); false if it exited or `timeoutMs` passed first. */
+export async function waitForLog(p: Proc, text: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (existsSync(p.logFile) && readFileSync(p.logFile).subarray(p.logFrom).includes(text)) return true;
+    if (!alive(p) || Date.now() > deadline) return false;
+    await sleep(200);
+  }
 }
 
 export function alive(p: Proc): boolean {

@@ -33,7 +33,7 @@ export interface ChaosOptions {
   minutes: number;
   /** @defaultValue 1 */
   seed?: number;
-  /** Runs per minute of faults the workload has (grid 9/13 of them, random the rest): about what six slots do here. @defaultValue 65 */
+  /** Runs per minute of faults the workload has (grid 9/13 of them, random the rest): about what six slots do here. @defaultValue the profile's: 40 with network namespaces, 65 on one host */
   runsPerMinute?: number;
   /** 'netns' needs root (else it falls back, and says so); 'one-host' runs anywhere. @defaultValue 'netns' */
   profile?: 'netns' | 'one-host';
@@ -97,14 +97,14 @@ async function injectFaults(bed: Testbed, w: Workload, options: ChaosOptions, lo
   return faults;
 }
 
-async function waitForSweeps(bed: Testbed, w: Workload, violations: string[]): Promise<void> {
-  const finishBy = Date.now() + 240_000;
+async function waitForSweeps(bed: Testbed, w: Workload, timeoutMs: number, violations: string[]): Promise<void> {
+  const finishBy = Date.now() + timeoutMs;
   for (;;) {
     const states = await Promise.all([w.grid, w.rand].map((id) => bed.redis.hget(keys.sweep(id), 'state')));
     if (states.every((s) => s === 'finished')) return;
     if (Date.now() > finishBy) {
       const counts = await Promise.all([w.grid, w.rand].map((id) => bed.redis.hgetall(keys.sweepCounts(id))));
-      violations.push(`sweeps not finished 4 minutes after the faults: ${states.join(', ')} ${JSON.stringify(counts)}`);
+      violations.push(`sweeps not finished ${timeoutMs / 60_000} minutes after the faults: ${states.join(', ')} ${JSON.stringify(counts)}`);
       return;
     }
     await sleep(300);
@@ -128,14 +128,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     log(`chaos: ${since(t0)}: profile ${bed.profile}; faults: ${bed.faults.join(', ')}`);
     await waitForApi(bed.api, 180_000);
     log(`chaos: ${since(t0)}: API up`);
-    const w = await createWorkload(bed.api, bed.headers, program, options.minutes, options.runsPerMinute ?? 65);
+    const w = await createWorkload(bed.api, bed.headers, program, options.minutes, options.runsPerMinute ?? bed.runsPerMinute);
     await bed.startAgents([w.grid, w.grid, w.rand]);
     const faults = await injectFaults(bed, w, options, log, t0);
     log(`chaos: ${since(t0)}: faults over; waiting for the sweeps to finish`);
     await bed.healAll();
     const violations: string[] = [];
     const notes: string[] = [];
-    await waitForSweeps(bed, w, violations);
+    await waitForSweeps(bed, w, Math.max(240_000, options.minutes * 60_000), violations);
     log(`chaos: ${since(t0)}: sweeps over; checking`);
     violations.push(...(await bed.agentsExited(30_000)));
     const result = await check(bed.redis, hostsDir, w, bed.freezes, violations, notes);

@@ -5,11 +5,13 @@
  */
 import type { Redis } from 'ioredis';
 import type { Freeze } from './checker.js';
-import { alive, sleep, type Proc } from './processes.js';
+import { alive, sleep, waitForLog, type Proc } from './processes.js';
 
 export interface Testbed {
   /** A line for the table. */
   profile: string;
+  /** The workload's default size: about what six slots do in a minute of this profile's faults. */
+  runsPerMinute: number;
   /** The fault kinds `inject` knows. */
   faults: readonly string[];
   /** The API of controller 0 and the headers it needs. */
@@ -44,6 +46,15 @@ export function holdMs(leaseMs: number, random: () => number): number {
 /** Controller options shared by the profiles: a 2 s leader TTL, a 1 s re-queue margin. */
 export function controllerArgs(port: number, redisUrl: string): string[] {
   return ['server', '--port', String(port), '--redis', redisUrl, '--leader-ttl-ms', '2000', '--lease-check-ms', '300', '--requeue-margin-ms', '1000', '--poll-ms', '100'];
+}
+
+/**
+ * Wait until a (re)started agent has reached Redis and named its sweep: an agent that cannot
+ * reach Redis within 10 s of its start exits (a supervisor would start it again), so no fault is
+ * injected while one is starting. Returns what went wrong, or ''.
+ */
+export async function agentUp(p: Proc, sweepId: string): Promise<string> {
+  return (await waitForLog(p, `: sweep ${sweepId}, slots`, 120_000)) ? '' : ` (${p.name} not up: ${alive(p) ? 'no start line in 120 s' : `exited ${p.proc.exitCode}`})`;
 }
 
 /** Wait for each agent to exit; the ones that did not exit 0 in time, in words. */
