@@ -131,6 +131,7 @@ test('no replica in step: an agent claims nothing, and the run starts on its fir
   const a = spawnAgent(id, set.url, ['--slots', '1', '--lease-ms', String(LEASE_MS)], { SCRATCH: tmp.dir });
   agents.push(a);
   const runId = await waitFor('the run proposed', async () => (await c.zrange(keys.sweepRuns(id), 0, -1))[0], 120_000, 200);
+  await waitFor('the agent up', () => a.stderr().includes(`sweep ${id}`), 120_000, 100);
   // A claim no replica acknowledged was given up and its lease left to lapse: attempt 2 a lease
   // and the re-queue margin later. Wait past that: the run must still be pending, attempt 1.
   await new Promise((r) => setTimeout(r, LEASE_MS + 4000));
