@@ -53,7 +53,7 @@ const loadAtStart = load();
 let controller: ControllerProcess | undefined = await ControllerProcess.start(redisServer.url);
 try {
   const common = { redis, redisUrl: redisServer.url, cwd: dir, perProcess, idleSec, timeoutSec: TIMEOUT_SEC };
-  const memory = skip.has('memory') ? undefined : await memoryPhase({ ...common, controller, script: pointsScript, agents: 10, runs: quick ? 50 : 200 });
+  const memory = skip.has('memory') ? undefined : await memoryPhase({ ...common, controller, script: pointsScript, agents: 10, runs: quick ? 50 : 100 });
   const sizesOut: Array<{ agents: number; processes: number; ours: AgentFigures; bare?: LoadFigures; loadAverage: number[] }> = [];
   for (const agents of sizes) {
     const runs = runsFor(agents);

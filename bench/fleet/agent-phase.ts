@@ -33,6 +33,10 @@ export interface LoadFigures {
   redisCpuPct: number;
   redisOpsPerSec: number;
   clientsPeak: number;
+  /** CPU ms per run of the fleet's Node processes (agents or workers; the commands not included). */
+  fleetCpuMsPerRun: number;
+  /** CPU ms per run of everything measured: fleet processes, controller (ours), Redis. */
+  totalCpuMsPerRun: number;
   idleRedisCpuPct: number;
   idleRedisOpsPerSec: number;
   failedRuns: number;
@@ -62,6 +66,7 @@ export async function agentPhase(s: PhaseSettings): Promise<AgentFigures> {
 
     const r0 = await sampleRedis(s.redis);
     const c0 = await s.controller.usage();
+    const f0 = await fleet.cpuMicros();
     for (const id of sweepIds) await resumeSweep(s.redis, id);
     const total = s.sweeps * s.runsPerSweep;
     let clientsPeak = r0.clients;
@@ -74,7 +79,10 @@ export async function agentPhase(s: PhaseSettings): Promise<AgentFigures> {
     }
     const r1 = await sampleRedis(s.redis);
     const c1 = await s.controller.usage();
+    const fleetMs = ((await fleet.cpuMicros()) - f0) / 1000;
     const load = redisLoad(r0, r1);
+    const controllerMs = (c1.cpuMicros - c0.cpuMicros) / 1000;
+    const runs = Math.max(1, done.ended);
     const latencies = (await Promise.all(sweepIds.map((id) => agentJobToStart(s.redis, id)))).flat();
     const report = await fleet.stop();
     return {
@@ -86,7 +94,9 @@ export async function agentPhase(s: PhaseSettings): Promise<AgentFigures> {
       redisCpuPct: round(load.cpuPct),
       redisOpsPerSec: Math.round(load.opsPerSec),
       clientsPeak,
-      controllerCpuMsPerRun: round((c1.cpuMicros - c0.cpuMicros) / 1000 / Math.max(1, done.ended), 2),
+      controllerCpuMsPerRun: round(controllerMs / runs, 2),
+      fleetCpuMsPerRun: round(fleetMs / runs, 2),
+      totalCpuMsPerRun: round((fleetMs + controllerMs + load.cpuSec * 1000) / runs, 2),
       idleRedisCpuPct: round(idle.cpuPct),
       idleRedisOpsPerSec: Math.round(idle.opsPerSec),
       idleControllerCpuPct: round(((idleC1.cpuMicros - idleC0.cpuMicros) / 1e6 / idle.seconds) * 100),

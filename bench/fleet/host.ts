@@ -16,7 +16,7 @@ export type FleetSpec =
 /** What one host process starts. */
 export type HostSpec = FleetSpec & { count: number };
 
-export type HostMessage = { type: 'ready' } | { type: 'stopped'; warnings: number; errors: number; firstProblem?: string };
+export type HostMessage = { type: 'ready' } | { type: 'usage'; cpuMicros: number } | { type: 'stopped'; warnings: number; errors: number; firstProblem?: string };
 
 const spec = JSON.parse(process.argv[2]!) as HostSpec;
 let warnings = 0;
@@ -99,6 +99,10 @@ async function startBare(s: Extract<HostSpec, { kind: 'bare' }>): Promise<() => 
 const stop = spec.kind === 'agent' ? await startAgents(spec) : await startBare(spec);
 process.send!({ type: 'ready' } satisfies HostMessage);
 process.on('message', (m: { type: string }) => {
+  if (m.type === 'usage') {
+    const cpu = process.cpuUsage();
+    process.send!({ type: 'usage', cpuMicros: cpu.user + cpu.system } satisfies HostMessage);
+  }
   if (m.type !== 'stop') return;
   void stop().then(() => {
     process.send!({ type: 'stopped', warnings, errors, ...(firstProblem ? { firstProblem } : {}) } satisfies HostMessage, () => process.exit(0));

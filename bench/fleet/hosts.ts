@@ -7,6 +7,8 @@ const HOST = fileURLToPath(new URL('./host.ts', import.meta.url));
 
 export interface Fleet {
   processes: number;
+  /** CPU µs the host processes have used so far (the commands they spawn not included). */
+  cpuMicros(): Promise<number>;
   stop(): Promise<{ warnings: number; errors: number; firstProblem?: string }>;
 }
 
@@ -29,6 +31,23 @@ export async function startFleet(spec: FleetSpec, total: number, perProcess: num
   await Promise.all(ready);
   return {
     processes,
+    async cpuMicros() {
+      const each = await Promise.all(
+        children.map(
+          (child) =>
+            new Promise<number>((resolve) => {
+              const on = (m: HostMessage) => {
+                if (m.type !== 'usage') return;
+                child.off('message', on);
+                resolve(m.cpuMicros);
+              };
+              child.on('message', on);
+              child.send({ type: 'usage' });
+            }),
+        ),
+      );
+      return each.reduce((a, b) => a + b, 0);
+    },
     async stop() {
       const reports = await Promise.all(
         children.map(

@@ -17,10 +17,12 @@ export async function bytesByKind(redis: Redis): Promise<Map<string, { keys: num
     const [next, batch] = await redis.scan(cursor, 'COUNT', 1000);
     cursor = next;
     const p = redis.pipeline();
-    for (const k of batch) p.memory('USAGE', k, 'SAMPLES', 0);
+    for (const k of batch) p.memory('USAGE', k, 'SAMPLES', 0).pttl(k);
     const replies = (await p.exec()) ?? [];
-    batch.forEach((k, i) => {
-      const kind = keyKind(k);
+    batch.forEach((k, j) => {
+      const i = 2 * j;
+      // Keys with a TTL (leases, liveness) go away by themselves: weighed apart.
+      const kind = keyKind(k) + (Number(replies[i + 1]?.[1]) > 0 ? ' (expiring)' : '');
       const e = out.get(kind) ?? { keys: 0, bytes: 0 };
       e.keys++;
       e.bytes += Number(replies[i]?.[1] ?? 0);

@@ -46,6 +46,10 @@ export async function memoryPhase(s: { redis: Redis; redisUrl: string; controlle
   const perRun: Array<{ kind: string; bytesPerRun: number }> = [];
   for (const [kind, { bytes }] of kinds) {
     if (kind.includes(':agent')) continue; // the fleet's, not the sweep's
+    if (kind.endsWith('(expiring)')) {
+      perRun.push({ kind, bytesPerRun: Math.round(bytes / ended) });
+      continue;
+    }
     if (kind.endsWith(':history')) history += bytes;
     else other += bytes;
     perRun.push({ kind, bytesPerRun: Math.round(bytes / ended) });
