@@ -11,7 +11,8 @@
  * sweep (made through the store, not executed) and the controller's RSS once it leads it.
  *
  *   node --import tsx bench/fleet.ts [--quick] [--agents 10,100,1000] [--per-process 250]
- *     [--idle-sec 30] [--runs-per-agent 3] [--sweeps 100] [--big-runs 100000] [--skip memory,bare,multi,big]
+ *     [--idle-sec 30] [--runs-per-agent 3] [--sweeps 100] [--big-runs 100000] [--skip memory,sizes,bare,multi,big]
+ *     [--timeout-sec 600] (a phase that runs out reports what ended by then)
  *
  * Targets: ≥ 0.5× the bare pool's runs/s at the largest fleet; that fleet idle < 10% of one
  * Redis core; ≤ 2 KB of Redis per run + ≤ 60 bytes per point.
@@ -41,7 +42,9 @@ const skip = new Set((opt('skip') ?? '').split(','));
 const largest = Math.max(...sizes);
 const runsPerAgent = Number(opt('runs-per-agent') ?? 3);
 const runsFor = (agents: number) => Math.max(100, runsPerAgent * agents);
-const TIMEOUT_SEC = 600;
+const TIMEOUT_SEC = Number(opt('timeout-sec') ?? 600);
+/** Each phase's figures on stderr as soon as it ends (the table comes at the end). */
+const progress = (phase: string, figures: unknown) => console.error(JSON.stringify({ phase, loadAverage: load(), ...(figures as object) }));
 const load = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
 
 const dir = mkdtempSync(join(tmpdir(), 'hs-bench-fleet-'));
@@ -54,17 +57,21 @@ let controller: ControllerProcess | undefined = await ControllerProcess.start(re
 try {
   const common = { redis, redisUrl: redisServer.url, cwd: dir, perProcess, idleSec, timeoutSec: TIMEOUT_SEC };
   const memory = skip.has('memory') ? undefined : await memoryPhase({ ...common, controller, script: pointsScript, agents: 10, runs: quick ? 50 : 100 });
+  progress('memory', memory);
   const sizesOut: Array<{ agents: number; processes: number; ours: AgentFigures; bare?: LoadFigures; loadAverage: number[] }> = [];
-  for (const agents of sizes) {
+  for (const agents of skip.has('sizes') ? [] : sizes) {
     const runs = runsFor(agents);
     const bare = skip.has('bare') ? undefined : await barePhase({ ...common, command: commandOf(script), workers: agents, runs });
+    progress(`bare ${agents}`, bare);
     const ours = await agentPhase({ ...common, controller, script, agents, sweeps: 1, runsPerSweep: runs });
+    progress(`ours ${agents}`, ours);
     sizesOut.push({ agents, processes: Math.ceil(agents / perProcess), ours, ...(bare ? { bare } : {}), loadAverage: load() });
   }
   const multiAgents = Math.max(sweepCount, largest);
   const multi = skip.has('multi')
     ? undefined
     : { agents: multiAgents, sweeps: sweepCount, ...(await agentPhase({ ...common, controller, script, agents: multiAgents, sweeps: sweepCount, runsPerSweep: Math.max(3, Math.ceil(runsFor(multiAgents) / sweepCount)) })), loadAverage: load() };
+  progress('multi', multi);
   await controller.stop();
   controller = undefined;
   const big = skip.has('big') ? undefined : await bigSweep(redis, redisServer.url, bigRuns, TIMEOUT_SEC);

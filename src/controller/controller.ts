@@ -43,11 +43,11 @@ const ADOPT_MS = 1000;
  * The agents are read again (listAgents: O(agents) for Redis and for us) once the last read is
  * older than this many times what it took, so a big fleet costs the loop about a tenth of its
  * time; a wake (an agent came or went, a slot became free) is needed before that, else at most
- * every AGENTS_POLL_MS. Idle slots only size the queue: a snapshot that lags counts a slot idle
+ * every AGENTS_POLL_MS (a freed slot, a new agent wake it at once). Idle slots only size the queue: a snapshot that lags counts a slot idle
  * a little longer, and the waiting jobs (read live) still bound what is proposed.
  */
 const AGENTS_READ_RATIO = 10;
-const AGENTS_POLL_MS = 1000;
+const AGENTS_POLL_MS = 2000;
 
 export class Controller {
   readonly id: string;
