@@ -77,7 +77,7 @@ async function benchAgent(url: string): Promise<Samples> {
   const add = async () => {
     const runId = `r${k++}`;
     const job: RunJob = { sweepId, runId, attempt: 1, token: `T${runId}`, config: {}, command: COMMAND, execution: { max_attempts: 1, retry_failed: false, stdout_metrics: false } };
-    await c.hset(keys.run(runId), { state: 'pending', token: job.token, attempt: '1' });
+    await c.hset(keys.run(sweepId, runId), { state: 'pending', token: job.token, attempt: '1' });
     const t0 = now();
     await queue.add('run', job, { jobId: runJobId(runId, 1), removeOnComplete: true });
     return t0;

@@ -132,7 +132,7 @@ async function benchCurves(redis: Redis): Promise<{ runs: number; steps: number;
   const STEPS = 100;
   const made = await createRuns(redis, Array.from({ length: RUNS }, (_, i) => ({ sweepId: sweep.id, config: { x: i / RUNS }, reason: 'bench' })));
   const p = redis.pipeline();
-  made.forEach((m, i) => p.rpush(keys.runHistory(m.runId), ...Array.from({ length: STEPS }, (_, s) => JSON.stringify({ _step: s, loss: i / RUNS + 1 / (1 + s), acc: s / STEPS }))));
+  made.forEach((m, i) => p.rpush(keys.runHistory(sweep.id, m.runId), ...Array.from({ length: STEPS }, (_, s) => JSON.stringify({ _step: s, loss: i / RUNS + 1 / (1 + s), acc: s / STEPS }))));
   await p.exec();
   const app = createApp({ redis });
   const server = await new Promise<Server>((resolve) => {

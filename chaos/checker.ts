@@ -111,14 +111,14 @@ async function checkRuns(c: Redis, byRun: Map<string, Execution[]>, w: Workload,
     runs += runIds.length;
     const configs = new Set<string>();
     for (const runId of runIds) {
-      const run = await c.hgetall(keys.run(runId));
+      const run = await c.hgetall(keys.run(sweepId, runId));
       configs.add(run.config ?? '');
       if (run.state !== 'finished') {
         lost++;
         violations.push(`run ${runId}: ${run.state} (${run.message ?? ''}), not finished`);
         continue;
       }
-      const rows = (await c.lrange(keys.runHistory(runId), 0, -1)).map((r) => JSON.parse(r) as { _step: number; _attempt?: number });
+      const rows = (await c.lrange(keys.runHistory(sweepId, runId), 0, -1)).map((r) => JSON.parse(r) as { _step: number; _attempt?: number });
       const steps = rows.filter((r) => (r._attempt ?? 1) === Number(run.attempt)).map((r) => r._step);
       if (JSON.stringify(steps) !== JSON.stringify(Array.from({ length: STEPS }, (_, i) => i))) violations.push(`run ${runId}: last attempt's points ${JSON.stringify(steps)}`);
       const list = byRun.get(runId) ?? [];

@@ -9,6 +9,7 @@ export class OutputPublisher {
 
   constructor(
     private readonly redis: Redis,
+    private readonly sweepId: string,
     private readonly runId: string,
     private readonly token: string,
     private readonly output: OutputTail,
@@ -21,7 +22,7 @@ export class OutputPublisher {
   async publish(): Promise<void> {
     if (this.output.version === this.published) return;
     this.published = this.output.version;
-    await publishRunOutput(this.redis, this.runId, this.token, this.output.text());
+    await publishRunOutput(this.redis, this.sweepId, this.runId, this.token, this.output.text());
   }
 
   stop(): void {

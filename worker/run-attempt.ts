@@ -198,7 +198,7 @@ export class RunAttempt {
       replicaWaitMs: this.replicaWaitMs,
     });
     lease.start();
-    const output = new OutputPublisher(redis, this.job.runId, this.job.token, this.output, this.s.outputEveryMs ?? 2000);
+    const output = new OutputPublisher(redis, this.job.sweepId, this.job.runId, this.job.token, this.output, this.s.outputEveryMs ?? 2000);
     const fileTail = new MetricsFileTail(files.metricsFile, (line) => {
       if (line.trim() === '') return;
       const parsed = parseMetricJson(line);

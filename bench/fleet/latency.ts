@@ -15,7 +15,7 @@ export async function agentJobToStart(redis: Redis, sweepId: string): Promise<nu
   const queue = new Queue(runQueueName(sweepId), { connection: redis, prefix: QUEUE_PREFIX });
   const jobs = await queue.getJobs(['completed'], 0, -1);
   const byRun = new Map(jobs.map((j) => [(j.data as { runId: string }).runId, j.timestamp]));
-  const runs = await readRunSummaries(redis, [...byRun.keys()]);
+  const runs = await readRunSummaries(redis, sweepId, [...byRun.keys()]);
   await queue.close();
   return runs.filter((r) => r.startedAt !== null).map((r) => r.startedAt! - byRun.get(r.id)!);
 }

@@ -8,6 +8,13 @@ import { readRunProvenance, readSweepProvenance, type AttemptProvenance } from '
 import { getSweepConfig } from '../store/sweep-store.js';
 import { cursorParam, intParam, one } from './query-params.js';
 
+/** A run missing from the sweep named in the path says so. */
+function notInSweep(sweepId: string, runId: string): (err: unknown) => never {
+  return (err) => {
+    throw err instanceof NotFoundError ? new NotFoundError(`run ${runId}`, `run ${runId} not found in sweep ${sweepId}`) : err;
+  };
+}
+
 export function runRoutes(api: Router, redis: Redis): void {
   api.get('/sweeps/:id/runs', async (req, res) => {
     const sweepId = req.params.id;
@@ -30,14 +37,13 @@ export function runRoutes(api: Router, redis: Redis): void {
   });
 
   /** The run with its attempts' provenance records (what each ran: code, packages, command). */
-  const runDetail = async (req: Request, runId: string, sweepId?: string): Promise<RunDetail & { provenance: AttemptProvenance[] }> => {
+  const runDetail = async (req: Request, sweepId: string, runId: string): Promise<RunDetail & { provenance: AttemptProvenance[] }> => {
     const page = { historyFrom: intParam(req.query.historyFrom, 'historyFrom'), historyLimit: intParam(req.query.historyLimit, 'historyLimit') };
-    const [run, provenance] = await Promise.all([getRun(redis, runId, page), readRunProvenance(redis, runId)]);
-    if (sweepId !== undefined && run.sweepId !== sweepId) throw new NotFoundError(`run ${runId}`, `run ${runId} not found in sweep ${sweepId}`);
+    const [run, provenance] = await Promise.all([getRun(redis, sweepId, runId, page).catch(notInSweep(sweepId, runId)), readRunProvenance(redis, sweepId, runId)]);
     return { ...run, provenance };
   };
   api.get('/sweeps/:id/runs/:runId', async (req, res) => {
-    res.json(await runDetail(req, req.params.runId, req.params.id));
+    res.json(await runDetail(req, req.params.id, req.params.runId));
   });
   /** The sweep's code variants and package sets, with how many attempts ran on each. */
   api.get('/sweeps/:id/provenance', async (req, res) => {
@@ -45,7 +51,6 @@ export function runRoutes(api: Router, redis: Redis): void {
     res.json(await readSweepProvenance(redis, req.params.id));
   });
   api.get('/runs/:runId', async (req, res) => {
-    await runSweepId(redis, req.params.runId);
-    res.json(await runDetail(req, req.params.runId));
+    res.json(await runDetail(req, await runSweepId(redis, req.params.runId), req.params.runId));
   });
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { RunQueues } from '../queue/run-queue.js';
-import { listAgents, type AgentInfo } from '../store/agent-store.js';
+import { listSweepAgents, type AgentInfo } from '../store/agent-store.js';
 import { holdLeaderLock, renewLeaderLock, releaseLeaderLock, sweepsWithoutLeader } from '../store/leader-lock.js';
 import { subscribeControllerWakes, type Subscription } from '../store/sweep-signals.js';
 import { ControllerMetrics } from './controller-metrics.js';
@@ -197,7 +197,8 @@ export class Controller {
       if (age < due) return last.list;
     }
     this.agentsStale = false;
-    const list = await listAgents(this.redis);
+    // The led sweeps' agents (each kept with its sweep, on its cluster slot), read together.
+    const list = (await Promise.all([...this.leaders.keys()].map((id) => listSweepAgents(this.redis, id)))).flat();
     this.agents = { list, readAt: started, readMs: performance.now() - started };
     return list;
   }

@@ -4,14 +4,18 @@
  * (src/space/config-hash.ts), so adding the same attempt twice is a no-op.
  */
 import type { Config, ExecutionSpec } from '../config/types.js';
-import { KEY_PREFIX } from '../store/keys.js';
+import { KEY_PREFIX, sweepTag } from '../store/keys.js';
 
 /** BullMQ `prefix` option for every Queue and Worker hypersweep makes. */
 export const QUEUE_PREFIX = `${KEY_PREFIX}:bull`;
 
-/** The queue holding a sweep's runs. */
+/**
+ * The queue holding a sweep's runs. Its name carries the sweep's hash tag, so every BullMQ key of
+ * the queue (`hs:bull:runs-{<sweepId>}:*`) sits on the cluster slot of the sweep's own keys
+ * (src/store/keys.ts); BullMQ's scripts need all of a queue's keys on one slot.
+ */
 export function runQueueName(sweepId: string): string {
-  return `runs-${sweepId}`;
+  return `runs-${sweepTag(sweepId)}`;
 }
 
 /** The job id of one attempt of a run (BullMQ ids must not contain `:`). */

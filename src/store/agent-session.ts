@@ -7,6 +7,7 @@ import { queueAgentWrite, type AgentInfo, type AgentPresence } from './agent-sto
 import { execPipeline } from './exec-pipeline.js';
 import { keys } from './keys.js';
 import { queueControllerWake } from './sweep-signals.js';
+import { defineScripts } from './store-scripts.js';
 
 /** How long an exited agent's hash is kept (the dashboard shows it, then it goes). */
 const EXITED_KEEP_MS = 24 * 3600 * 1000;
@@ -33,7 +34,9 @@ export class AgentSession {
     private readonly redis: Redis,
     readonly agentId: string,
     readonly sweepId: string,
-  ) {}
+  ) {
+    defineScripts(redis);
+  }
 
   /** Whether the sweep exists (the agent refuses to start for an unknown sweep). */
   async sweepExists(): Promise<boolean> {
@@ -43,7 +46,7 @@ export class AgentSession {
   /** Write the agent's hash and wake the controller (a new agent means idle slots). */
   async register(info: Pick<AgentInfo, 'host' | 'pid' | 'slots'>, now = Date.now()): Promise<void> {
     const m = this.redis.multi();
-    queueAgentWrite(m, this.agentId, { busy: {}, state: 'idle' }, now, { ...info, sweepId: this.sweepId, startedAt: now });
+    queueAgentWrite(m, this.sweepId, this.agentId, { busy: {}, state: 'idle' }, now, { ...info, startedAt: now });
     queueControllerWake(m, 'agent', this.sweepId, this.agentId);
     await this.writing(m.exec(), { busy: {}, state: 'idle' }, now);
   }
@@ -69,9 +72,9 @@ export class AgentSession {
   async beat(presence: AgentPresence, runIds: readonly string[], now = Date.now()): Promise<Heartbeat> {
     const p = this.redis.pipeline();
     const write = this.presenceDue(presence, now);
-    const n = write ? queueAgentWrite(p, this.agentId, presence, now) : 0;
+    const n = write ? queueAgentWrite(p, this.sweepId, this.agentId, presence, now) : 0;
     p.hget(keys.sweep(this.sweepId), 'state');
-    for (const runId of runIds) p.hget(keys.run(runId), 'stop');
+    for (const runId of runIds) p.hget(keys.run(this.sweepId, runId), 'stop');
     const replies = write ? await this.writing(execPipeline(p), presence, now) : await execPipeline(p);
     const stops = new Map<string, 'stop' | 'cancel'>();
     runIds.forEach((runId, i) => {
@@ -84,7 +87,7 @@ export class AgentSession {
   /** A slot became free: new presence, and wake the controller to fill it. */
   async slotFreed(presence: AgentPresence, now = Date.now()): Promise<void> {
     const m = this.redis.multi();
-    queueAgentWrite(m, this.agentId, presence, now);
+    queueAgentWrite(m, this.sweepId, this.agentId, presence, now);
     queueControllerWake(m, 'slot', this.sweepId, this.agentId);
     await this.writing(m.exec(), presence, now);
   }
@@ -92,8 +95,7 @@ export class AgentSession {
   /** The agent exits: marked `exited` (kept a day), and the controller is woken. */
   async deregister(now = Date.now()): Promise<void> {
     const m = this.redis.multi();
-    queueAgentWrite(m, this.agentId, { busy: {}, state: 'exited' }, now);
-    m.pexpire(keys.agent(this.agentId), EXITED_KEEP_MS);
+    queueAgentWrite(m, this.sweepId, this.agentId, { busy: {}, state: 'exited' }, now, undefined, undefined, EXITED_KEEP_MS);
     queueControllerWake(m, 'agent-exit', this.sweepId, this.agentId);
     await m.exec();
   }

@@ -1,5 +1,6 @@
 /**
- * Agents as they registered themselves (keys.agents, keys.agent): written by each agent through
+ * Agents as they registered themselves (keys.sweepAgents, keys.agent): kept with the sweep they
+ * serve (one sweep, one cluster slot, src/store/keys.ts), written by each agent through
  * an AgentSession (src/store/agent-session.ts), read-only for the controller, which counts their
  * idle slots to size the queue and tells them about stops through their channel. This file is
  * the one that knows the agent hash's fields.
@@ -7,6 +8,7 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { keys } from './keys.js';
 import { execPipeline } from './exec-pipeline.js';
+import { queueScript } from './store-scripts.js';
 
 export interface AgentInfo {
   id: string;
@@ -38,16 +40,21 @@ export interface AgentPresence {
 
 /**
  * Queue the write of an agent's hash (all of it, or only the presence fields), its lastSeen and
- * its liveness key: renewed for `liveMs` by every write, deleted when the agent exits. Returns
- * how many commands it queued (their replies come first).
+ * its liveness key: renewed for `liveMs` by every write, deleted when the agent exits; `keepMs`
+ * gives the hash a TTL (an exited agent is shown for a while). Nothing is written once the sweep
+ * is gone. Queues one command (one reply); the pipeline's client must have seen defineScripts().
  */
-export function queueAgentWrite(p: ChainableCommander, agentId: string, presence: AgentPresence, now: number, full?: Omit<AgentInfo, 'busy' | 'state' | 'lastSeen' | 'id' | 'live'>, liveMs = AGENT_LIVE_MS): number {
+export function queueAgentWrite(p: ChainableCommander, sweepId: string, agentId: string, presence: AgentPresence, now: number, full?: Omit<AgentInfo, 'busy' | 'state' | 'lastSeen' | 'id' | 'live' | 'sweepId'>, liveMs = AGENT_LIVE_MS, keepMs?: number): number {
   const fields: Record<string, string> = { lastSeen: String(now), busy: JSON.stringify(presence.busy), state: presence.state };
-  if (full) Object.assign(fields, { id: agentId, host: full.host, pid: String(full.pid), sweepId: full.sweepId, slots: JSON.stringify(full.slots), startedAt: String(full.startedAt) });
-  p.hset(keys.agent(agentId), fields).zadd(keys.agents(), now, agentId);
-  if (presence.state === 'exited' || presence.state === 'stopped') p.del(keys.agentLive(agentId));
-  else p.set(keys.agentLive(agentId), '1', 'PX', liveMs);
-  return 3;
+  if (full) Object.assign(fields, { id: agentId, host: full.host, pid: String(full.pid), sweepId, slots: JSON.stringify(full.slots), startedAt: String(full.startedAt) });
+  const gone = presence.state === 'exited' || presence.state === 'stopped';
+  queueScript(
+    p,
+    'hsWriteAgent',
+    [keys.sweep(sweepId), keys.agent(sweepId, agentId), keys.sweepAgents(sweepId), keys.agentLive(sweepId, agentId)],
+    [agentId, now, gone ? '' : liveMs, keepMs ?? '', ...Object.entries(fields).flat()],
+  );
+  return 1;
 }
 
 function parseJson<T>(text: string | undefined, fallback: T): T {
@@ -59,12 +66,19 @@ function parseJson<T>(text: string | undefined, fallback: T): T {
   }
 }
 
-/** Every registered agent, most recently seen first. */
+/** Every registered agent of every sweep, most recently seen first. */
 export async function listAgents(redis: Redis): Promise<AgentInfo[]> {
-  const ids = await redis.zrevrange(keys.agents(), 0, -1);
+  const sweepIds = await redis.zrange(keys.sweeps(), 0, -1);
+  const all = (await Promise.all(sweepIds.map((id) => listSweepAgents(redis, id)))).flat();
+  return all.sort((a, b) => b.lastSeen - a.lastSeen);
+}
+
+/** The agents registered for one sweep, most recently seen first. */
+export async function listSweepAgents(redis: Redis, sweepId: string): Promise<AgentInfo[]> {
+  const ids = await redis.zrevrange(keys.sweepAgents(sweepId), 0, -1);
   if (ids.length === 0) return [];
   const p = redis.pipeline();
-  for (const id of ids) p.hgetall(keys.agent(id)).exists(keys.agentLive(id));
+  for (const id of ids) p.hgetall(keys.agent(sweepId, id)).exists(keys.agentLive(sweepId, id));
   const replies = await execPipeline(p);
   const out: AgentInfo[] = [];
   ids.forEach((id, i) => {
@@ -76,7 +90,7 @@ export async function listAgents(redis: Redis): Promise<AgentInfo[]> {
       id,
       host: h.host ?? '',
       pid: Number(h.pid ?? 0),
-      sweepId: h.sweepId ?? '',
+      sweepId,
       slots: Array.isArray(slots) ? slots.map(String) : [],
       busy: busy && typeof busy === 'object' && !Array.isArray(busy) ? (busy as Record<string, string>) : {},
       startedAt: Number(h.startedAt ?? 0),

@@ -58,7 +58,7 @@ export async function applyRunEvents(redis: Redis, sweepId: string, events: read
       for (; i < events.length && events[i]!.type === 'metrics' && n < METRICS_PER_CALL; i++, n++) {
         const m = events[i] as Extract<RunEvent, { type: 'metrics' }>;
         const rows = (Array.isArray(m.rows) ? m.rows : []).map((row) => JSON.stringify(m.attempt > 1 ? { ...row, _attempt: m.attempt } : row));
-        keyList.push(keys.run(m.runId), keys.runHistory(m.runId));
+        keyList.push(keys.run(sweepId, m.runId), keys.runHistory(sweepId, m.runId));
         args.push(m.token, Number(m.seq) || 0, rows.length, ...rows);
         where.push([replies, n]);
       }

@@ -53,7 +53,7 @@ export async function claimAttempt(redis: Redis, holder: LeaseHolder, leaseMs: n
   const result = await callScript(
     redis,
     'hsClaimAttempt',
-    [keys.run(holder.runId), keys.runLease(holder.runId), keys.sweepEvents(holder.sweepId)],
+    [keys.run(holder.sweepId, holder.runId), keys.runLease(holder.sweepId, holder.runId), keys.sweepEvents(holder.sweepId)],
     [holder.token, leaseValue(holder.token, holder.agentId, holder.slot), leaseMs, ...encodeRunEvent(event)],
   );
   return result as ClaimResult;
@@ -68,7 +68,7 @@ export interface LeaseStatus {
 
 /** Step 3: extend the lease; called by the agent itself, never by the child. */
 export async function renewLease(redis: Redis, holder: LeaseHolder, leaseMs: number): Promise<LeaseStatus> {
-  const [held, stop] = (await callScript(redis, 'hsRenewLease', [keys.run(holder.runId), keys.runLease(holder.runId)], [leaseValue(holder.token, holder.agentId, holder.slot), leaseMs])) as [number, string];
+  const [held, stop] = (await callScript(redis, 'hsRenewLease', [keys.run(holder.sweepId, holder.runId), keys.runLease(holder.sweepId, holder.runId)], [leaseValue(holder.token, holder.agentId, holder.slot), leaseMs])) as [number, string];
   return { held: held === 1, stop: stop === 'stop' || stop === 'cancel' ? stop : undefined };
 }
 
@@ -80,7 +80,7 @@ export async function reportEvent(redis: Redis, sweepId: string, event: RunEvent
 /** Step 4, last: append the finished event and release the lease in one step. */
 export async function finishAttempt(redis: Redis, holder: LeaseHolder, event: Omit<FinishedEvent, 'type' | 'runId' | 'attempt' | 'token'>): Promise<void> {
   const full: FinishedEvent = { type: 'finished', runId: holder.runId, attempt: holder.attempt, token: holder.token, ...event };
-  await callScript(redis, 'hsFinishAttempt', [keys.runLease(holder.runId), keys.sweepEvents(holder.sweepId)], [leaseValue(holder.token, holder.agentId, holder.slot), holder.token, DONE_MARKER_MS, ...encodeRunEvent(full)]);
+  await callScript(redis, 'hsFinishAttempt', [keys.runLease(holder.sweepId, holder.runId), keys.sweepEvents(holder.sweepId)], [leaseValue(holder.token, holder.agentId, holder.slot), holder.token, DONE_MARKER_MS, ...encodeRunEvent(full)]);
 }
 
 /**
@@ -88,6 +88,6 @@ export async function finishAttempt(redis: Redis, holder: LeaseHolder, event: Om
  * `logs`; refused (false) once `token` is no longer the run's, so a stale attempt cannot
  * overwrite the current attempt's output.
  */
-export async function publishRunOutput(redis: Redis, runId: string, token: string, text: string): Promise<boolean> {
-  return (await callScript(redis, 'hsPublishOutput', [keys.run(runId), keys.runOutput(runId)], [token, text])) === 1;
+export async function publishRunOutput(redis: Redis, sweepId: string, runId: string, token: string, text: string): Promise<boolean> {
+  return (await callScript(redis, 'hsPublishOutput', [keys.run(sweepId, runId), keys.runOutput(sweepId, runId)], [token, text])) === 1;
 }

@@ -113,8 +113,8 @@ export class CurveCache {
       // Per run: HMGET state attempt, then (unless its entry is complete) LLEN and the new rows.
       const prevs = chunk.map((id) => {
         const prev = this.entries.get(`${id}:${metric}`) ?? EMPTY;
-        p.hmget(keys.run(id), 'state', 'attempt');
-        if (!isFinalRunState(prev.state)) p.llen(keys.runHistory(id)).lrange(keys.runHistory(id), prev.rows, -1);
+        p.hmget(keys.run(sweepId, id), 'state', 'attempt');
+        if (!isFinalRunState(prev.state)) p.llen(keys.runHistory(sweepId, id)).lrange(keys.runHistory(sweepId, id), prev.rows, -1);
         return prev;
       });
       const replies = await execPipeline(p);
@@ -140,7 +140,7 @@ export class CurveCache {
       if (again.length > 0) {
         // The state and attempt were read before these rows, as fold requires.
         const q = redis.pipeline();
-        for (const i of again) q.lrange(keys.runHistory(chunk[i]!), 0, -1);
+        for (const i of again) q.lrange(keys.runHistory(sweepId, chunk[i]!), 0, -1);
         const full = await execPipeline(q);
         again.forEach((i, k) => {
           out[c + i] = this.store(chunk[i]!, metric, fold(EMPTY, attempts[i]!, states[i]!, full[k]![1] as string[], metric), states[i]!);

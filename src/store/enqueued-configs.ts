@@ -16,7 +16,7 @@ export type EnqueueResult = { result: 'queued' | 'exists' | 'waiting'; runId: st
 export async function enqueueConfig(redis: Redis, sweepId: string, config: Config): Promise<EnqueueResult> {
   const runId = runIdFor(sweepId, config);
   const text = canonicalJson(config);
-  const [exists, at] = await Promise.all([redis.exists(keys.run(runId)), redis.lpos(keys.sweepEnqueued(sweepId), text)]);
+  const [exists, at] = await Promise.all([redis.exists(keys.run(sweepId, runId)), redis.lpos(keys.sweepEnqueued(sweepId), text)]);
   if (exists === 1) return { result: 'exists', runId };
   if (at !== null) return { result: 'waiting', runId };
   await redis.rpush(keys.sweepEnqueued(sweepId), text);

@@ -29,10 +29,10 @@ export async function readExportRuns(redis: Redis, sweepId: string, withHistory:
     const part = ids.slice(i, i + CHUNK);
     const p = redis.pipeline();
     for (const id of part) {
-      p.hget(keys.run(id), 'summary');
-      queueProvenanceBrief(p, id);
+      p.hget(keys.run(sweepId, id), 'summary');
+      queueProvenanceBrief(p, sweepId, id);
     }
-    const [runs, summaries, histories] = await Promise.all([readRunSummaries(redis, part), execPipeline(p), withHistory ? readHistories(redis, part) : Promise.resolve(undefined)]);
+    const [runs, summaries, histories] = await Promise.all([readRunSummaries(redis, sweepId, part), execPipeline(p), withHistory ? readHistories(redis, sweepId, part) : Promise.resolve(undefined)]);
     const byId = new Map(part.map((id, k) => [id, { summary: summaries[2 * k]?.[1] as string | null, provenance: parseProvenanceBrief(summaries[2 * k + 1]?.[1]), history: histories?.[k] }]));
     for (const run of runs) {
       const extra = byId.get(run.id)!;

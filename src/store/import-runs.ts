@@ -44,12 +44,12 @@ export async function importRuns(redis: Redis, sweepId: string, runs: readonly I
       if (run.stopReason) fields.stopReason = run.stopReason;
       if (run.summary) fields.summary = JSON.stringify(run.summary);
       if (run.score !== null) fields.score = run.score;
-      m.hset(keys.run(id), fields)
+      m.hset(keys.run(sweepId, id), fields)
         .zadd(keys.sweepRuns(sweepId), seq, id)
         .zadd(keys.sweepStateRuns(sweepId, run.state), seq, id)
         .hincrby(keys.sweepCounts(sweepId), run.state, 1);
       if (run.score !== null) m.zadd(keys.sweepScores(sweepId), run.score, id);
-      if (run.history.length > 0) m.rpush(keys.runHistory(id), ...run.history.map((r) => JSON.stringify(r)));
+      if (run.history.length > 0) m.rpush(keys.runHistory(sweepId, id), ...run.history.map((r) => JSON.stringify(r)));
     });
     await execPipeline(m);
   }

@@ -6,7 +6,7 @@
 import type { Redis } from 'ioredis';
 import { keys } from './keys.js';
 import { callScript } from './store-scripts.js';
-import { execPipeline } from './exec-pipeline.js';
+import { execPerSweep } from './exec-pipeline.js';
 
 /** Take the lock if free, or renew it if `owner` holds it. True when `owner` holds it now. */
 export async function holdLeaderLock(redis: Redis, sweepId: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -30,9 +30,7 @@ export async function releaseLeaderLock(redis: Redis, sweepId: string, owner: st
 export async function sweepsWithoutLeader(redis: Redis, skip: ReadonlySet<string>): Promise<string[]> {
   const candidates = (await redis.zrange(keys.sweeps(), 0, -1)).filter((id) => !skip.has(id));
   if (candidates.length === 0) return [];
-  const p = redis.pipeline();
-  for (const id of candidates) p.hget(keys.sweep(id), 'state').hmget(keys.sweepCounts(id), 'pending', 'running').exists(keys.sweepLeader(id));
-  const replies = await execPipeline(p);
+  const replies = await execPerSweep(redis, candidates, (p, id) => p.hget(keys.sweep(id), 'state').hmget(keys.sweepCounts(id), 'pending', 'running').exists(keys.sweepLeader(id)));
   return candidates.filter((_, i) => {
     const state = replies[3 * i]?.[1] as string | null;
     const [pending, running] = (replies[3 * i + 1]?.[1] as Array<string | null>) ?? [];

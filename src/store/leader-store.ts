@@ -124,8 +124,8 @@ export class LeaderStore {
     for (let start = 0; start < ids.length; start += LOAD_CHUNK) {
       const part = ids.slice(start, start + LOAD_CHUNK);
       const p = this.redis.pipeline();
-      for (const id of part) p.hmget(keys.run(id), 'state', 'config', 'attempt', 'token', 'summary', 'stop', 'agentId', 'score', 'version');
-      const [replies, histories] = await Promise.all([execPipeline(p), withHistory ? readHistories(this.redis, part) : Promise.resolve([])]);
+      for (const id of part) p.hmget(keys.run(this.sweepId, id), 'state', 'config', 'attempt', 'token', 'summary', 'stop', 'agentId', 'score', 'version');
+      const [replies, histories] = await Promise.all([execPipeline(p), withHistory ? readHistories(this.redis, this.sweepId, part) : Promise.resolve([])]);
       const runs: StoredRun[] = [];
       part.forEach((id, i) => {
         const f = replies[i]?.[1] as Array<string | null>;
@@ -251,7 +251,7 @@ export class LeaderStore {
   async leasesGone(runIds: readonly string[]): Promise<boolean[]> {
     if (runIds.length === 0) return [];
     const p = this.redis.pipeline();
-    for (const id of runIds) p.exists(keys.runLease(id));
+    for (const id of runIds) p.exists(keys.runLease(this.sweepId, id));
     return (await execPipeline(p)).map(([, reply]) => reply === 0);
   }
 

@@ -109,8 +109,8 @@ function briefOf(r: AttemptProvenance): ProvenanceBrief {
 }
 
 /** Queue the read of a run's ProvenanceBrief; parse its reply with parseProvenanceBrief. */
-export function queueProvenanceBrief(p: ChainableCommander, runId: string): void {
-  p.hget(keys.runProvenance(runId), 'brief');
+export function queueProvenanceBrief(p: ChainableCommander, sweepId: string, runId: string): void {
+  p.hget(keys.runProvenance(sweepId, runId), 'brief');
 }
 
 export function parseProvenanceBrief(reply: unknown): ProvenanceBrief | null {
@@ -163,7 +163,7 @@ export async function writeAttemptProvenance(redis: Redis, sweepId: string, runI
   const { stored, blobs } = splitShared(sweepId, record);
   const m = redis.multi();
   for (const [field, value] of blobs) m.hsetnx(keys.sweepProvenance(sweepId), field, value);
-  m.hset(keys.runProvenance(runId), String(record.attempt), JSON.stringify(stored), 'brief', JSON.stringify(briefOf(record))).hincrby(keys.sweepProvenance(sweepId), codeField(record.git), 1);
+  m.hset(keys.runProvenance(sweepId, runId), String(record.attempt), JSON.stringify(stored), 'brief', JSON.stringify(briefOf(record))).hincrby(keys.sweepProvenance(sweepId), codeField(record.git), 1);
   if (record.python) m.hincrby(keys.sweepProvenance(sweepId), `packages|${record.python.packagesSha256}`, 1);
   await execPipeline(m);
 }
@@ -195,8 +195,8 @@ async function joinShared(redis: Redis, records: StoredProvenance[]): Promise<At
 }
 
 /** The records of a run's attempts, oldest first (attempts that recorded nothing are absent). */
-export async function readRunProvenance(redis: Redis, runId: string): Promise<AttemptProvenance[]> {
-  const h = await redis.hgetall(keys.runProvenance(runId));
+export async function readRunProvenance(redis: Redis, sweepId: string, runId: string): Promise<AttemptProvenance[]> {
+  const h = await redis.hgetall(keys.runProvenance(sweepId, runId));
   const out: StoredProvenance[] = [];
   for (const [field, text] of Object.entries(h)) {
     if (!/^\d+$/.test(field)) continue;

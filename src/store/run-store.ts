@@ -12,7 +12,7 @@ import { runIdFor } from '../space/config-hash.js';
 import type { AttemptOutcome } from './run-events.js';
 import { keys } from './keys.js';
 import { callScript, defineScripts, queueScript, queueScriptVarKeys, runKeys, type Fence } from './store-scripts.js';
-import { execPipeline } from './exec-pipeline.js';
+import { execPerSweep, execPipeline } from './exec-pipeline.js';
 
 export interface RunSummary {
   id: string;
@@ -102,7 +102,7 @@ export async function createRun(redis: Redis, input: CreateRunInput): Promise<Cr
   return { result, runId, token };
 }
 
-/** Create many runs in one round trip (same rules as createRun, applied in order). */
+/** Create many runs of one sweep in one round trip (same rules as createRun, applied in order; one sweep: one cluster slot). */
 export async function createRuns(redis: Redis, inputs: readonly CreateRunInput[], fence?: Fence): Promise<CreateRunResult[]> {
   if (inputs.length === 0) return [];
   defineScripts(redis);
@@ -147,10 +147,10 @@ function toSummary(h: Record<string, string>, steps: number): RunSummary {
 }
 
 /** Summaries of runs by id, in the given order (unknown ids skipped). */
-export async function readRunSummaries(redis: Redis, runIds: readonly string[]): Promise<RunSummary[]> {
+export async function readRunSummaries(redis: Redis, sweepId: string, runIds: readonly string[]): Promise<RunSummary[]> {
   if (runIds.length === 0) return [];
   const p = redis.pipeline();
-  for (const id of runIds) p.hgetall(keys.run(id)).llen(keys.runHistory(id));
+  for (const id of runIds) p.hgetall(keys.run(sweepId, id)).llen(keys.runHistory(sweepId, id));
   const replies = await execPipeline(p);
   const out: RunSummary[] = [];
   for (let i = 0; i < runIds.length; i++) {
@@ -161,12 +161,12 @@ export async function readRunSummaries(redis: Redis, runIds: readonly string[]):
 }
 
 /** Whole histories of runs (every attempt's rows), in the order of `runIds`; pipelined LRANGEs. */
-export async function readHistories(redis: Redis, runIds: readonly string[]): Promise<HistoryRow[][]> {
+export async function readHistories(redis: Redis, sweepId: string, runIds: readonly string[]): Promise<HistoryRow[][]> {
   const out: HistoryRow[][] = [];
   const CHUNK = 1000;
   for (let i = 0; i < runIds.length; i += CHUNK) {
     const p = redis.pipeline();
-    for (const id of runIds.slice(i, i + CHUNK)) p.lrange(keys.runHistory(id), 0, -1);
+    for (const id of runIds.slice(i, i + CHUNK)) p.lrange(keys.runHistory(sweepId, id), 0, -1);
     for (const [err, rows] of await execPipeline(p)) {
       if (err) throw err;
       out.push(parseRows(rows as string[]));
@@ -190,7 +190,7 @@ export interface HistoryPage {
 export const MAX_HISTORY_PAGE = 10_000;
 
 /** A run with a page of its history, its attempts and its output tail. */
-export async function getRun(redis: Redis, runId: string, page: HistoryPage = {}): Promise<RunDetail> {
+export async function getRun(redis: Redis, sweepId: string, runId: string, page: HistoryPage = {}): Promise<RunDetail> {
   const from = page.historyFrom ?? 0;
   const limit = Math.min(page.historyLimit ?? MAX_HISTORY_PAGE, MAX_HISTORY_PAGE);
   if (!Number.isInteger(from) || from < 0 || !Number.isInteger(limit) || limit < 0) {
@@ -198,11 +198,11 @@ export async function getRun(redis: Redis, runId: string, page: HistoryPage = {}
   }
   const [[, h], [, steps], [, rows], [, attempts], [, output]] = (await execPipeline(redis
     .pipeline()
-    .hgetall(keys.run(runId))
-    .llen(keys.runHistory(runId))
-    .lrange(keys.runHistory(runId), limit === 0 ? 1 : from, limit === 0 ? 0 : from + limit - 1)
-    .lrange(keys.runAttempts(runId), 0, -1)
-    .get(keys.runOutput(runId)))) as Array<[unknown, unknown]> as [[unknown, Record<string, string>], [unknown, number], [unknown, string[]], [unknown, string[]], [unknown, string | null]];
+    .hgetall(keys.run(sweepId, runId))
+    .llen(keys.runHistory(sweepId, runId))
+    .lrange(keys.runHistory(sweepId, runId), limit === 0 ? 1 : from, limit === 0 ? 0 : from + limit - 1)
+    .lrange(keys.runAttempts(sweepId, runId), 0, -1)
+    .get(keys.runOutput(sweepId, runId)))) as Array<[unknown, unknown]> as [[unknown, Record<string, string>], [unknown, number], [unknown, string[]], [unknown, string[]], [unknown, string | null]];
   if (!h?.id) throw new NotFoundError(`run ${runId}`);
   return {
     ...toSummary(h, steps),
@@ -213,11 +213,17 @@ export async function getRun(redis: Redis, runId: string, page: HistoryPage = {}
   };
 }
 
-/** The sweep a run belongs to. */
+/**
+ * The sweep a run belongs to, for the callers that know only the run id (`hypersweep logs RUN`,
+ * GET /api/runs/:runId). A run's keys carry its sweep's hash tag, so the run is looked up in each
+ * sweep's run set (one ZSCORE per sweep, pipelined per sweep; no index of all runs to keep).
+ */
 export async function runSweepId(redis: Redis, runId: string): Promise<string> {
-  const sweepId = await redis.hget(keys.run(runId), 'sweepId');
-  if (!sweepId) throw new NotFoundError(`run ${runId}`);
-  return sweepId;
+  const sweepIds = await redis.zrevrange(keys.sweeps(), 0, -1);
+  const replies = await execPerSweep(redis, sweepIds, (p, id) => p.zscore(keys.sweepRuns(id), runId));
+  const i = replies.findIndex(([, seq]) => seq !== null);
+  if (i < 0) throw new NotFoundError(`run ${runId}`);
+  return sweepIds[i]!;
 }
 
 export const RUN_SORTS = ['score', '-score', 'created', '-created', 'duration', '-duration'] as const;
@@ -256,7 +262,7 @@ export async function listRuns(redis: Redis, sweepId: string, options: ListRunsO
   const at = cursor === '' ? undefined : Number(cursor.slice(1));
   if (sort === 'created' || sort === '-created') {
     if (kind !== undefined && kind !== 'c') throw new HypersweepError('BAD_REQUEST', 'cursor belongs to another sort');
-    return await pageByCreation(redis, sources, sort === '-created', limit, at);
+    return await pageByCreation(redis, sweepId, sources, sort === '-created', limit, at);
   }
   if (sort === 'score' || sort === '-score') {
     const bestFirst = sort === 'score';
@@ -272,7 +278,7 @@ export async function listRuns(redis: Redis, sweepId: string, options: ListRunsO
           ? await redis.zrange(keys.sweepScores(sweepId), rank, rank + chunk - 1, 'REV')
           : await redis.zrange(keys.sweepScores(sweepId), rank, rank + chunk - 1);
         if (ids.length === 0) break;
-        const byId = new Map((await readRunSummaries(redis, ids)).map((r) => [r.id, r]));
+        const byId = new Map((await readRunSummaries(redis, sweepId, ids)).map((r) => [r.id, r]));
         for (const id of ids) {
           rank++;
           const run = byId.get(id);
@@ -285,7 +291,7 @@ export async function listRuns(redis: Redis, sweepId: string, options: ListRunsO
     let seq = kind === 'u' ? at : undefined;
     for (;;) {
       const { items, more } = await idsByCreation(redis, sources, false, limit, seq);
-      const byId = new Map((await readRunSummaries(redis, items.map((x) => x.id))).map((r) => [r.id, r]));
+      const byId = new Map((await readRunSummaries(redis, sweepId, items.map((x) => x.id))).map((r) => [r.id, r]));
       for (let i = 0; i < items.length; i++) {
         seq = items[i]!.seq;
         const run = byId.get(items[i]!.id);
@@ -300,7 +306,7 @@ export async function listRuns(redis: Redis, sweepId: string, options: ListRunsO
   if (kind !== undefined && kind !== 'd') throw new HypersweepError('BAD_REQUEST', 'cursor belongs to another sort');
   const ids = [...new Set((await Promise.all(sources.map((k) => redis.zrange(k, 0, -1)))).flat())];
   const p = redis.pipeline();
-  for (const id of ids) p.hmget(keys.run(id), 'startedAt', 'endedAt');
+  for (const id of ids) p.hmget(keys.run(sweepId, id), 'startedAt', 'endedAt');
   const times = await execPipeline(p);
   const now = Date.now();
   const durations = ids.map((id, i) => {
@@ -311,7 +317,7 @@ export async function listRuns(redis: Redis, sweepId: string, options: ListRunsO
   durations.sort((a, b) => (a.d === undefined ? (b.d === undefined ? 0 : 1) : b.d === undefined ? -1 : sign * (a.d - b.d)));
   const offset = at ?? 0;
   const slice = durations.slice(offset, offset + limit).map((x) => x.id);
-  return { runs: await readRunSummaries(redis, slice), next: offset + limit < durations.length ? `d${offset + limit}` : null };
+  return { runs: await readRunSummaries(redis, sweepId, slice), next: offset + limit < durations.length ? `d${offset + limit}` : null };
 }
 
 /** Run ids in creation order from one or more seq-scored sets, after (or before, descending) seq `after`. */
@@ -337,9 +343,9 @@ async function idsByCreation(
   return { items: merged.slice(0, limit), more: merged.length > limit };
 }
 
-async function pageByCreation(redis: Redis, sources: readonly string[], descending: boolean, limit: number, after: number | undefined): Promise<RunPage> {
+async function pageByCreation(redis: Redis, sweepId: string, sources: readonly string[], descending: boolean, limit: number, after: number | undefined): Promise<RunPage> {
   const { items, more } = await idsByCreation(redis, sources, descending, limit, after);
-  return { runs: await readRunSummaries(redis, items.map((x) => x.id)), next: more ? `c${items[items.length - 1]!.seq}` : null };
+  return { runs: await readRunSummaries(redis, sweepId, items.map((x) => x.id)), next: more ? `c${items[items.length - 1]!.seq}` : null };
 }
 
 /**
@@ -397,7 +403,7 @@ export function queueRunScores(p: ChainableCommander, sweepId: string, scores: R
     queueScriptVarKeys(
       p,
       'hsWriteScores',
-      [keys.sweepScores(sweepId), ...part.map((s) => keys.run(s.runId))],
+      [keys.sweepScores(sweepId), ...part.map((s) => keys.run(sweepId, s.runId))],
       part.flatMap(({ runId, score }) => [runId, score === null ? '' : String(score)]),
       fence,
     );

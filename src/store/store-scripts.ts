@@ -20,14 +20,14 @@ import { keys } from './keys.js';
 /** The KEYS of every run script, in the documented order. */
 export function runKeys(sweepId: string, runId: string): string[] {
   return [
-    keys.run(runId),
+    keys.run(sweepId, runId),
     keys.sweepCounts(sweepId),
     ...RUN_STATES.map((state) => keys.sweepStateRuns(sweepId, state)),
-    keys.runHistory(runId),
-    keys.runAttempts(runId),
-    keys.runOutput(runId),
+    keys.runHistory(sweepId, runId),
+    keys.runAttempts(sweepId, runId),
+    keys.runOutput(sweepId, runId),
     keys.sweepScores(sweepId),
-    keys.runLease(runId),
+    keys.runLease(sweepId, runId),
     keys.sweepRuns(sweepId),
   ];
 }
@@ -335,7 +335,22 @@ const READ_EVENTS = `
 return redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3], 'STREAMS', KEYS[1], ARGV[4])
 `;
 
+/**
+ * An agent's write about itself, only while its sweep exists (a removed sweep's agents write
+ * nothing back). KEYS: sweep, agent, sweep agents, agent live. ARGV: agentId, now, liveMs (''
+ * deletes the live key), keepMs ('' keeps the hash without a TTL), field/value pairs. → 1 | 0
+ */
+const WRITE_AGENT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], unpack(ARGV, 5))
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+if ARGV[3] == '' then redis.call('DEL', KEYS[4]) else redis.call('SET', KEYS[4], '1', 'PX', ARGV[3]) end
+if ARGV[4] ~= '' then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
+return 1
+`;
+
 const SCRIPTS = {
+  hsWriteAgent: { lua: WRITE_AGENT, numberOfKeys: 4 },
   hsReadEvents: { lua: READ_EVENTS, numberOfKeys: 1 },
   hsCreateRun: { lua: CREATE_RUN, numberOfKeys: RUN_KEY_COUNT },
   hsApplyStarted: { lua: APPLY_STARTED, numberOfKeys: RUN_KEY_COUNT },

@@ -1,11 +1,11 @@
 /**
  * What GET /metrics shows of the store: sweeps by state and runs by state, read from each
  * sweep's `state` field and its counts hash only (never its config or its source text, which
- * may be up to MAX_SWEEP_FILE_BYTES each), in one pipeline.
+ * may be up to MAX_SWEEP_FILE_BYTES each), in one pipeline (one per sweep on a Redis Cluster).
  */
 import type { Redis } from 'ioredis';
 import { RUN_STATES, type RunState } from '../run-record.js';
-import { execPipeline } from './exec-pipeline.js';
+import { execPerSweep } from './exec-pipeline.js';
 import { keys } from './keys.js';
 import { listSweepIds, SWEEP_STATES, type SweepState } from './sweep-store.js';
 
@@ -19,9 +19,7 @@ export async function readSweepGauges(redis: Redis): Promise<SweepGauges> {
   const runs = Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as Record<RunState, number>;
   const ids = await listSweepIds(redis);
   if (ids.length === 0) return { sweeps, runs };
-  const p = redis.pipeline();
-  for (const id of ids) p.hget(keys.sweep(id), 'state').hgetall(keys.sweepCounts(id));
-  const replies = await execPipeline(p);
+  const replies = await execPerSweep(redis, ids, (p, id) => p.hget(keys.sweep(id), 'state').hgetall(keys.sweepCounts(id)));
   for (let i = 0; i < ids.length; i++) {
     const state = replies[2 * i]?.[1];
     if (typeof state !== 'string') continue;

@@ -22,16 +22,19 @@ export async function deleteSweepData(redis: Redis, sweepId: string): Promise<{ 
   for (let i = 0; i < runIds.length; i += CHUNK) {
     const p = redis.pipeline();
     for (const id of runIds.slice(i, i + CHUNK)) {
-      p.del(keys.run(id), keys.runHistory(id), keys.runAttempts(id), keys.runOutput(id), keys.runProvenance(id), keys.runLease(id));
+      p.del(keys.run(sweepId, id), keys.runHistory(sweepId, id), keys.runAttempts(sweepId, id), keys.runOutput(sweepId, id), keys.runProvenance(sweepId, id), keys.runLease(sweepId, id));
     }
     await execPipeline(p);
   }
-  // The index entry goes first, so no controller looks for the sweep's work while it disappears.
+  // The index entry goes first, so no controller looks for the sweep's work while it disappears
+  // (the index and the sweep are on two slots of a Redis Cluster: two writes).
+  await redis.zrem(keys.sweeps(), sweepId);
+  const agentIds = await redis.zrange(keys.sweepAgents(sweepId), 0, -1);
   await execPipeline(
     redis
       .pipeline()
-      .zrem(keys.sweeps(), sweepId)
       .del(
+        ...agentIds.flatMap((a) => [keys.agent(sweepId, a), keys.agentLive(sweepId, a)]),
         keys.sweep(sweepId),
         keys.sweepRuns(sweepId),
         keys.sweepScores(sweepId),
@@ -42,6 +45,7 @@ export async function deleteSweepData(redis: Redis, sweepId: string): Promise<{ 
         keys.sweepProvenance(sweepId),
         keys.sweepEnqueued(sweepId),
         keys.sweepVersions(sweepId),
+        keys.sweepAgents(sweepId),
       ),
   );
   return { runs: runIds.length };

@@ -4,7 +4,7 @@
  * messages of both channels are written and read.
  */
 import type { ChainableCommander, Redis } from 'ioredis';
-import { listAgents } from './agent-store.js';
+import { listSweepAgents } from './agent-store.js';
 import { keys } from './keys.js';
 import { execPipeline } from './exec-pipeline.js';
 
@@ -58,7 +58,7 @@ export async function signalAgents(redis: Redis, signals: ReadonlyArray<{ agentI
 
 /** Tell the controller and the sweep's agents that the sweep changed. */
 export async function wakeSweep(redis: Redis, sweepId: string): Promise<void> {
-  const agents = (await listAgents(redis)).filter((a) => a.sweepId === sweepId);
+  const agents = await listSweepAgents(redis, sweepId);
   const p = redis.pipeline();
   queueControllerWake(p, 'sweep', sweepId);
   for (const a of agents) p.publish(keys.agentChannel(a.id), JSON.stringify({ type: 'wake' } satisfies AgentSignal));

@@ -10,7 +10,7 @@ import { RUN_STATES, type RunState } from '../run-record.js';
 import { gridSize } from '../space/grid-size.js';
 import { keys } from './keys.js';
 import { callScript, type Fence } from './store-scripts.js';
-import { execPipeline } from './exec-pipeline.js';
+import { execPerSweep } from './exec-pipeline.js';
 
 export const SWEEP_STATES = ['running', 'paused', 'finished', 'canceled'] as const;
 export type SweepState = (typeof SWEEP_STATES)[number];
@@ -107,7 +107,10 @@ export async function createSweep(redis: Redis, input: CreateSweepInput): Promis
   if (total !== undefined) fields.total = String(total);
   if (input.prior && input.prior.sweeps.length > 0) fields.prior = JSON.stringify(input.prior);
   if ((await redis.exists(keys.sweep(id))) === 1) throw new HypersweepError('CONFLICT', `sweep ${id} already exists`);
-  await redis.multi().hset(keys.sweep(id), fields).zadd(keys.sweeps(), now, id).exec();
+  // The sweep's hash, then its index entry: two slots on a Redis Cluster, so two writes; readers
+  // of the index skip an id whose hash is missing (readSweeps).
+  await redis.hset(keys.sweep(id), fields);
+  await redis.zadd(keys.sweeps(), now, id);
   return await getSweep(redis, id);
 }
 
@@ -144,9 +147,7 @@ async function readSweeps(redis: Redis, ids: readonly string[], detail: true): P
 async function readSweeps(redis: Redis, ids: readonly string[], detail: false): Promise<SweepSummary[]>;
 async function readSweeps(redis: Redis, ids: readonly string[], detail: boolean): Promise<SweepSummary[]> {
   if (ids.length === 0) return [];
-  const p = redis.pipeline();
-  for (const id of ids) p.hgetall(keys.sweep(id)).hgetall(keys.sweepCounts(id));
-  const replies = await execPipeline(p);
+  const replies = await execPerSweep(redis, ids, (p, id) => p.hgetall(keys.sweep(id)).hgetall(keys.sweepCounts(id)));
   const rows: Array<{ hash: Record<string, string>; counts: Record<string, string>; config: SweepConfig }> = [];
   for (let i = 0; i < ids.length; i++) {
     const hash = replies[2 * i]?.[1] as Record<string, string> | undefined;
@@ -185,27 +186,24 @@ export async function bestRun(redis: Redis, sweepId: string, metric: MetricSpec 
 }
 
 async function bestRuns(redis: Redis, sweeps: ReadonlyArray<{ sweepId: string; metric: MetricSpec | undefined }>): Promise<Array<BestRun | undefined>> {
-  const p = redis.pipeline();
-  for (const { sweepId, metric } of sweeps) {
-    if (metric?.goal === 'maximize') p.zrange(keys.sweepScores(sweepId), 0, 0, 'REV', 'WITHSCORES');
-    else p.zrange(keys.sweepScores(sweepId), 0, 0, 'WITHSCORES');
-  }
-  const tops = sweeps.length ? (await execPipeline(p)) : [];
+  const goals = new Map(sweeps.map((s) => [s.sweepId, s.metric?.goal]));
+  const tops = await execPerSweep(
+    redis,
+    sweeps.map((s) => s.sweepId),
+    (p, sweepId) => (goals.get(sweepId) === 'maximize' ? p.zrange(keys.sweepScores(sweepId), 0, 0, 'REV', 'WITHSCORES') : p.zrange(keys.sweepScores(sweepId), 0, 0, 'WITHSCORES')),
+  );
   const out: Array<BestRun | undefined> = sweeps.map(() => undefined);
-  const configs = redis.pipeline();
-  const wanted: number[] = [];
+  const wanted = new Map<string, number>();
   tops.forEach(([, reply], i) => {
     const top = reply as string[] | undefined;
-    if (!sweeps[i]!.metric || !top || top.length < 2) return;
-    wanted.push(i);
-    configs.hget(keys.run(top[0]!), 'config');
+    if (sweeps[i]!.metric && top && top.length >= 2) wanted.set(sweeps[i]!.sweepId, i);
   });
-  if (wanted.length === 0) return out;
-  const replies = await execPipeline(configs);
-  wanted.forEach((i, k) => {
-    const top = tops[i]![1] as string[];
+  if (wanted.size === 0) return out;
+  const topRun = (i: number): string[] => tops[i]![1] as string[];
+  const replies = await execPerSweep(redis, [...wanted.keys()], (p, sweepId) => p.hget(keys.run(sweepId, topRun(wanted.get(sweepId)!)[0]!), 'config'));
+  [...wanted.values()].forEach((i, k) => {
     const json = replies[k]?.[1] as string | null;
-    if (json) out[i] = { runId: top[0]!, value: Number(top[1]), config: JSON.parse(json) as Config };
+    if (json) out[i] = { runId: topRun(i)[0]!, value: Number(topRun(i)[1]), config: JSON.parse(json) as Config };
   });
   return out;
 }

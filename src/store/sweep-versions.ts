@@ -47,7 +47,7 @@ async function readRunConfigs(redis: Redis, sweepId: string): Promise<Config[]> 
   const out: Config[] = [];
   for (let i = 0; i < ids.length; i += 1000) {
     const p = redis.pipeline();
-    for (const id of ids.slice(i, i + 1000)) p.hget(keys.run(id), 'config');
+    for (const id of ids.slice(i, i + 1000)) p.hget(keys.run(sweepId, id), 'config');
     for (const [, config] of await execPipeline(p)) if (typeof config === 'string') out.push(JSON.parse(config) as Config);
   }
   return out;

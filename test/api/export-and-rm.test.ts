@@ -106,7 +106,7 @@ test('rm deletes every key of a finished sweep, its runs and its BullMQ queue; o
   expect(runIds).toHaveLength(4);
   const before = await keysOf(id, runIds);
   expect(before.some((k) => k.startsWith('hs:bull:'))).toBe(true); // the queue's keys are there to remove
-  expect(before.some((k) => k.startsWith(`hs:run:${runIds[0]}`))).toBe(true);
+  expect(before.some((k) => k.startsWith(`hs:{${id}}:run:${runIds[0]}`))).toBe(true);
   const keptBefore = (await keysOf(keep, [])).length;
 
   const out = await cli('rm', id);

@@ -72,9 +72,9 @@ describe('/metrics', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('hypersweep_sweeps{state="running"} 1');
     expect(res.text).toContain('hypersweep_runs{state="pending"} 0');
-    const sweepReads = commands.filter((cmd) => cmd.includes(`sweep:${sweepId}`));
+    const sweepReads = commands.filter((cmd) => cmd.includes(`{${sweepId}}:`));
     expect(sweepReads.length).toBeGreaterThan(0);
-    expect(sweepReads.filter((cmd) => /^hgetall hs:sweep:s[0-9a-z]+$/i.test(cmd) || /configJson|sourceText/.test(cmd))).toEqual([]);
+    expect(sweepReads.filter((cmd) => /^hgetall hs:\{s[0-9a-z]+\}:sweep$/i.test(cmd) || /configJson|sourceText/.test(cmd))).toEqual([]);
   });
 });
 

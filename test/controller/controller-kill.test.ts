@@ -70,11 +70,11 @@ test('the controller SIGKILLed 5 times during a sweep: every config runs once, n
     expect(runIds).toHaveLength(30);
     const configs = new Set<string>();
     for (const runId of runIds) {
-      const run = await c.hgetall(keys.run(runId));
+      const run = await c.hgetall(keys.run(id, runId));
       expect(run.state).toBe('finished');
       expect(run.attempt).toBe('1');
       configs.add(run.config!);
-      const history = (await c.lrange(keys.runHistory(runId), 0, -1)).map((r) => JSON.parse(r) as { _step: number });
+      const history = (await c.lrange(keys.runHistory(id, runId), 0, -1)).map((r) => JSON.parse(r) as { _step: number });
       expect(history.map((r) => r._step)).toEqual(Array.from({ length: STEPS }, (_, i) => i));
     }
     expect(configs.size).toBe(30);

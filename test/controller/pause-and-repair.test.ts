@@ -52,7 +52,7 @@ test('a pending run whose job ended unclaimed (agent gone between taking and cla
   await until('sweep finished', async () => (await c.hget(keys.sweep(id), 'state')) === 'finished');
   expect(dropped).toBe(2);
   const [runId] = await c.zrange(keys.sweepRuns(id), 0, -1);
-  expect(await c.hmget(keys.run(runId!), 'state', 'attempt')).toEqual(['finished', '1']);
+  expect(await c.hmget(keys.run(id, runId!), 'state', 'attempt')).toEqual(['finished', '1']);
   expect(a.executed).toEqual([`${runId}#1`]);
   // Repaired by the leader's periodic check (every 5 s), not only at leader start.
   expect(Date.now() - t0).toBeLessThan(15_000);
@@ -65,19 +65,19 @@ test('pause holds back waiting jobs and re-queued attempts; resume lets them run
   agents.push(a);
   const [runId] = await until('attempt 1 running', async () => {
     const ids = await c.zrange(keys.sweepRuns(id), 0, -1);
-    return ids.length > 0 && (await c.hget(keys.run(ids[0]!), 'state')) === 'running' ? ids : undefined;
+    return ids.length > 0 && (await c.hget(keys.run(id, ids[0]!), 'state')) === 'running' ? ids : undefined;
   });
   expect((await post(`/sweeps/${id}/pause`)).state).toBe('paused');
   const b = await startSimulatedAgent(c, { id: `${id}-b`, sweepId: id, slots: 1, steps: 3, stepMs: 20, leaseMs: 2000 });
   agents.push(b);
   // The lease lapses; the paused sweep re-queues the run as attempt 2, and nobody starts it.
-  await until('attempt 2 queued', async () => (await c.hget(keys.run(runId!), 'attempt')) === '2');
+  await until('attempt 2 queued', async () => (await c.hget(keys.run(id, runId!), 'attempt')) === '2');
   await new Promise((r) => setTimeout(r, 1500));
-  expect(await c.hmget(keys.run(runId!), 'state', 'attempt')).toEqual(['pending', '2']);
+  expect(await c.hmget(keys.run(id, runId!), 'state', 'attempt')).toEqual(['pending', '2']);
   expect(b.executed).toEqual([]);
   expect(a.executed).toEqual([`${runId}#1`]);
   expect((await post(`/sweeps/${id}/resume`)).state).toBe('running');
   await until('sweep finished', async () => (await c.hget(keys.sweep(id), 'state')) === 'finished');
-  expect(await c.hget(keys.run(runId!), 'state')).toBe('finished');
+  expect(await c.hget(keys.run(id, runId!), 'state')).toBe('finished');
   expect(b.executed.length).toBe(1);
 }, 30_000);

@@ -84,8 +84,8 @@ test('a leader frozen past its TTL wakes up deposed: it steps down, the other le
     const runIds = await c.zrange(keys.sweepRuns(id), 0, -1);
     expect(runIds).toHaveLength(20);
     for (const runId of runIds) {
-      expect(await c.hmget(keys.run(runId), 'state', 'attempt')).toEqual(['finished', '1']);
-      const history = (await c.lrange(keys.runHistory(runId), 0, -1)).map((r) => JSON.parse(r) as { _step: number });
+      expect(await c.hmget(keys.run(id, runId), 'state', 'attempt')).toEqual(['finished', '1']);
+      const history = (await c.lrange(keys.runHistory(id, runId), 0, -1)).map((r) => JSON.parse(r) as { _step: number });
       expect(history.map((r) => r._step)).toEqual(Array.from({ length: STEPS }, (_, i) => i));
     }
     expect(agents.flatMap((a) => a.executed).sort()).toEqual(runIds.map((r) => `${r}#1`).sort());

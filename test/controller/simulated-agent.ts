@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import { QUEUE_PREFIX, runQueueName, type RunJob } from '../../src/queue/run-job.js';
 import { claimAttempt, finishAttempt, renewLease, reportEvent, type LeaseHolder } from '../../src/store/attempt-lease.js';
 import { queueAgentWrite } from '../../src/store/agent-store.js';
+import { defineScripts } from '../../src/store/store-scripts.js';
 import type { AttemptOutcome } from '../../src/store/run-events.js';
 
 export interface SimulatedAgentOptions {
@@ -45,13 +46,14 @@ const defaultLoss = (config: RunJob['config'], step: number): number => {
 };
 
 export async function startSimulatedAgent(redis: Redis, options: SimulatedAgentOptions): Promise<SimulatedAgent> {
+  defineScripts(redis);
   const busy: Record<string, string> = {};
   const freeSlots = Array.from({ length: options.slots }, (_, i) => `slot${i}`);
   const executed: string[] = [];
   const loss = options.loss ?? defaultLoss;
   const heartbeat = async () => {
     const m = redis.multi();
-    queueAgentWrite(m, options.id, { busy, state: 'running' }, Date.now(), { host: 'sim', pid: process.pid, sweepId: options.sweepId, slots: Array.from({ length: options.slots }, (_, i) => `slot${i}`), startedAt: Date.now() });
+    queueAgentWrite(m, options.sweepId, options.id, { busy, state: 'running' }, Date.now(), { host: 'sim', pid: process.pid, slots: Array.from({ length: options.slots }, (_, i) => `slot${i}`), startedAt: Date.now() });
     await m.exec();
   };
   await heartbeat();
@@ -112,7 +114,7 @@ export async function startSimulatedAgent(redis: Redis, options: SimulatedAgentO
       clearInterval(timer);
       await worker.close();
       const m = redis.multi();
-      queueAgentWrite(m, options.id, { busy: {}, state: 'stopped' }, Date.now());
+      queueAgentWrite(m, options.sweepId, options.id, { busy: {}, state: 'stopped' }, Date.now());
       await m.exec();
     },
   };

@@ -68,7 +68,7 @@ test('a lost agent\'s run comes back as attempt 2; the lost attempt\'s late repo
   };
   const id = await sweepWithAgents('method: grid\nmetric: {name: loss}\nparameters:\n  a: {values: [1, 2, 3]}\n', 2, { leaseMs: 500, fault, steps: 20, stepMs: 50 });
   const staleCount = async () => Number((await (await fetch(`${server.url}/metrics`)).text()).match(/hypersweep_stale_reports_refused_total (\d+)/)![1]);
-  await until('attempt 2', async () => victim && (await c.hget(keys.run(victim.runId), 'attempt')) === '2');
+  await until('attempt 2', async () => victim && (await c.hget(keys.run(id, victim.runId), 'attempt')) === '2');
   const before = await staleCount();
   // The lost attempt wakes up and reports: refused, whatever its seq.
   await reportEvent(c, id, { type: 'metrics', runId: victim!.runId, attempt: 1, token: victim!.token, seq: 99, rows: [{ _step: 50, loss: -1 }] });

@@ -89,5 +89,5 @@ test('export --history → rm → import → --prior round-trips: the imported s
   const warm = await runSweep('method: bayes\nrun_cap: 1\nmetric: {name: loss}\nparameters: {x: {min: 0.0, max: 1.0}}\nhypersweep: {seed: 5}\n', id);
   expect((await call('GET', `/api/sweeps/${warm.id}`)).body.prior).toEqual({ sweeps: [id], runs: 15 });
   expect(bowl(warm.runs[0]!.config)).toBeLessThan(0.01);
-  expect(await f.c.exists(`hs:sweep:${id}:leader`)).toBe(0);
+  expect(await f.c.exists(`hs:{${id}}:leader`)).toBe(0);
 }, 180_000);

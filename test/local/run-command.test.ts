@@ -101,7 +101,7 @@ test('Ctrl-C stops cleanly and --resume finishes the sweep without re-running fi
     const runIds = await redis.zrange(keys.sweepRuns(sweepId), 0, -1);
     expect(runIds.length).toBe(24);
     for (const runId of runIds) {
-      const attempts = (await redis.lrange(keys.runAttempts(runId), 0, -1)).map((a) => JSON.parse(a) as { outcome: string });
+      const attempts = (await redis.lrange(keys.runAttempts(sweepId, runId), 0, -1)).map((a) => JSON.parse(a) as { outcome: string });
       const completed = attempts.filter((a) => a.outcome !== 'preempted');
       expect(completed.length, `run ${runId}: ${JSON.stringify(attempts)}`).toBe(1);
     }

@@ -51,9 +51,9 @@ async function finish(sweepId: string, run: Made, attempt = 1): Promise<void> {
 async function metricCurves(sweepId: string, metric: string): Promise<Array<{ id: string; state: string; points: Array<[number, number]> }>> {
   const ids = await c.zrange(keys.sweepRuns(sweepId), 0, -1);
   const p = c.pipeline();
-  for (const id of ids) p.hget(keys.run(id), 'state');
+  for (const id of ids) p.hget(keys.run(sweepId, id), 'state');
   const states = ids.length ? (await execPipeline(p)).map(([, v]) => v as string) : [];
-  return (await readHistories(c, ids)).map((rows, i) => {
+  return (await readHistories(c, sweepId, ids)).map((rows, i) => {
     const lastAttempt = rows.reduce((m, r) => Math.max(m, r._attempt ?? 1), 1);
     const points: Array<[number, number]> = [];
     for (const row of rows) {
@@ -163,10 +163,10 @@ test('an entry from another attempt is dropped even if the history were rewritte
   await log(sweepId, run, 1, 1, [{ _step: 0, loss: 1 }, { _step: 1, loss: 0.9 }]);
   const cache = new CurveCache();
   await cache.runsJson(c, sweepId, 'loss');
-  await c.multi().del(keys.runHistory(run.runId)).rpush(keys.runHistory(run.runId), '{"_step":0,"loss":0.5}', '{"_step":1,"loss":0.4}', '{"_step":2,"loss":0.3}').hset(keys.run(run.runId), 'attempt', 2).exec();
+  await c.multi().del(keys.runHistory(sweepId, run.runId)).rpush(keys.runHistory(sweepId, run.runId), '{"_step":0,"loss":0.5}', '{"_step":1,"loss":0.4}', '{"_step":2,"loss":0.3}').hset(keys.run(sweepId, run.runId), 'attempt', 2).exec();
   expect(JSON.parse(await cache.runsJson(c, sweepId, 'loss'))[0].points).toEqual([[0, 0.5], [1, 0.4], [2, 0.3]]);
   // A history shorter than what was folded is read again too.
-  await c.multi().del(keys.runHistory(run.runId)).rpush(keys.runHistory(run.runId), '{"_step":0,"loss":0.1}').exec();
+  await c.multi().del(keys.runHistory(sweepId, run.runId)).rpush(keys.runHistory(sweepId, run.runId), '{"_step":0,"loss":0.1}').exec();
   expect(JSON.parse(await cache.runsJson(c, sweepId, 'loss'))[0].points).toEqual([[0, 0.1]]);
 });
 

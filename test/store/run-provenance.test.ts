@@ -33,9 +33,9 @@ test('records come back per attempt, oldest first; a garbled one is skipped; the
   await writeAttemptProvenance(c, 's1', 'r2', rec(1, 'c1', 'd1'));
   await writeAttemptProvenance(c, 's1', 'r3', rec(1, 'c1'));
   await writeAttemptProvenance(c, 's1', 'r4', rec(1, null));
-  await c.hset(keys.runProvenance('r1'), '3', '{not json');
-  expect((await readRunProvenance(c, 'r1')).map((p) => [p.attempt, p.git?.commit])).toEqual([[1, 'c1'], [2, 'c2']]);
-  expect(await readRunProvenance(c, 'rnone')).toEqual([]);
+  await c.hset(keys.runProvenance('s1', 'r1'), '3', '{not json');
+  expect((await readRunProvenance(c, 's1', 'r1')).map((p) => [p.attempt, p.git?.commit])).toEqual([[1, 'c1'], [2, 'c2']]);
+  expect(await readRunProvenance(c, 's1', 'rnone')).toEqual([]);
   const variants = await readSweepProvenance(c, 's1');
   expect(variants.code[0]).toEqual({ commit: 'c1', dirty: false, diffSha256: '', attempts: 2 });
   expect(variants.code).toHaveLength(4);
@@ -55,7 +55,7 @@ test('records come back per attempt, oldest first; a garbled one is skipped; the
 test('a record past the size bound is refused, not cut', async () => {
   const big = { ...rec(1, 'c'), argv: ['x'.repeat(MAX_PROVENANCE_BYTES)] };
   await expect(writeAttemptProvenance(redis.client, 's2', 'r9', big)).rejects.toThrow(/bytes \(most/);
-  expect(await readRunProvenance(redis.client, 'r9')).toEqual([]);
+  expect(await readRunProvenance(redis.client, 's2', 'r9')).toEqual([]);
 });
 
 test('a package list and a diff are stored once per sweep, not per attempt, and read back whole', async () => {
@@ -68,10 +68,10 @@ test('a package list and a diff are stored once per sweep, not per attempt, and 
   };
   for (let i = 0; i < 20; i++) await writeAttemptProvenance(c, 's3', `rs3-${i}`, full(1));
   await writeAttemptProvenance(c, 's3', 'rs3-0', full(2));
-  expect(await readRunProvenance(c, 'rs3-0')).toEqual([full(1), full(2)]);
-  expect(await readRunProvenance(c, 'rs3-19')).toEqual([full(1)]);
+  expect(await readRunProvenance(c, 's3', 'rs3-0')).toEqual([full(1), full(2)]);
+  expect(await readRunProvenance(c, 's3', 'rs3-19')).toEqual([full(1)]);
   // Each attempt's record is small; the list and the diff are in the sweep's hash once.
-  const stored = await c.hget(keys.runProvenance('rs3-7'), '1');
+  const stored = await c.hget(keys.runProvenance('s3', 'rs3-7'), '1');
   expect(stored!.length).toBeLessThan(1000);
   expect(JSON.stringify(packages).length + diff.length).toBeGreaterThan(5000);
   const blobs = Object.keys(await c.hgetall(keys.sweepProvenance('s3'))).filter((f) => f.startsWith('blob|'));

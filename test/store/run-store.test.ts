@@ -59,14 +59,14 @@ test('events are fenced by token, deduped by seq, and a finished run never chang
     policy,
   );
   expect(results.map((r) => r.status)).toEqual(['applied', 'duplicate', 'applied', 'duplicate', 'stale', 'applied', 'applied', 'duplicate']);
-  const run = await getRun(c, runId);
+  const run = await getRun(c, sweep.id, runId);
   expect(run.state).toBe('finished');
   expect(run.history).toEqual([{ _step: 0, loss: 3 }, { _step: 1, loss: 2 }, { _step: 2, loss: 1 }]);
   expect(run.steps).toBe(3);
   expect(run.output).toBe('done\n');
   expect(run.attempts).toEqual([{ attempt: 1, agentId: 'a1', slot: 'gpu0', startedAt: 10, endedAt: 20, outcome: 'finished', exitCode: 0, signal: null }]);
   expect((await getSweep(c, sweep.id)).counts).toMatchObject({ pending: 0, running: 0, finished: 1 });
-  expect((await getRun(c, runId, { historyFrom: 1, historyLimit: 1 })).history).toEqual([{ _step: 1, loss: 2 }]);
+  expect((await getRun(c, sweep.id, runId, { historyFrom: 1, historyLimit: 1 })).history).toEqual([{ _step: 1, loss: 2 }]);
 });
 
 test('a lost attempt is crashed and queued again as attempt 2 until max_attempts; preempted does not count', async () => {
@@ -93,7 +93,7 @@ test('a lost attempt is crashed and queued again as attempt 2 until max_attempts
   const t3 = (r[1] as { token: string }).token;
   await applyRunEvents(c, sweep.id, [{ type: 'started', runId, attempt: 3, token: t3, agentId: 'a', slot: 's', host: 'h', pid: 1, at: 4 }], policy);
   expect((await crashRun(c, sweep.id, runId, t3, { maxAttempts: 2, allowRequeue: true })).result).toBe('crashed');
-  const run = await getRun(c, runId);
+  const run = await getRun(c, sweep.id, runId);
   expect(run.state).toBe('crashed');
   expect(run.attempts.map((a) => a.outcome)).toEqual(['lost', 'preempted', 'lost']);
 });

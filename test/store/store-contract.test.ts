@@ -55,7 +55,7 @@ function holderOf(store: LeaderStore, runId: string, attempt: number, token: str
 /** The per-state counts, the per-state sets and the run hashes tell the same story. */
 async function expectConsistent(sweepId: string): Promise<void> {
   const ids = await redis.client.zrange(keys.sweepRuns(sweepId), 0, -1);
-  const states = await Promise.all(ids.map((id) => redis.client.hget(keys.run(id), 'state')));
+  const states = await Promise.all(ids.map((id) => redis.client.hget(keys.run(sweepId, id), 'state')));
   const counts = await redis.client.hgetall(keys.sweepCounts(sweepId));
   const inSets = new Set<string>();
   for (const state of RUN_STATES) {
@@ -72,12 +72,12 @@ async function expectConsistent(sweepId: string): Promise<void> {
 }
 
 /** Everything the store keeps about a run. */
-async function snapshot(runId: string): Promise<unknown> {
+async function snapshot(sweepId: string, runId: string): Promise<unknown> {
   return {
-    run: await redis.client.hgetall(keys.run(runId)),
-    history: await redis.client.lrange(keys.runHistory(runId), 0, -1),
-    attempts: await redis.client.lrange(keys.runAttempts(runId), 0, -1),
-    output: await redis.client.get(keys.runOutput(runId)),
+    run: await redis.client.hgetall(keys.run(sweepId, runId)),
+    history: await redis.client.lrange(keys.runHistory(sweepId, runId), 0, -1),
+    attempts: await redis.client.lrange(keys.runAttempts(sweepId, runId), 0, -1),
+    output: await redis.client.get(keys.runOutput(sweepId, runId)),
   };
 }
 
@@ -93,14 +93,14 @@ async function runEndingIn(store: LeaderStore, state: RunState, x: number): Prom
   await reportEvent(redis.client, store.sweepId, { type: 'metrics', runId, attempt: 1, token, seq: 1, rows: [{ _step: 0, loss: x }] });
   if (state === 'crashed') {
     await drain(store);
-    await redis.client.del(keys.runLease(runId)); // the lease expired
+    await redis.client.del(keys.runLease(store.sweepId, runId)); // the lease expired
     expect((await store.crashRun(runId, token, { maxAttempts: 1, allowRequeue: true })).result).toBe('crashed');
     return { runId, token };
   }
   const outcome = { finished: 'finished', failed: 'failed', stopped: 'stopped' }[state as 'finished' | 'failed' | 'stopped'] as 'finished' | 'failed' | 'stopped';
   await finishAttempt(redis.client, holder, { outcome, exitCode: outcome === 'finished' ? 0 : 1, signal: null, outputTail: 'bye\n', at: 2 });
   await drain(store);
-  expect((await getRun(redis.client, runId)).state).toBe(state);
+  expect((await getRun(redis.client, store.sweepId, runId)).state).toBe(state);
   return { runId, token };
 }
 
@@ -111,7 +111,7 @@ describe('store contract', () => {
     let x = 0;
     for (const state of FINAL_RUN_STATES) {
       const { runId, token } = await runEndingIn(store, state, (x += 0.1));
-      const before = await snapshot(runId);
+      const before = await snapshot(store.sweepId, runId);
       const base = { runId, attempt: 1, token };
       const late: RunEvent[] = [
         { ...base, type: 'started', agentId: 'a9', slot: 's', host: 'h', pid: 2, at: 5 },
@@ -126,7 +126,7 @@ describe('store contract', () => {
       expect(await store.cancelPending(runId, 'late')).toBe(false);
       expect(await claimAttempt(redis.client, holderOf(store, runId, 1, token, 'a9'), 1000, started)).toBe('stale');
       expect((await createRun(redis.client, { sweepId: store.sweepId, config: { x }, reason: 'again' })).result).toBe('exists');
-      expect(await snapshot(runId), `a ${state} run changed`).toEqual(before);
+      expect(await snapshot(store.sweepId, runId), `a ${state} run changed`).toEqual(before);
     }
     await expectConsistent(store.sweepId);
   });
@@ -166,7 +166,7 @@ describe('store contract', () => {
           break;
         default: {
           await drain(store);
-          await redis.client.del(keys.runLease(run.runId));
+          await redis.client.del(keys.runLease(store.sweepId, run.runId));
           const crashed = await store.crashRun(run.runId, run.token, { maxAttempts: 3, allowRequeue: true });
           if (crashed.result === 'requeued') Object.assign(run, { attempt: crashed.attempt, token: crashed.token });
         }
@@ -175,7 +175,7 @@ describe('store contract', () => {
         await drain(store);
         // Re-read the current attempt of every run (requeues by preempted/lost outcomes).
         for (const r of runs) {
-          const h = await redis.client.hmget(keys.run(r.runId), 'attempt', 'token');
+          const h = await redis.client.hmget(keys.run(store.sweepId, r.runId), 'attempt', 'token');
           Object.assign(r, { attempt: Number(h[0]), token: h[1]! });
         }
         await expectConsistent(store.sweepId);
@@ -193,7 +193,7 @@ describe('store contract', () => {
     const old = holderOf(store, runId, 1, t1);
     expect(await claimAttempt(redis.client, old, 60_000, started)).toBe('ok');
     await drain(store);
-    await redis.client.del(keys.runLease(runId));
+    await redis.client.del(keys.runLease(store.sweepId, runId));
     const requeued = await store.crashRun(runId, t1, { maxAttempts: 2, allowRequeue: true });
     expect(requeued.result).toBe('requeued');
     if (requeued.result !== 'requeued') return;
@@ -201,15 +201,15 @@ describe('store contract', () => {
     expect(await claimAttempt(redis.client, old, 60_000, started)).toBe('stale');
     expect(await claimAttempt(redis.client, fresh, 60_000, started)).toBe('ok');
     expect((await renewLease(redis.client, old, 60_000)).held).toBe(false);
-    const lease = await redis.client.get(keys.runLease(runId));
+    const lease = await redis.client.get(keys.runLease(store.sweepId, runId));
     await finishAttempt(redis.client, old, { outcome: 'finished', exitCode: 0, signal: null, outputTail: '', at: 3 });
-    expect(await redis.client.get(keys.runLease(runId)), 'a stale finish leaves the new lease alone').toBe(lease);
+    expect(await redis.client.get(keys.runLease(store.sweepId, runId)), 'a stale finish leaves the new lease alone').toBe(lease);
     const statuses = await drain(store);
     expect(statuses).toEqual(['applied', 'stale']); // attempt 2 started; attempt 1's finished refused
     const stale = await store.applyEvents([{ type: 'metrics', runId, attempt: 1, token: t1, seq: 5, rows: [{ _step: 0, loss: 1 }] }], policy);
     expect(stale.map((r) => r.status)).toEqual(['stale']);
-    expect((await getRun(redis.client, runId)).state).toBe('running');
-    expect((await getRun(redis.client, runId)).attempt).toBe(2);
+    expect((await getRun(redis.client, store.sweepId, runId)).state).toBe('running');
+    expect((await getRun(redis.client, store.sweepId, runId)).attempt).toBe(2);
   });
 
   test('metrics are idempotent per seq: a report applied twice adds its rows once', async () => {
@@ -220,7 +220,7 @@ describe('store contract', () => {
     for (const e of [report(1, 0), report(2, 1), report(1, 0), report(2, 1), report(3, 2)]) await reportEvent(redis.client, store.sweepId, e);
     expect(await drain(store)).toEqual(['applied', 'applied', 'applied', 'duplicate', 'duplicate', 'applied']);
     expect((await store.applyEvents([report(3, 2)], policy))[0]!.status).toBe('duplicate');
-    expect((await getRun(redis.client, runId)).history.map((r) => r._step)).toEqual([0, 1, 2]);
+    expect((await getRun(redis.client, store.sweepId, runId)).history.map((r) => r._step)).toEqual([0, 1, 2]);
   });
 
   test('crashed is final: a lost run with no attempts left, or in an ended sweep, is never queued again', async () => {
@@ -229,7 +229,7 @@ describe('store contract', () => {
     expect(await claimAttempt(redis.client, holderOf(store, runId, 1, token), 60_000, started)).toBe('ok');
     await finishAttempt(redis.client, holderOf(store, runId, 1, token), { outcome: 'lost', exitCode: null, signal: 'SIGKILL', outputTail: '', at: 2 });
     await drain(store, { ...policy, allowRequeue: false });
-    const run = await getRun(redis.client, runId);
+    const run = await getRun(redis.client, store.sweepId, runId);
     expect(run.state).toBe('crashed');
     expect(run.attempt).toBe(1);
     expect(await redis.client.zscore(keys.sweepStateRuns(store.sweepId, 'pending'), runId)).toBeNull();
@@ -273,13 +273,13 @@ describe('store contract', () => {
     expect(await claimAttempt(redis.client, holderOf(store, a.runId, 1, a.token), 60_000, started)).toBe('ok');
     expect(await claimAttempt(redis.client, holderOf(store, b.runId, 1, b.token), 60_000, started)).toBe('ok');
     await finishAttempt(redis.client, holderOf(store, b.runId, 1, b.token), { outcome: 'finished', exitCode: 0, signal: null, outputTail: '', at: 2 });
-    await redis.client.del(keys.runLease(a.runId));
+    await redis.client.del(keys.runLease(store.sweepId, a.runId));
     expect(await store.leasesGone([a.runId, b.runId])).toEqual([true, false]);
-    expect(await publishRunOutput(redis.client, a.runId, a.token, 'tail\n')).toBe(true);
-    expect((await getRun(redis.client, a.runId)).output).toBe('tail\n');
+    expect(await publishRunOutput(redis.client, store.sweepId, a.runId, a.token, 'tail\n')).toBe(true);
+    expect((await getRun(redis.client, store.sweepId, a.runId)).output).toBe('tail\n');
     // A stale attempt cannot overwrite the current attempt's output tail.
-    expect(await publishRunOutput(redis.client, a.runId, 'T-stale', 'old attempt\n')).toBe(false);
-    expect((await getRun(redis.client, a.runId)).output).toBe('tail\n');
+    expect(await publishRunOutput(redis.client, store.sweepId, a.runId, 'T-stale', 'old attempt\n')).toBe(false);
+    expect((await getRun(redis.client, store.sweepId, a.runId)).output).toBe('tail\n');
   });
 
   test('a claim that ioredis sends again after a reconnect is the same claim: ok, and one started event', async () => {
@@ -305,7 +305,7 @@ describe('store contract', () => {
     await reportEvent(redis.client, sweepId, { type: 'metrics', runId: a.runId, attempt: 1, token: a.token, seq: 1, rows: [{ _step: 0, loss: 1 }] });
     const snapshot = async () => {
       const out: Record<string, string> = {};
-      for (const key of (await redis.client.keys(`*${sweepId}*`)).concat(await redis.client.keys(`hs:run:*`))) out[key] = String((await redis.client.dumpBuffer(key))?.toString('base64'));
+      for (const key of await redis.client.keys(`*${sweepId}*`)) out[key] = String((await redis.client.dumpBuffer(key))?.toString('base64'));
       return out;
     };
     const before = await snapshot();
@@ -351,6 +351,6 @@ describe('store contract', () => {
     await session.deregister(3000);
     const [gone] = (await listAgents(redis.client)).filter((a) => a.id === 'agent-contract');
     expect(gone).toMatchObject({ state: 'exited', busy: {}, lastSeen: 3000, live: false });
-    expect(await redis.client.pttl(keys.agent('agent-contract'))).toBeGreaterThan(0);
+    expect(await redis.client.pttl(keys.agent(store.sweepId, 'agent-contract'))).toBeGreaterThan(0);
   });
 });

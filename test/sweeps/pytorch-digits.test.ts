@@ -82,7 +82,7 @@ test('hypersweep run sweeps/pytorch-digits.yaml: torch runs stopped by hyperband
   try {
     const runIds = await redis.zrange(keys.sweepRuns(sweepId), 0, -1);
     expect(runIds).toHaveLength(20);
-    const runs = await Promise.all(runIds.map((id) => getRun(redis, id)));
+    const runs = await Promise.all(runIds.map((id) => getRun(redis, sweepId, id)));
     // Every run trained with torch through the stand-in: epochs of real losses reached hypersweep.
     for (const run of runs) {
       expect(run.history.length, run.output).toBeGreaterThan(0);

@@ -266,7 +266,7 @@ describe('dashboard in a browser', () => {
     expect(await page.evaluate(() => localStorage.getItem('hypersweep.token'))).toBe(TOKEN);
     await page.locator('[data-action="pause"]').click();
     await expect.poll(() => page.locator('[data-testid="sweep-state"]').textContent()).toBe('paused');
-    expect(await redis.hget(`hs:sweep:${big.sweepId}`, 'state')).toBe('paused');
+    expect(await redis.hget(`hs:{${big.sweepId}}:sweep`, 'state')).toBe('paused');
     await page.locator('[data-action="resume"]').click();
     await expect.poll(() => page.locator('[data-testid="sweep-state"]').textContent()).toBe('running');
     // The 401s of the first visit are the expected console noise of this test only.

@@ -181,7 +181,7 @@ export async function rescore(redis: Redis, sweepId: string, runIds: readonly st
   const config = await getSweepConfig(redis, sweepId);
   const metric = config.metric!;
   const p = redis.pipeline();
-  for (const id of runIds) p.lrange(keys.runHistory(id), 0, -1);
+  for (const id of runIds) p.lrange(keys.runHistory(sweepId, id), 0, -1);
   const replies = (await p.exec()) ?? [];
   const scores = runIds.map((runId, i) => {
     const rows = ((replies[i]?.[1] as string[]) ?? []).map((r) => JSON.parse(r) as HistoryRow);

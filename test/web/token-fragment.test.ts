@@ -74,7 +74,7 @@ it('the dashboard takes the token from the fragment, uses it, and removes it fro
   expect(page.url()).toBe(`${withToken.url}/#/sweeps/${sweepId}`);
   expect(await page.evaluate(() => localStorage.getItem('hypersweep.token'))).toBe(TOKEN);
   await page.locator('[data-action="pause"]').click(); // a POST with the token and a JSON type
-  await expect.poll(() => redis.hget(`hs:sweep:${sweepId}`, 'state')).toBe('paused');
+  await expect.poll(() => redis.hget(`hs:{${sweepId}}:sweep`, 'state')).toBe('paused');
   await context.close();
 });
 

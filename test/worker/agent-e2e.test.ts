@@ -127,7 +127,7 @@ parameters:
   agent(sweepId, ['--slots', '1']);
   const [first] = await waitFor('the run', async () => ((await runs(sweepId)).length > 0 ? runs(sweepId) : undefined), 30_000);
   // The moment the controller decides: it sets the run's stop field.
-  const decidedAt = await waitFor('the stop decision', async () => ((await c.hget(keys.run(first!.id), 'stop')) ? Date.now() : undefined), 30_000, 10);
+  const decidedAt = await waitFor('the stop decision', async () => ((await c.hget(keys.run(sweepId, first!.id), 'stop')) ? Date.now() : undefined), 30_000, 10);
   const stopped = await waitFor('the run stopped', async () => {
     const [r] = await runs(sweepId);
     return r && r.state === 'stopped' ? run(r.id) : undefined;

@@ -211,7 +211,7 @@ describe('a multi-process run is one process group', () => {
 
   test('stop: the launcher exits on SIGTERM, its workers (ignoring SIGTERM) are killed with it', async () => {
     const { pids, agentId, runId } = await startDdp('ddp-stop');
-    await c.hset(keys.run(runId), 'stop', 'stop');
+    await c.hset(keys.run('ddp-stop', runId), 'stop', 'stop');
     await c.publish(keys.agentChannel(agentId), JSON.stringify({ type: 'stop', runId }));
     expect((await waitFor('finished', () => finishedEvent(c, 'ddp-stop', runId), 15_000)).outcome).toBe('stopped');
     await expectAllGone(pids);
@@ -219,7 +219,7 @@ describe('a multi-process run is one process group', () => {
 
   test('cancel', async () => {
     const { pids, agentId, runId } = await startDdp('ddp-cancel');
-    await c.hset(keys.run(runId), 'stop', 'cancel');
+    await c.hset(keys.run('ddp-cancel', runId), 'stop', 'cancel');
     await c.publish(keys.agentChannel(agentId), JSON.stringify({ type: 'cancel', runId }));
     expect((await waitFor('finished', () => finishedEvent(c, 'ddp-cancel', runId), 15_000)).outcome).toBe('canceled');
     await expectAllGone(pids);
@@ -227,7 +227,7 @@ describe('a multi-process run is one process group', () => {
 
   test('lease loss', async () => {
     const { pids, runId } = await startDdp('ddp-lease', ['--lease-ms', '900']);
-    await c.set(keys.runLease(runId), 'T-other|agent-x|gpu0', 'PX', 60_000);
+    await c.set(keys.runLease('ddp-lease', runId), 'T-other|agent-x|gpu0', 'PX', 60_000);
     expect((await waitFor('finished', () => finishedEvent(c, 'ddp-lease', runId), 15_000)).outcome).toBe('lost');
     await expectAllGone(pids);
   }, 60_000);

@@ -66,7 +66,7 @@ export async function enqueueRun(c: Redis, redisUrl: string, spec: RunSpec): Pro
     program: spec.program,
     execution: { ...EXECUTION, ...spec.execution },
   };
-  await c.hset(keys.run(job.runId), { id: job.runId, sweepId: job.sweepId, state: 'pending', token: job.token, attempt: String(job.attempt), config: JSON.stringify(job.config) });
+  await c.hset(keys.run(job.sweepId, job.runId), { id: job.runId, sweepId: job.sweepId, state: 'pending', token: job.token, attempt: String(job.attempt), config: JSON.stringify(job.config) });
   await queueFor(redisUrl, spec.sweepId).add('run', job, { jobId: runJobId(job.runId, job.attempt), removeOnComplete: true });
   return job;
 }

@@ -70,7 +70,7 @@ while len(os.listdir(d)) < 4:
   expect(seen.every((s) => !pidAlive(Number(s[2])))).toBe(true);
   const started = (await readEvents(c, 'g4')).filter((e): e is StartedEvent => e.type === 'started');
   expect(started.map((e) => e.slot).sort()).toEqual(['gpu0', 'gpu1', 'gpu2', 'gpu3']);
-  const hash = await c.hgetall(keys.agent(started[0]!.agentId));
+  const hash = await c.hgetall(keys.agent('g4', started[0]!.agentId));
   expect(JSON.parse(hash.slots!)).toEqual(['gpu0', 'gpu1', 'gpu2', 'gpu3']);
   expect(a.stderr()).toMatch(/4 GPU\(s\) from nvidia-smi/);
 });
@@ -110,7 +110,7 @@ test('an unset ${envvar:…} ends the attempt as error with a clear message; a m
 test('a stale job (token no longer the run’s) runs nothing', async () => {
   await createSweep(c, 'st');
   await enqueueRun(c, redis.url, { sweepId: 'st', runId: 'st1', command: ['python3', '-c', 'open("/dev/null")'] });
-  await c.hset(keys.run('st1'), 'token', 'a-newer-token');
+  await c.hset(keys.run('st', 'st1'), 'token', 'a-newer-token');
   await enqueueRun(c, redis.url, { sweepId: 'st', runId: 'st2', command: ['python3', '-c', 'print(1)'] });
   const a = agent('st', ['--slots', '1', '--count', '1']);
   expect(await a.exited).toBe(0);
@@ -155,7 +155,7 @@ print("LAST")
   await enqueueRun(c, redis.url, { sweepId: 'out', runId: 'out1', program: script });
   agent('out', ['--slots', '1']);
   const live = await waitFor('live output', async () => {
-    const t = await c.get(keys.runOutput('out1'));
+    const t = await c.get(keys.runOutput('out', 'out1'));
     return t?.includes('END-OF-BURST') ? t : undefined;
   }, 30_000);
   expect(Buffer.byteLength(live)).toBeLessThanOrEqual(64 * 1024);

@@ -65,9 +65,9 @@ test('metrics from the metrics file, the @hypersweep stdout form and Katib lines
   });
   const info = JSON.parse(readFileSync(join(tmp.dir, 'info.json'), 'utf8'));
   expect(pidAlive(info.pid)).toBe(true);
-  expect(await c.hget(keys.run('r1'), 'state')).toBe('pending'); // the agent never writes run state
+  expect(await c.hget(keys.run('s1', 'r1'), 'state')).toBe('pending'); // the agent never writes run state
   expect(rows).toEqual(expect.arrayContaining([{ _step: 0, loss: 1, 'nested.a': 2 }, { _step: 1, acc: 0.5 }, { _step: 2, val_loss: 0.25, lr: 0.001 }]));
-  expect((await c.get(keys.runLease('r1')))?.startsWith(`${job.token}|`)).toBe(true);
+  expect((await c.get(keys.runLease('s1', 'r1')))?.startsWith(`${job.token}|`)).toBe(true);
 
   // What the script received.
   expect(info.argv).toEqual(['--lr=0.001', '--note=two words ✓', '--opt.name=adam']);
@@ -94,14 +94,14 @@ test('metrics from the metrics file, the @hypersweep stdout form and Katib lines
   // Garbled lines were skipped with a warning; the lease is released; the attempt's files are gone.
   expect(agent.stderr()).toMatch(/skipped stdout metric line \(not JSON/);
   expect(agent.stderr()).toMatch(/skipped metrics file line \(not JSON.*garbage line/);
-  expect(await c.get(keys.runLease('r1'))).toBe(`done|${job.token}`); // released: the attempt's done marker, never claimable again
-  expect(await c.get(keys.runOutput('r1'))).toContain('bye');
+  expect(await c.get(keys.runLease('s1', 'r1'))).toBe(`done|${job.token}`); // released: the attempt's done marker, never claimable again
+  expect(await c.get(keys.runOutput('s1', 'r1'))).toContain('bye');
   expect(existsSync(attemptDir)).toBe(false);
   expect(pidAlive(info.pid)).toBe(false);
   // The agent registered itself and heartbeats.
-  const ids = await c.zrange(keys.agents(), 0, -1);
+  const ids = await c.zrange(keys.sweepAgents('s1'), 0, -1);
   expect(ids).toHaveLength(1);
-  const hash = await c.hgetall(keys.agent(ids[0]!));
+  const hash = await c.hgetall(keys.agent('s1', ids[0]!));
   expect(hash).toMatchObject({ sweepId: 's1', slots: '["cpu0"]', pid: String(agent.proc.pid) });
 });
 

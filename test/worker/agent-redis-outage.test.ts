@@ -38,8 +38,8 @@ test('Redis down longer than the lease: the script is killed while Redis is away
   await redis.start();
   const fin = await waitFor('finished after Redis returned', () => finishedEvent(c, 'so', 'ro'), 20_000);
   expect(fin.outcome).toBe('lost');
-  const id = (await c.zrange(keys.agents(), 0, -1))[0]!;
-  const seen = Number(await c.hget(keys.agent(id), 'lastSeen'));
-  await waitFor('heartbeats again', async () => Number(await c.hget(keys.agent(id), 'lastSeen')) > seen, 5000);
+  const id = (await c.zrange(keys.sweepAgents('so'), 0, -1))[0]!;
+  const seen = Number(await c.hget(keys.agent('so', id), 'lastSeen'));
+  await waitFor('heartbeats again', async () => Number(await c.hget(keys.agent('so', id), 'lastSeen')) > seen, 5000);
   expect(agent.proc.exitCode).toBeNull();
 });

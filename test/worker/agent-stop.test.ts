@@ -63,7 +63,7 @@ test('a stop request (pub/sub) SIGTERMs the script, which is gone within 2 s wit
   const { pid, grandchild, agentId } = await startRun('sa', 'ra');
   expect(pidAlive(pid) && pidAlive(grandchild)).toBe(true);
   const t = Date.now();
-  await c.hset(keys.run('ra'), 'stop', 'stop');
+  await c.hset(keys.run('sa', 'ra'), 'stop', 'stop');
   await c.publish(keys.agentChannel(agentId), JSON.stringify({ type: 'stop', runId: 'ra' }));
   const fin = await waitFor('finished', () => finishedEvent(c, 'sa', 'ra'));
   expect(fin.at - t).toBeLessThan(2000);
@@ -76,7 +76,7 @@ test('a stop request (pub/sub) SIGTERMs the script, which is gone within 2 s wit
 test('a script that ignores SIGTERM is SIGKILLed after the grace period (stop seen by polling, no pub/sub)', async () => {
   const { pid, grandchild } = await startRun('sb', 'rb', ['--grace-sec', '1'], { IGNORE_TERM: '1' });
   const t = Date.now();
-  await c.hset(keys.run('rb'), 'stop', 'stop');
+  await c.hset(keys.run('sb', 'rb'), 'stop', 'stop');
   await waitFor('SIGTERM marker', () => sigterm('rb'), 5000);
   expect(pidAlive(pid)).toBe(true); // still running: it ignored SIGTERM
   const fin = await waitFor('finished', () => finishedEvent(c, 'sb', 'rb'));
@@ -89,7 +89,7 @@ test('a script that ignores SIGTERM is SIGKILLed after the grace period (stop se
 test('cancel kills at once with SIGKILL, no SIGTERM first', async () => {
   const { pid, agentId } = await startRun('sc', 'rc');
   const t = Date.now();
-  await c.hset(keys.run('rc'), 'stop', 'cancel');
+  await c.hset(keys.run('sc', 'rc'), 'stop', 'cancel');
   await c.publish(keys.agentChannel(agentId), JSON.stringify({ type: 'cancel', runId: 'rc' }));
   const fin = await waitFor('finished', () => finishedEvent(c, 'sc', 'rc'));
   expect(fin).toMatchObject({ outcome: 'canceled', signal: 'SIGKILL' });
@@ -100,11 +100,11 @@ test('cancel kills at once with SIGKILL, no SIGTERM first', async () => {
 
 test('losing the lease kills the script: outcome lost', async () => {
   const { pid, grandchild } = await startRun('sd', 'rd', ['--lease-ms', '900']);
-  await c.set(keys.runLease('rd'), 'T-other|agent-x|gpu0', 'PX', 60_000);
+  await c.set(keys.runLease('sd', 'rd'), 'T-other|agent-x|gpu0', 'PX', 60_000);
   const fin = await waitFor('finished', () => finishedEvent(c, 'sd', 'rd'));
   expect(fin).toMatchObject({ outcome: 'lost', signal: 'SIGKILL' });
   expect(fin.message).toMatch(/lease lost/);
-  expect(await c.get(keys.runLease('rd'))).toBe('T-other|agent-x|gpu0'); // not ours: left alone
+  expect(await c.get(keys.runLease('sd', 'rd'))).toBe('T-other|agent-x|gpu0'); // not ours: left alone
   expect(pidAlive(pid) || pidAlive(grandchild)).toBe(false);
 });
 
@@ -148,9 +148,9 @@ test('an agent killed with SIGKILL leaves no process behind; attempt 2 of its ru
   agent.proc.kill('SIGKILL');
   await agent.exited;
   await waitFor('the orphaned script to be reaped', () => !pidAlive(pid) && !pidAlive(grandchild), 3000);
-  await waitFor('the lease to expire', async () => (await c.exists(keys.runLease('rh'))) === 0, 3000);
+  await waitFor('the lease to expire', async () => (await c.exists(keys.runLease('sh', 'rh'))) === 0, 3000);
   // What the controller does when it sees the lease gone: attempt 2 with a new token.
-  await c.hset(keys.run('rh'), 'state', 'running');
+  await c.hset(keys.run('sh', 'rh'), 'state', 'running');
   const job2 = await enqueueRun(c, redis.url, { sweepId: 'sh', runId: 'rh', attempt: 2, program: script });
   expect(job2.token).not.toBe(job.token);
   const other = spawnAgent('sh', redis.url, ['--slots', '1'], { SCRATCH: tmp.dir, FINISH_ON_ATTEMPT: '2' });

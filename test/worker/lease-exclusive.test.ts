@@ -88,7 +88,7 @@ async function scenario(tag: string, urlA: string, fault: { start(a: AgentProces
   const a = agent(sweepId, urlA);
   const runId = await waitFor('attempt 1 running', async () => (await c.zrange(keys.sweepRuns(sweepId), 0, -1))[0] && stamps((await c.zrange(keys.sweepRuns(sweepId), 0, -1))[0]!, 1).length > 0 && (await c.zrange(keys.sweepRuns(sweepId), 0, -1))[0], 30_000);
   const b = agent(sweepId, redis.url);
-  await waitFor('agent B registered', async () => (await c.zcard(keys.agents())) >= agents.length, 20_000);
+  await waitFor('agent B registered', async () => (await c.zcard(keys.sweepAgents(sweepId))) >= 2, 20_000);
   const faultAt = Date.now();
   fault.start(a);
   try {
@@ -97,9 +97,9 @@ async function scenario(tag: string, urlA: string, fault: { start(a: AgentProces
   } finally {
     fault.end(a);
   }
-  const run = await waitFor('run finished', async () => ((await c.hget(keys.run(runId), 'state')) === 'finished' ? c.hgetall(keys.run(runId)) : undefined), 30_000);
+  const run = await waitFor('run finished', async () => ((await c.hget(keys.run(sweepId, runId), 'state')) === 'finished' ? c.hgetall(keys.run(sweepId, runId)) : undefined), 30_000);
   expect(run.attempt).toBe('2');
-  const attempts = (await c.lrange(keys.runAttempts(runId), 0, -1)).map((x) => JSON.parse(x) as { attempt: number; outcome: string });
+  const attempts = (await c.lrange(keys.runAttempts(sweepId, runId), 0, -1)).map((x) => JSON.parse(x) as { attempt: number; outcome: string });
   expect(attempts.map((x) => [x.attempt, x.outcome])).toEqual([
     [1, 'lost'],
     [2, 'finished'],

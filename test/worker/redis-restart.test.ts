@@ -72,10 +72,10 @@ for (const appendfsync of ['always', 'everysec'] as const) {
     expect(runIds).toHaveLength(8);
     const configs = new Set<string>();
     for (const runId of runIds) {
-      const run = await c.hgetall(keys.run(runId));
+      const run = await c.hgetall(keys.run(id, runId));
       expect(run.state, runId).toBe('finished');
       configs.add(run.config!);
-      const rows = (await c.lrange(keys.runHistory(runId), 0, -1)).map((r) => JSON.parse(r) as { _step: number; _attempt?: number });
+      const rows = (await c.lrange(keys.runHistory(id, runId), 0, -1)).map((r) => JSON.parse(r) as { _step: number; _attempt?: number });
       const steps = rows.filter((r) => (r._attempt ?? 1) === Number(run.attempt)).map((r) => r._step);
       if (appendfsync === 'always') expect(steps, runId).toEqual(Array.from({ length: STEPS }, (_, i) => i));
       else expect(steps, runId).toEqual([...new Set(steps)].sort((a, b) => a - b));

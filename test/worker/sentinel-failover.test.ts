@@ -58,7 +58,7 @@ f.write("%.6f\\n" % time.monotonic())
 /** On failure: what the sweep's runs, the agents and the controller were doing. */
 async function explain(sweepId: string): Promise<void> {
   const runIds = await c.zrange(keys.sweepRuns(sweepId), 0, -1).catch(() => [] as string[]);
-  const runs = await Promise.all(runIds.map((r) => c.hgetall(keys.run(r)).then((h) => `${r} ${h.state} attempt ${h.attempt} ${h.message ?? ''}`)));
+  const runs = await Promise.all(runIds.map((r) => c.hgetall(keys.run(sweepId, r)).then((h) => `${r} ${h.state} attempt ${h.attempt} ${h.message ?? ''}`)));
   const tails = agents.map((a, i) => `agent ${i}:\n${a.stderr().slice(-6000)}`);
   console.log(`runs:\n${runs.join('\n')}\n${tails.join('\n')}\nserver:\n${serverLog.slice(-60).join('\n')}`);
 }
@@ -92,10 +92,10 @@ test('the primary SIGKILLed mid-sweep: the sentinels promote the replica and the
   expect(runIds).toHaveLength(10);
   const configs = new Set<string>();
   for (const runId of runIds) {
-    const run = await c.hgetall(keys.run(runId));
+    const run = await c.hgetall(keys.run(id, runId));
     expect(run.state, runId).toBe('finished');
     configs.add(run.config!);
-    const rows = (await c.lrange(keys.runHistory(runId), 0, -1)).map((r) => JSON.parse(r) as { _step: number; _attempt?: number });
+    const rows = (await c.lrange(keys.runHistory(id, runId), 0, -1)).map((r) => JSON.parse(r) as { _step: number; _attempt?: number });
     const last = rows.filter((r) => (r._attempt ?? 1) === Number(run.attempt));
     expect(last.map((r) => r._step), runId).toEqual(Array.from({ length: STEPS }, (_, i) => i));
     // Executions of one run never overlap.
@@ -110,7 +110,7 @@ test('the primary SIGKILLed mid-sweep: the sentinels promote the replica and the
     for (let i = 1; i < spans.length; i++) expect(spans[i]![0], `${runId} attempt overlap`).toBeGreaterThan(spans[i - 1]![1]);
   }
   expect(configs.size).toBe(10);
-  const attempts = await Promise.all(runIds.map((r) => c.hget(keys.run(r), 'attempt')));
+  const attempts = await Promise.all(runIds.map((r) => c.hget(keys.run(id, r), 'attempt')));
   console.log(`failover ${old} → ${promoted}; attempts per run: ${attempts.join(' ')}`);
   for (const a of agents) expect(await a.exited).toBe(0);
 }, 480_000);
