@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/store/redis-client.js';
 import { keys } from '../src/store/keys.js';
 import { STEPS, type Workload } from './workload.js';
 
@@ -101,7 +101,7 @@ export function countOverlaps(byRun: Map<string, Execution[]>, freezes: Freeze[]
  * Every run ends finished with its last attempt's points once and in order; no execution starts
  * after the one Redis records as finished (duplicated); the sweeps hold exactly their configs.
  */
-async function checkRuns(c: Redis, byRun: Map<string, Execution[]>, w: Workload, violations: string[]): Promise<{ runs: number; lost: number; duplicated: number; rerun: number }> {
+async function checkRuns(c: RedisClient, byRun: Map<string, Execution[]>, w: Workload, violations: string[]): Promise<{ runs: number; lost: number; duplicated: number; rerun: number }> {
   let runs = 0;
   let lost = 0;
   let duplicated = 0;
@@ -136,7 +136,7 @@ async function checkRuns(c: Redis, byRun: Map<string, Execution[]>, w: Workload,
   return { runs, lost, duplicated, rerun };
 }
 
-export async function check(c: Redis, hostsDir: string, w: Workload, freezes: Freeze[], violations: string[], notes: string[]): Promise<CheckResult> {
+export async function check(c: RedisClient, hostsDir: string, w: Workload, freezes: Freeze[], violations: string[], notes: string[]): Promise<CheckResult> {
   const byRun = readExecutions(hostsDir);
   const { overlaps, frozen } = countOverlaps(byRun, freezes, violations, notes);
   const { runs, lost, duplicated, rerun } = await checkRuns(c, byRun, w, violations);

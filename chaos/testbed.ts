@@ -3,7 +3,7 @@
  * agents, the faults it knows, and the means to heal everything. The fault loop, the workload
  * and the checker (chaos/run-chaos.ts) are the same for every profile.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/store/redis-client.js';
 import type { Freeze } from './checker.js';
 import { alive, sleep, waitForLog, type Proc } from './processes.js';
 
@@ -18,7 +18,7 @@ export interface Testbed {
   api: string;
   headers: Record<string, string>;
   /** A client for the checker (follows a failover). */
-  redis: Redis;
+  redis: RedisClient;
   /** Start one agent per sweep id of `plan`, agent i on its own host. */
   startAgents(plan: string[]): Promise<void>;
   /** Inject one fault and heal it; returns what was done, for the log. */

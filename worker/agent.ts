@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/store/redis-client.js';
 import { connectRedis, replicasToWait } from '../src/store/connect-redis.js';
 import { Worker, WaitingError, type Job } from 'bullmq';
 import { QUEUE_PREFIX, runQueueName, type RunJob } from '../src/queue/run-job.js';
@@ -71,10 +71,10 @@ export function agentConnectionName(agentId: string, role: 'cmd' | 'sub'): strin
 
 export class Agent {
   readonly id = newAgentId();
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly claimGate: ClaimGate;
   private readonly session: AgentSession;
-  private readonly sub: Redis;
+  private readonly sub: RedisClient;
   private worker: Worker | undefined;
   private readonly free: Slot[];
   private readonly active = new Map<string, RunAttempt>();

@@ -10,7 +10,7 @@
  * `***` wherever they appear in the record (a command may pass one through `${envvar:…}`).
  */
 import { dirname, resolve } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/store/redis-client.js';
 import { packageRoot, packageVersion } from '../src/package-root.js';
 import type { RunJob } from '../src/queue/run-job.js';
 import { redactRedisUrl } from '../src/store/redis-url.js';
@@ -21,7 +21,7 @@ import { pythonEnv } from './python-env.js';
 import { scriptInterpreter } from './wandb-env.js';
 
 export interface ProvenanceInput {
-  redis: Redis;
+  redis: RedisClient;
   job: RunJob;
   argv: readonly string[];
   cwd: string;

@@ -15,7 +15,7 @@
  * then loses that attempt; with the default three attempts, a few such claims crashed runs that
  * never ran.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/store/redis-client.js';
 import { waitForReplicas } from '../src/store/replica-ack.js';
 import { redisUptimeMs } from '../src/store/redis-uptime.js';
 import { monotonicMs } from './lease-deadline.js';
@@ -30,7 +30,7 @@ export class ClaimGate {
   private check: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly leaseMs: number,
     private readonly replicas = 0,
   ) {

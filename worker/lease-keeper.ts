@@ -5,14 +5,14 @@
  * does not run. A renewal goes out every lease/4; only a confirmed one moves the deadline, and
  * from the time it was sent.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/store/redis-client.js';
 import { renewLease, type LeaseHolder } from '../src/store/attempt-lease.js';
 import { waitForReplicas } from '../src/store/replica-ack.js';
 import { LeaseDeadline, monotonicMs, renewEveryMs } from './lease-deadline.js';
 import type { OrphanReaper } from './orphan-reaper.js';
 
 export interface LeaseKeeperOptions {
-  redis: Redis;
+  redis: RedisClient;
   holder: LeaseHolder;
   leaseMs: number;
   /** monotonicMs() taken just before the claim was sent. */

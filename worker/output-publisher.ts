@@ -1,5 +1,5 @@
 /** Publishes a run's output tail to the store every few seconds while the script runs, and once more at the end. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/store/redis-client.js';
 import { publishRunOutput } from '../src/store/attempt-lease.js';
 import type { OutputTail } from './output-tail.js';
 
@@ -8,7 +8,7 @@ export class OutputPublisher {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly sweepId: string,
     private readonly runId: string,
     private readonly token: string,

@@ -7,7 +7,7 @@
  * Nothing the script does can block the lease.
  */
 import { setLongTimeout, type LongTimeout } from './timer-bounds.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/store/redis-client.js';
 import type { RunJob } from '../src/queue/run-job.js';
 import type { HistoryRow } from '../src/run-record.js';
 import { claimAttempt, finishAttempt, reportEvent, type ClaimResult, type LeaseHolder } from '../src/store/attempt-lease.js';
@@ -35,7 +35,7 @@ export type { AttemptResult, KillReason } from './attempt-outcome.js';
 export { safeName } from './attempt-files.js';
 
 export interface AttemptSettings {
-  redis: Redis;
+  redis: RedisClient;
   agentId: string;
   host: string;
   log: AgentLog;

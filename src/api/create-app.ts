@@ -5,7 +5,7 @@
  * (startServer does).
  */
 import express, { type Express } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import { bearerAuth } from './bearer-auth.js';
 import { crossSiteGuard, type CrossSiteOptions } from './cross-site-guard.js';
 import { curveRoutes } from './curve-routes.js';
@@ -22,7 +22,7 @@ import { ServerMetrics } from './server-metrics.js';
 import { sweepRoutes } from './sweep-routes.js';
 
 export interface AppOptions extends CrossSiteOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Bearer token required on /api/*; unset: no auth (loopback only, startServer enforces it). */
   token?: string;
   /** Counters shared with the controller of the same process. @defaultValue a fresh ServerMetrics */

@@ -4,14 +4,14 @@
  * as res.json({ metric, runs }) without building and serialising ~10^5 small arrays per call.
  */
 import type { Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import { HypersweepError } from '../errors.js';
 import { CurveCache } from '../store/curve-cache.js';
 import { getSweepConfig } from '../store/sweep-store.js';
 import { one } from './query-params.js';
 
 /** @param maxBytes most bytes of curve points kept between calls (see CurveCache); 0: none. */
-export function curveRoutes(api: Router, redis: Redis, maxBytes: number | undefined): void {
+export function curveRoutes(api: Router, redis: RedisClient, maxBytes: number | undefined): void {
   const curveCache = new CurveCache({ maxBytes });
   api.get('/sweeps/:id/curves', async (req, res) => {
     const config = await getSweepConfig(redis, req.params.id);

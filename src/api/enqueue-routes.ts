@@ -5,7 +5,7 @@
  * reason `enqueued` before any searched config (src/controller/proposing.ts).
  */
 import express, { type Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import type { Config } from '../config/types.js';
 import { HypersweepError } from '../errors.js';
 import { configOutsideSpace } from '../space/config-in-space.js';
@@ -19,7 +19,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-export function enqueueRoutes(api: Router, redis: Redis): void {
+export function enqueueRoutes(api: Router, redis: RedisClient): void {
   api.post('/sweeps/:id/runs', express.json({ limit: BODY_LIMIT }), async (req, res) => {
     const body: unknown = req.body;
     if (!isPlainObject(body) || !isPlainObject(body.config)) throw new HypersweepError('BAD_REQUEST', 'send {"config": {...}, "force": false} as JSON');

@@ -9,7 +9,7 @@ import { parseSweepConfig } from '../config/parse-sweep-config.js';
 import type { Config } from '../config/types.js';
 import { isFinalRunState, RUN_STATES, type HistoryRow } from '../run-record.js';
 import { importRuns, type ImportedRun } from '../store/import-runs.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import { HypersweepError } from '../errors.js';
 import { removeRunQueue } from '../queue/remove-run-queue.js';
 import { readExportRuns } from '../store/export-runs.js';
@@ -70,7 +70,7 @@ function importedRun(v: unknown, i: number): ImportedRun | undefined {
   };
 }
 
-export function exportRoutes(api: Router, redis: Redis): void {
+export function exportRoutes(api: Router, redis: RedisClient): void {
   /** `{source, file?, runs: [export JSONL records]}` → a finished, read-only sweep holding the ended runs. */
   api.post('/sweeps/import', express.json({ limit: IMPORT_LIMIT }), async (req, res) => {
     const body = req.body as { source?: unknown; runs?: unknown; from?: unknown } | undefined;

@@ -3,13 +3,13 @@
  * for the dashboard's Pareto view. (The Pareto set itself is GET /sweeps/:id/best.)
  */
 import type { Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import { objectivePoints } from '../metrics/objective-points.js';
 import { objectivesOf } from '../metrics/objectives.js';
 import { readRunRecords } from '../store/run-records.js';
 import { getSweepConfig } from '../store/sweep-store.js';
 
-export function objectiveRoutes(api: Router, redis: Redis): void {
+export function objectiveRoutes(api: Router, redis: RedisClient): void {
   api.get('/sweeps/:id/objectives', async (req, res) => {
     const config = await getSweepConfig(redis, req.params.id);
     const metrics = objectivesOf(config);

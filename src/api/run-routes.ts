@@ -1,6 +1,6 @@
 /** Runs: a sweep's runs (filtered, sorted, paged) and one run with a page of its history. */
 import type { Request, Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import { HypersweepError, NotFoundError } from '../errors.js';
 import { RUN_STATES, type RunState } from '../run-record.js';
 import { getRun, listRuns, RUN_SORTS, runSweepId, type RunDetail, type RunSort } from '../store/run-store.js';
@@ -15,7 +15,7 @@ function notInSweep(sweepId: string, runId: string): (err: unknown) => never {
   };
 }
 
-export function runRoutes(api: Router, redis: Redis): void {
+export function runRoutes(api: Router, redis: RedisClient): void {
   api.get('/sweeps/:id/runs', async (req, res) => {
     const sweepId = req.params.id;
     const config = await getSweepConfig(redis, sweepId);

@@ -2,7 +2,7 @@
  * Counters of one server process, rendered as Prometheus text at GET /metrics together with
  * gauges read from Redis (sweeps by state, runs by state).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import { RUN_STATES } from '../run-record.js';
 import { ControllerMetrics, LATENCY_BUCKETS } from '../controller/controller-metrics.js';
 import { readSweepGauges } from '../store/sweep-gauges.js';
@@ -10,7 +10,7 @@ import { SWEEP_STATES } from '../store/sweep-store.js';
 
 /** The controller's counters, rendered with gauges read from Redis. */
 export class ServerMetrics extends ControllerMetrics {
-  async render(redis: Redis): Promise<string> {
+  async render(redis: RedisClient): Promise<string> {
     const gauges = await readSweepGauges(redis);
     const lines: string[] = [];
     const gauge = (name: string, help: string, type: 'gauge' | 'counter' | 'histogram'): void => {

@@ -1,6 +1,6 @@
 /** The server itself: /healthz and /metrics (outside auth), and under /api its version and Redis URL, and its agents. */
 import type { Express, Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import { packageVersion } from '../package-root.js';
 import { listAgents } from '../store/agent-store.js';
 import { pingStore } from '../store/exec-pipeline.js';
@@ -8,7 +8,7 @@ import { redactRedisUrl } from '../store/redis-url.js';
 import type { ServerMetrics } from './server-metrics.js';
 
 /** GET /healthz (Redis answers) and GET /metrics (Prometheus text). */
-export function healthRoutes(app: Express, redis: Redis, metrics: ServerMetrics): void {
+export function healthRoutes(app: Express, redis: RedisClient, metrics: ServerMetrics): void {
   app.get('/healthz', async (_req, res) => {
     await pingStore(redis);
     res.json({ ok: true });
@@ -19,7 +19,7 @@ export function healthRoutes(app: Express, redis: Redis, metrics: ServerMetrics)
 }
 
 /** GET /api/server (version; the Redis URL agents should use, user-info hidden) and GET /api/agents. */
-export function serverRoutes(api: Router, redis: Redis, redisUrl: string | undefined): void {
+export function serverRoutes(api: Router, redis: RedisClient, redisUrl: string | undefined): void {
   api.get('/server', (_req, res) => {
     res.json({ version: packageVersion, redisUrl: redisUrl ? redactRedisUrl(redisUrl) : null });
   });

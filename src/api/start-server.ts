@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { connectRedis } from '../store/connect-redis.js';
+import { connectRedis, duplicateClient } from '../store/connect-redis.js';
 import { migrateKeyLayout } from '../store/key-migration.js';
 import { redactRedisUrl } from '../store/redis-url.js';
 import { Controller, type ControllerOptions } from '../controller/controller.js';
@@ -68,7 +68,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   if (migrated.moved > 0) log(`moved ${migrated.moved} Redis keys to the layout of one slot per sweep${migrated.skipped > 0 ? ` (${migrated.skipped} keys of runs no sweep lists left as they were)` : ''}`);
   // The API gets its own connection that gives up quickly while Redis is away (a 503, not a hung
   // request); the controller's waits for Redis to come back.
-  const apiRedis = redis.duplicate({ maxRetriesPerRequest: 1 });
+  const apiRedis = duplicateClient(redis, { maxRetriesPerRequest: 1 });
   apiRedis.on('error', () => {});
   const metrics = new ServerMetrics();
   const controller = options.controller === false ? undefined : new Controller({ ...options.controllerOptions, redis, metrics, log });

@@ -1,6 +1,6 @@
 /** Sweeps: create from a sweep file, list, detail, best run, and the control actions (pause, resume, stop, cancel). */
 import express, { type Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import { parseSweepConfig } from '../config/parse-sweep-config.js';
 import { defaultOutsideSpace } from '../space/config-in-space.js';
 import { HypersweepError, NotFoundError } from '../errors.js';
@@ -24,7 +24,7 @@ const ACTION_REASONS = { pause: 'paused by user', resume: '', stop: 'stopped by 
 const MAX_PRIOR_SWEEPS = 20;
 
 /** `?prior=ID,ID` (warm start): the sweeps exist; how many of their finished runs lie in the new space. */
-async function priorOf(redis: Redis, text: string | undefined, config: SweepConfig): Promise<{ sweeps: string[]; runs: number } | undefined> {
+async function priorOf(redis: RedisClient, text: string | undefined, config: SweepConfig): Promise<{ sweeps: string[]; runs: number } | undefined> {
   if (!text) return undefined;
   const sweeps = [...new Set(text.split(',').map((t) => t.trim()).filter(Boolean))];
   if (sweeps.length > MAX_PRIOR_SWEEPS) throw new HypersweepError('BAD_REQUEST', `prior names at most ${MAX_PRIOR_SWEEPS} sweeps (got ${sweeps.length})`);
@@ -37,7 +37,7 @@ async function priorOf(redis: Redis, text: string | undefined, config: SweepConf
   }
 }
 
-export function sweepRoutes(api: Router, redis: Redis): void {
+export function sweepRoutes(api: Router, redis: RedisClient): void {
   api.post('/sweeps', express.text({ type: SWEEP_TYPES, limit: BODY_LIMIT }), async (req, res) => {
     if (typeof req.body !== 'string') {
       throw new HypersweepError('BAD_REQUEST', `send the sweep file as the body, with content-type ${SWEEP_TYPES.join(', ')}`);

@@ -5,7 +5,7 @@
  * one goal mean nothing under another, so that is a new sweep with `--prior`.
  */
 import express, { type Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import { parseSweepConfig } from '../config/parse-sweep-config.js';
 import type { SweepConfig } from '../config/types.js';
 import { defaultOutsideSpace } from '../space/config-in-space.js';
@@ -23,7 +23,7 @@ function objectives(config: SweepConfig): string {
   return objectivesOf(config).map((m) => `${m.name} (${m.goal})`).join(', ') || 'none';
 }
 
-export function updateRoutes(api: Router, redis: Redis): void {
+export function updateRoutes(api: Router, redis: RedisClient): void {
   api.put('/sweeps/:id', express.text({ type: STATE_CHANGING_TYPES as string[], limit: BODY_LIMIT }), async (req, res) => {
     if (typeof req.body !== 'string') throw new HypersweepError('BAD_REQUEST', `send the new sweep file as the body, with content-type ${STATE_CHANGING_TYPES.join(', ')}`);
     const isJson = req.is('application/json') === 'application/json';

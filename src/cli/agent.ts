@@ -7,8 +7,8 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { Redis } from 'ioredis';
 import { getSweepConfig } from '../store/sweep-store.js';
+import { connectRedis } from '../store/connect-redis.js';
 import { unauthenticatedRedisWarning } from '../store/redis-trust.js';
 import { Agent } from '../../worker/agent.js';
 import { MAX_GRACE_SEC, MAX_LEASE_MS, MIN_LEASE_MS } from '../../worker/timer-bounds.js';
@@ -53,7 +53,7 @@ export function defaultInterpreter(path = process.env.PATH ?? ''): string {
  * sweep cannot be read within `timeoutMs` (Agent.start then says why it cannot start).
  */
 async function readGpusPerRun(redisUrl: string, sweepId: string, timeoutMs = 10_000): Promise<number | undefined> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: timeoutMs, retryStrategy: () => null });
+  const redis = connectRedis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: timeoutMs, retryStrategy: () => null });
   redis.on('error', () => undefined);
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -85,7 +85,7 @@ export function register(program: Command): void {
     .command('agent')
     .description("run a sweep's runs on this machine: one run per GPU (or one CPU slot), metrics streamed to the controller")
     .argument('<sweep-id>', 'the sweep to pull runs from')
-    .option('--redis <url>', 'Redis URL: redis://, rediss:// (TLS) or redis-sentinel://host1,host2,host3/primaryName (Sentinel; default $REDIS_URL, else redis://127.0.0.1:6379)', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+    .option('--redis <url>', 'Redis URL: redis://, rediss:// (TLS), redis-sentinel://host1,host2,host3/primaryName (Sentinel), redis-cluster://host1:port1,host2:port2 (Redis Cluster; default $REDIS_URL, else redis://127.0.0.1:6379)', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
     .option('--gpus <list>', 'use these GPUs only: indices (0,1,3) or UUIDs (default: every GPU nvidia-smi lists, or those CUDA_VISIBLE_DEVICES grants)', gpuList)
     .option('--slots <n>', 'run N runs at once without GPU assignment (no nvidia-smi)', positiveInt('--slots'))
     .option('--count <n>', 'run at most N runs, then exit', positiveInt('--count'))

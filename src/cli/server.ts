@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .description('run the controller and the HTTP API + dashboard (one process holds any number of sweeps)')
     .option('--port <port>', 'port to listen on', int, 7070)
     .option('--host <host>', 'address to bind (a non-loopback address needs a token)', '127.0.0.1')
-    .option('--redis <url>', 'Redis URL: redis://, rediss:// (TLS) or redis-sentinel://host1,host2,host3/primaryName (Sentinel; env REDIS_URL, default redis://127.0.0.1:6379)')
+    .option('--redis <url>', 'Redis URL: redis://, rediss:// (TLS), redis-sentinel://host1,host2,host3/primaryName (Sentinel), redis-cluster://host1:port1,host2:port2 (Redis Cluster; env REDIS_URL, default redis://127.0.0.1:6379)')
     .option('--token <token>', 'bearer token required on /api (env HYPERSWEEP_TOKEN)')
     .option('--allow-host <name>', 'a host name the API answers to besides IP addresses and localhost (repeat for more)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--lease-check-ms <ms>', 'how often running runs\' leases are checked', int, 1000)

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import { RunQueues } from '../queue/run-queue.js';
 import { listSweepAgents, type AgentInfo } from '../store/agent-store.js';
 import { holdLeaderLock, renewLeaderLock, releaseLeaderLock, sweepsWithoutLeader } from '../store/leader-lock.js';
@@ -17,7 +17,7 @@ import { LeaderDeposedError } from '../errors.js';
 
 export interface ControllerOptions {
   /** Commands (a connection the controller may share with the API). */
-  redis: Redis;
+  redis: RedisClient;
   /** Counters (the API renders them at /metrics). @defaultValue a fresh ControllerMetrics */
   metrics?: ControllerMetrics;
   /** This controller's id in the leader locks. @defaultValue `<host>:<pid>:<random>` */
@@ -52,7 +52,7 @@ const AGENTS_POLL_MS = 2000;
 export class Controller {
   readonly id: string;
   readonly metrics: ControllerMetrics;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly queues: RunQueues;
   private readonly leaders = new Map<string, SweepLeader>();
   /** Sweeps whose lock this controller holds (leaders, and sweeps still loading). */

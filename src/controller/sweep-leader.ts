@@ -6,7 +6,7 @@
  * pure core; every state change goes through the store (src/store/leader-store.ts), so a leader
  * that dies at any point leaves nothing half done that its successor cannot finish.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import { HypersweepError } from '../errors.js';
 import type { RunQueues } from '../queue/run-queue.js';
 import type { AgentInfo } from '../store/agent-store.js';
@@ -29,7 +29,7 @@ export class SweepLeader {
 
   constructor(
     readonly sweepId: string,
-    redis: Redis,
+    redis: RedisClient,
     private readonly queues: RunQueues,
     private readonly metrics: ControllerMetrics,
     private readonly options: LeaderOptions,

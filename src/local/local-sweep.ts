@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import { connectRedis } from '../store/connect-redis.js';
 import { startServer, type RunningServer } from '../api/start-server.js';
 import { loadSweepFile } from '../config/load-sweep-file.js';
@@ -120,7 +120,7 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
   let privateRedis: PrivateRedis | undefined;
   let server: RunningServer | undefined;
-  let redis: Redis | undefined;
+  let redis: RedisClient | undefined;
   try {
     // Redis and the API are trust boundaries even on a laptop: a random password for the private
     // redis-server and a random API token, handed to the dashboard in the URL fragment.

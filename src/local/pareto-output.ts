@@ -4,14 +4,14 @@
  * one metric.
  */
 import { writeFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import { stringify } from 'yaml';
 import type { MetricSpec } from '../config/types.js';
 import { paretoMembers } from '../metrics/objective-points.js';
 import { readRunRecords } from '../store/run-records.js';
 
 /** The file written, or undefined when no run has a value for every metric. */
-export async function writePareto(redis: Redis, sweepId: string, metrics: readonly MetricSpec[], file: string, write: (text: string) => void): Promise<string | undefined> {
+export async function writePareto(redis: RedisClient, sweepId: string, metrics: readonly MetricSpec[], file: string, write: (text: string) => void): Promise<string | undefined> {
   const pareto = paretoMembers(await readRunRecords(redis, sweepId), metrics);
   if (pareto.length === 0) {
     write(`no run has reported every metric (${metrics.map((m) => m.name).join(', ')}) yet\n`);

@@ -1,5 +1,5 @@
 /** The live progress line of a local sweep: redrawn every 500 ms while the agent works, then read until the last runs are applied. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import { getSweepSummary, type SweepSummary } from '../store/sweep-store.js';
 import { progressLine } from './progress-line.js';
 
@@ -8,7 +8,7 @@ export class ProgressWatch {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly sweepId: string,
     private readonly write: (text: string) => void,
     private readonly tty: boolean,

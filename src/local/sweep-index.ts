@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import type { SweepConfig } from '../config/types.js';
 import { createSweep, getSweepSummary, setSweepState } from '../store/sweep-store.js';
 
@@ -34,7 +34,7 @@ export interface SweepChoice {
 }
 
 /** The id of the sweep to run: the resumed one, or a new one (recorded in the index). */
-export async function chooseSweep(redis: Redis, c: SweepChoice): Promise<string> {
+export async function chooseSweep(redis: RedisClient, c: SweepChoice): Promise<string> {
   const index = readIndex(c.indexPath);
   let sweepId = c.resume ? index[c.file] : undefined;
   if (sweepId) {

@@ -8,7 +8,7 @@
  * run's current one, while the run is pending/running and no lease is held.
  */
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import { QUEUE_PREFIX, runJobId, runQueueName, type RunJob } from './run-job.js';
 import { execPipeline } from '../store/exec-pipeline.js';
 
@@ -32,7 +32,7 @@ export class RunQueues {
   private readonly queues = new Map<string, Queue<RunJob>>();
 
   /** @param redis a connection the queues share (not used for blocking commands). */
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   /** The queue of a sweep (made once). */
   queue(sweepId: string): Queue<RunJob> {

@@ -2,7 +2,7 @@
  * The agent's side of the store: what one agent writes about itself and reads about its sweep.
  * The run protocol itself (claim, renew, report, finish) is src/store/attempt-lease.ts.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { queueAgentWrite, type AgentInfo, type AgentPresence } from './agent-store.js';
 import { execPipeline } from './exec-pipeline.js';
 import { keys } from './keys.js';
@@ -31,7 +31,7 @@ export class AgentSession {
   private written: { presence: string; at: number } | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly agentId: string,
     readonly sweepId: string,
   ) {

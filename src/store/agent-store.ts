@@ -5,7 +5,8 @@
  * idle slots to size the queue and tells them about stops through their channel. This file is
  * the one that knows the agent hash's fields.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { keys } from './keys.js';
 import { execPipeline } from './exec-pipeline.js';
 import { queueScript } from './store-scripts.js';
@@ -67,14 +68,14 @@ function parseJson<T>(text: string | undefined, fallback: T): T {
 }
 
 /** Every registered agent of every sweep, most recently seen first. */
-export async function listAgents(redis: Redis): Promise<AgentInfo[]> {
+export async function listAgents(redis: RedisClient): Promise<AgentInfo[]> {
   const sweepIds = await redis.zrange(keys.sweeps(), 0, -1);
   const all = (await Promise.all(sweepIds.map((id) => listSweepAgents(redis, id)))).flat();
   return all.sort((a, b) => b.lastSeen - a.lastSeen);
 }
 
 /** The agents registered for one sweep, most recently seen first. */
-export async function listSweepAgents(redis: Redis, sweepId: string): Promise<AgentInfo[]> {
+export async function listSweepAgents(redis: RedisClient, sweepId: string): Promise<AgentInfo[]> {
   const ids = await redis.zrevrange(keys.sweepAgents(sweepId), 0, -1);
   if (ids.length === 0) return [];
   const p = redis.pipeline();

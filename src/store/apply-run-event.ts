@@ -9,7 +9,7 @@
  * preempted → pending as the next attempt (not counted toward maxAttempts); lost → crashed and
  * queued again as the next attempt while attempts are left.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { RunState } from '../run-record.js';
 import { keys } from './keys.js';
 import { newAttemptToken } from './run-store.js';
@@ -41,7 +41,7 @@ export type ApplyResult =
   | { status: 'unknown' };
 
 /** Apply events in order, in one round trip. */
-export async function applyRunEvents(redis: Redis, sweepId: string, events: readonly RunEvent[], policy: RequeuePolicy, fence?: Fence): Promise<ApplyResult[]> {
+export async function applyRunEvents(redis: RedisClient, sweepId: string, events: readonly RunEvent[], policy: RequeuePolicy, fence?: Fence): Promise<ApplyResult[]> {
   if (events.length === 0) return [];
   defineScripts(redis);
   const p = redis.pipeline();

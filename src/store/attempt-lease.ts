@@ -24,7 +24,7 @@
  *    (2 s) as `crashed` and queues attempt n+1 with a new token; any late report of attempt n
  *    (events, output tail) is refused.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { keys } from './keys.js';
 import { encodeRunEvent, type FinishedEvent, type RunEvent } from './run-events.js';
 import { callScript } from './store-scripts.js';
@@ -48,7 +48,7 @@ export interface LeaseHolder {
 export type ClaimResult = 'ok' | 'stale' | 'taken';
 
 /** Step 2: take the attempt, or learn that it is stale or already held. */
-export async function claimAttempt(redis: Redis, holder: LeaseHolder, leaseMs: number, started: { host: string; pid: number; at: number }): Promise<ClaimResult> {
+export async function claimAttempt(redis: RedisClient, holder: LeaseHolder, leaseMs: number, started: { host: string; pid: number; at: number }): Promise<ClaimResult> {
   const event: RunEvent = { type: 'started', runId: holder.runId, attempt: holder.attempt, token: holder.token, agentId: holder.agentId, slot: holder.slot, ...started };
   const result = await callScript(
     redis,
@@ -67,18 +67,18 @@ export interface LeaseStatus {
 }
 
 /** Step 3: extend the lease; called by the agent itself, never by the child. */
-export async function renewLease(redis: Redis, holder: LeaseHolder, leaseMs: number): Promise<LeaseStatus> {
+export async function renewLease(redis: RedisClient, holder: LeaseHolder, leaseMs: number): Promise<LeaseStatus> {
   const [held, stop] = (await callScript(redis, 'hsRenewLease', [keys.run(holder.sweepId, holder.runId), keys.runLease(holder.sweepId, holder.runId)], [leaseValue(holder.token, holder.agentId, holder.slot), leaseMs])) as [number, string];
   return { held: held === 1, stop: stop === 'stop' || stop === 'cancel' ? stop : undefined };
 }
 
 /** Step 4: append a metrics (or any non-final) event. */
-export async function reportEvent(redis: Redis, sweepId: string, event: RunEvent): Promise<void> {
+export async function reportEvent(redis: RedisClient, sweepId: string, event: RunEvent): Promise<void> {
   await redis.xadd(keys.sweepEvents(sweepId), '*', ...encodeRunEvent(event));
 }
 
 /** Step 4, last: append the finished event and release the lease in one step. */
-export async function finishAttempt(redis: Redis, holder: LeaseHolder, event: Omit<FinishedEvent, 'type' | 'runId' | 'attempt' | 'token'>): Promise<void> {
+export async function finishAttempt(redis: RedisClient, holder: LeaseHolder, event: Omit<FinishedEvent, 'type' | 'runId' | 'attempt' | 'token'>): Promise<void> {
   const full: FinishedEvent = { type: 'finished', runId: holder.runId, attempt: holder.attempt, token: holder.token, ...event };
   await callScript(redis, 'hsFinishAttempt', [keys.runLease(holder.sweepId, holder.runId), keys.sweepEvents(holder.sweepId)], [leaseValue(holder.token, holder.agentId, holder.slot), holder.token, DONE_MARKER_MS, ...encodeRunEvent(full)]);
 }
@@ -88,6 +88,6 @@ export async function finishAttempt(redis: Redis, holder: LeaseHolder, event: Om
  * `logs`; refused (false) once `token` is no longer the run's, so a stale attempt cannot
  * overwrite the current attempt's output.
  */
-export async function publishRunOutput(redis: Redis, sweepId: string, runId: string, token: string, text: string): Promise<boolean> {
+export async function publishRunOutput(redis: RedisClient, sweepId: string, runId: string, token: string, text: string): Promise<boolean> {
   return (await callScript(redis, 'hsPublishOutput', [keys.run(sweepId, runId), keys.runOutput(sweepId, runId)], [token, text])) === 1;
 }

@@ -1,7 +1,8 @@
 /**
  * One way to connect for every process (controller, API, agents, `hypersweep run`): a plain
  * `redis://` / `rediss://` URL goes to ioredis as it is; a Sentinel URL becomes ioredis' native
- * Sentinel options, so the client asks the sentinels for the primary and follows a failover.
+ * Sentinel options, so the client asks the sentinels for the primary and follows a failover; a
+ * cluster URL (`redis-cluster://h1:p1,h2:p2`, src/store/cluster-url.ts) becomes an ioredis Cluster.
  *
  * Sentinel URL (the form of Lettuce and Spring, with the primary's name as the path):
  *
@@ -15,6 +16,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { HypersweepError } from '../errors.js';
 import { redactRedisUrl } from './redis-url.js';
+import { connectCluster, isClusterUrl } from './cluster-url.js';
+import { isCluster, type RedisClient } from './redis-client.js';
 
 export interface SentinelUrl {
   sentinels: Array<{ host: string; port: number }>;
@@ -95,10 +98,17 @@ export function sentinelOptions(s: SentinelUrl): RedisOptions {
   };
 }
 
-/** A client for `url` (plain or Sentinel) with `options` on top. */
-export function connectRedis(url: string, options: RedisOptions = {}): Redis {
+/** A client for `url` (plain, Sentinel or cluster) with `options` on top (per node for a cluster). */
+export function connectRedis(url: string, options: RedisOptions = {}): RedisClient {
+  if (isClusterUrl(url)) return connectCluster(url, options);
   if (isSentinelUrl(url)) return new Redis({ ...sentinelOptions(parseSentinelUrl(url)), ...options });
   return new Redis(url, options);
+}
+
+/** A second connection like `redis`, with `options` on top (per node for a cluster). */
+export function duplicateClient(redis: RedisClient, options: RedisOptions = {}): RedisClient {
+  if (!isCluster(redis)) return redis.duplicate(options);
+  return redis.duplicate([], { redisOptions: { ...redis.options.redisOptions, ...options } });
 }
 
 /** How many replicas a deciding write waits for: the URL's `replicas` for Sentinel URLs, else 0. */

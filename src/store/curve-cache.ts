@@ -23,7 +23,7 @@
  * used entries are evicted beyond it. A sweep whose curves exceed the bound is still answered
  * correctly, but mostly from Redis (each call evicts what the previous one cached).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { attemptOfRow, isFinalRunState, type HistoryRow } from '../run-record.js';
 import { execPipeline } from './exec-pipeline.js';
 import { keys } from './keys.js';
@@ -104,7 +104,7 @@ export class CurveCache {
    * entries keep; the API puts it in its response as it is): the same answer as reading every row
    * of every run afresh.
    */
-  async runsJson(redis: Redis, sweepId: string, metric: string): Promise<string> {
+  async runsJson(redis: RedisClient, sweepId: string, metric: string): Promise<string> {
     const ids = await redis.zrange(keys.sweepRuns(sweepId), 0, -1);
     const out: string[] = new Array<string>(ids.length);
     for (let c = 0; c < ids.length; c += CHUNK) {

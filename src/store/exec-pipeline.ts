@@ -2,7 +2,8 @@
  * Send a pipeline and fail like a single command would: the first error in the replies is
  * thrown (ioredis reports them per reply, which would otherwise read as "missing").
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import { isCluster, type RedisClient } from './redis-client.js';
 
 export async function execPipeline(pipeline: ChainableCommander): Promise<Array<[null, unknown]>> {
   const replies = (await pipeline.exec()) ?? [];
@@ -16,9 +17,9 @@ export async function execPipeline(pipeline: ChainableCommander): Promise<Array<
  * on a Redis Cluster two sweeps' keys sit on different slots (src/store/keys.ts), and a cluster
  * pipeline must stay on one node, so each sweep gets its own pipeline, all sent at once.
  */
-export async function execPerSweep(redis: Redis, sweepIds: readonly string[], queue: (p: ChainableCommander, sweepId: string) => void): Promise<Array<[null, unknown]>> {
+export async function execPerSweep(redis: RedisClient, sweepIds: readonly string[], queue: (p: ChainableCommander, sweepId: string) => void): Promise<Array<[null, unknown]>> {
   if (sweepIds.length === 0) return [];
-  if (!redis.isCluster) {
+  if (!isCluster(redis)) {
     const p = redis.pipeline();
     for (const id of sweepIds) queue(p, id);
     return await execPipeline(p);
@@ -34,6 +35,6 @@ export async function execPerSweep(redis: Redis, sweepIds: readonly string[], qu
 }
 
 /** Whether the store answers (health checks): throws when Redis is unreachable. */
-export async function pingStore(redis: Redis): Promise<void> {
+export async function pingStore(redis: RedisClient): Promise<void> {
   await redis.ping();
 }

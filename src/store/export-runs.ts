@@ -3,7 +3,7 @@
  * reason), its final values (W&B's summary) and, when asked, every row of its history.
  * One pipelined round trip per 1000 runs.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { HistoryRow } from '../run-record.js';
 import { execPipeline } from './exec-pipeline.js';
 import { keys } from './keys.js';
@@ -22,7 +22,7 @@ export interface ExportRun extends RunSummary {
 const CHUNK = 1000;
 
 /** Every run of a sweep in proposal order. */
-export async function readExportRuns(redis: Redis, sweepId: string, withHistory: boolean): Promise<ExportRun[]> {
+export async function readExportRuns(redis: RedisClient, sweepId: string, withHistory: boolean): Promise<ExportRun[]> {
   const ids = await redis.zrange(keys.sweepRuns(sweepId), 0, -1);
   const out: ExportRun[] = [];
   for (let i = 0; i < ids.length; i += CHUNK) {

@@ -4,7 +4,7 @@
  * counts and sets, its run order and its score ZSET are written with the runs, in one MULTI
  * per 500 runs, so the store's invariants hold. Only ended runs are imported.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { Config } from '../config/types.js';
 import type { FinalRunState, HistoryRow } from '../run-record.js';
 import { runIdFor } from '../space/config-hash.js';
@@ -28,7 +28,7 @@ export interface ImportedRun {
 const CHUNK = 500;
 
 /** Write `runs` into sweep `sweepId` (which holds none yet); the run ids are this sweep's. */
-export async function importRuns(redis: Redis, sweepId: string, runs: readonly ImportedRun[]): Promise<void> {
+export async function importRuns(redis: RedisClient, sweepId: string, runs: readonly ImportedRun[]): Promise<void> {
   for (let i = 0; i < runs.length; i += CHUNK) {
     const m = redis.multi();
     runs.slice(i, i + CHUNK).forEach((run, k) => {

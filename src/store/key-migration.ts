@@ -15,6 +15,7 @@
  * 4. Write `layout` = 2.
  */
 import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from './redis-client.js';
 import { KEY_LAYOUT_VERSION, keys, legacyKeys } from './keys.js';
 
 /** What a migration did. */
@@ -26,10 +27,10 @@ export interface KeyMigration {
 }
 
 /** Bring the data to KEY_LAYOUT_VERSION (see the steps above). */
-export async function migrateKeyLayout(redis: Redis): Promise<KeyMigration> {
+export async function migrateKeyLayout(redis: RedisClient): Promise<KeyMigration> {
   const done: KeyMigration = { moved: 0, skipped: 0 };
   if (Number(await redis.get(keys.layout())) >= KEY_LAYOUT_VERSION) return done;
-  if (!redis.isCluster) {
+  if (!isCluster(redis)) {
     const sweepOfRun = await legacyRunSweeps(redis);
     for (const pattern of legacyKeys.patterns()) {
       for await (const batch of redis.scanStream({ match: pattern, count: 1000 })) {

@@ -14,7 +14,7 @@
  *   written and LeaderDeposedError is thrown. (XACK/XTRIM and the BullMQ enqueues follow only
  *   fenced writes in the same round, and are idempotent.)
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { Config, ParameterSpace, SweepConfig } from '../config/types.js';
 import { rowsOfAttempt, type HistoryRow, type RunRecord, type RunState } from '../run-record.js';
 import { dropEnqueued, readEnqueued } from './enqueued-configs.js';
@@ -83,7 +83,7 @@ export class LeaderStore {
 
   /** `owner`: the controller id in the sweep's leader lock; every write is fenced by it. */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly sweepId: string,
     owner?: string,
   ) {

@@ -1,5 +1,5 @@
 /** The runs of earlier sweeps a warm-started sweep learns from (see src/search/prior-runs.ts), read as the pure core sees runs. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { ParameterSpace } from '../config/types.js';
 import { NotFoundError } from '../errors.js';
 import type { RunRecord } from '../run-record.js';
@@ -8,7 +8,7 @@ import { keys } from './keys.js';
 import { readRunRecords } from './run-records.js';
 
 /** The finished runs of `priorIds` whose configs lie in `space`. @throws NotFoundError naming an unknown sweep. */
-export async function readPriorRuns(redis: Redis, priorIds: readonly string[], space: ParameterSpace): Promise<RunRecord[]> {
+export async function readPriorRuns(redis: RedisClient, priorIds: readonly string[], space: ParameterSpace): Promise<RunRecord[]> {
   const out: RunRecord[] = [];
   for (const id of priorIds) {
     if ((await redis.exists(keys.sweep(id))) !== 1) throw new NotFoundError(`sweep ${id}`, `prior sweep ${id} not found`);

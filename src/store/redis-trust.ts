@@ -3,6 +3,7 @@
  * The server and the agent say so when they are about to use a Redis on another machine
  * without a password (README "Security": password or ACL user, TLS, bind).
  */
+import { isClusterUrl, parseClusterUrl } from './cluster-url.js';
 
 /** Whether a host name or address only accepts connections from this machine. */
 export function isLoopbackHost(host: string): boolean {
@@ -12,6 +13,7 @@ export function isLoopbackHost(host: string): boolean {
 
 /** A warning for a Redis URL with no password on a non-loopback host; undefined when there is nothing to say. */
 export function unauthenticatedRedisWarning(url: string): string | undefined {
+  if (isClusterUrl(url)) return clusterWarning(url);
   let u: URL;
   try {
     u = new URL(url);
@@ -36,3 +38,21 @@ export const REDIS_ACL_RULES: readonly string[] = [
   '+@read', '+@write', '+@stream', '+@pubsub', '+@scripting', '+@connection', '+@transaction',
   '+info', '+client|setname', '+client|getname',
 ];
+
+/** The same warning for a cluster URL: no password, and a node on another machine. */
+function clusterWarning(url: string): string | undefined {
+  let nodes: Array<{ host: string; port: number }>;
+  try {
+    const c = parseClusterUrl(url);
+    if (c.password !== undefined && c.password !== '') return undefined;
+    nodes = c.nodes;
+  } catch {
+    return undefined;
+  }
+  const remote = nodes.find((n) => !isLoopbackHost(n.host));
+  if (!remote) return undefined;
+  return (
+    `Redis Cluster node ${remote.host}:${remote.port} is used without a password: anyone who can reach it can add runs that agents execute. ` +
+    'Give the cluster a password (redis-cluster://:password@host1,host2), TLS (rediss-cluster://) and a private bind address; see the README, "Security"'
+  );
+}

@@ -5,10 +5,10 @@
  * replica never has an older lease than the one the agent's deadline was computed from
  * (worker/lease-deadline.ts). WAIT covers every earlier write of the same connection.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 
 /** True when `replicas` replicas acknowledged this connection's writes within `timeoutMs` (always true for 0). */
-export async function waitForReplicas(redis: Redis, replicas: number, timeoutMs: number): Promise<boolean> {
+export async function waitForReplicas(redis: RedisClient, replicas: number, timeoutMs: number): Promise<boolean> {
   if (replicas <= 0) return true;
   const acked = await redis.wait(replicas, Math.max(1, Math.floor(timeoutMs)));
   return acked >= replicas;

@@ -6,7 +6,8 @@
  * and package set, so its page can say when runs ran on different ones. This file is the one
  * that knows these keys' fields.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { keys } from './keys.js';
 import { execPipeline } from './exec-pipeline.js';
 
@@ -157,7 +158,7 @@ function splitShared(sweepId: string, record: AttemptProvenance): { stored: Stor
 }
 
 /** Write the record of one attempt (its field is the attempt number) and count its variant in the sweep. */
-export async function writeAttemptProvenance(redis: Redis, sweepId: string, runId: string, record: AttemptProvenance): Promise<void> {
+export async function writeAttemptProvenance(redis: RedisClient, sweepId: string, runId: string, record: AttemptProvenance): Promise<void> {
   const json = JSON.stringify(record);
   if (Buffer.byteLength(json) > MAX_PROVENANCE_BYTES) throw new RangeError(`provenance of run ${runId}#${record.attempt} is ${Buffer.byteLength(json)} bytes (most ${MAX_PROVENANCE_BYTES})`);
   const { stored, blobs } = splitShared(sweepId, record);
@@ -178,7 +179,7 @@ function parseList(text: string): string[] {
 }
 
 /** Put the shared parts back into stored records (a blob that is gone leaves the part empty). */
-async function joinShared(redis: Redis, records: StoredProvenance[]): Promise<AttemptProvenance[]> {
+async function joinShared(redis: RedisClient, records: StoredProvenance[]): Promise<AttemptProvenance[]> {
   const wanted = records.filter((r) => r.shared);
   if (wanted.length === 0) return records;
   const p = redis.pipeline();
@@ -195,7 +196,7 @@ async function joinShared(redis: Redis, records: StoredProvenance[]): Promise<At
 }
 
 /** The records of a run's attempts, oldest first (attempts that recorded nothing are absent). */
-export async function readRunProvenance(redis: Redis, sweepId: string, runId: string): Promise<AttemptProvenance[]> {
+export async function readRunProvenance(redis: RedisClient, sweepId: string, runId: string): Promise<AttemptProvenance[]> {
   const h = await redis.hgetall(keys.runProvenance(sweepId, runId));
   const out: StoredProvenance[] = [];
   for (const [field, text] of Object.entries(h)) {
@@ -210,7 +211,7 @@ export async function readRunProvenance(redis: Redis, sweepId: string, runId: st
 }
 
 /** The sweep's code variants and package sets, most attempts first. */
-export async function readSweepProvenance(redis: Redis, sweepId: string): Promise<SweepProvenance> {
+export async function readSweepProvenance(redis: RedisClient, sweepId: string): Promise<SweepProvenance> {
   const h = await redis.hgetall(keys.sweepProvenance(sweepId));
   const out: SweepProvenance = { code: [], packages: [] };
   for (const [field, count] of Object.entries(h)) {

@@ -3,11 +3,11 @@
  * summary and the latest attempt's rows. For reads that score every run (the Pareto set of a
  * multi-objective sweep); one pipelined round trip per 1000 runs.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { rowsOfAttempt, type RunRecord } from '../run-record.js';
 import { LeaderStore } from './leader-store.js';
 
-export async function readRunRecords(redis: Redis, sweepId: string): Promise<RunRecord[]> {
+export async function readRunRecords(redis: RedisClient, sweepId: string): Promise<RunRecord[]> {
   const out: RunRecord[] = [];
   await new LeaderStore(redis, sweepId).loadRuns(true, (runs) => {
     for (const run of runs) {

@@ -4,7 +4,8 @@
  * pipelined so a page costs one round trip whatever the sweep's size.
  */
 import { randomUUID } from 'node:crypto';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { Config, Goal } from '../config/types.js';
 import { HypersweepError, NotFoundError } from '../errors.js';
 import { RUN_STATES, type HistoryRow, type RunState } from '../run-record.js';
@@ -86,7 +87,7 @@ export interface CreateRunResult {
 }
 
 /** Create the run of a config if it has none and the budget allows (one Lua script). */
-export async function createRun(redis: Redis, input: CreateRunInput): Promise<CreateRunResult> {
+export async function createRun(redis: RedisClient, input: CreateRunInput): Promise<CreateRunResult> {
   const runId = runIdFor(input.sweepId, input.config);
   const token = newAttemptToken();
   const result = (await callScript(redis, 'hsCreateRun', runKeys(input.sweepId, runId), [
@@ -103,7 +104,7 @@ export async function createRun(redis: Redis, input: CreateRunInput): Promise<Cr
 }
 
 /** Create many runs of one sweep in one round trip (same rules as createRun, applied in order; one sweep: one cluster slot). */
-export async function createRuns(redis: Redis, inputs: readonly CreateRunInput[], fence?: Fence): Promise<CreateRunResult[]> {
+export async function createRuns(redis: RedisClient, inputs: readonly CreateRunInput[], fence?: Fence): Promise<CreateRunResult[]> {
   if (inputs.length === 0) return [];
   defineScripts(redis);
   const p = redis.pipeline();
@@ -147,7 +148,7 @@ function toSummary(h: Record<string, string>, steps: number): RunSummary {
 }
 
 /** Summaries of runs by id, in the given order (unknown ids skipped). */
-export async function readRunSummaries(redis: Redis, sweepId: string, runIds: readonly string[]): Promise<RunSummary[]> {
+export async function readRunSummaries(redis: RedisClient, sweepId: string, runIds: readonly string[]): Promise<RunSummary[]> {
   if (runIds.length === 0) return [];
   const p = redis.pipeline();
   for (const id of runIds) p.hgetall(keys.run(sweepId, id)).llen(keys.runHistory(sweepId, id));
@@ -161,7 +162,7 @@ export async function readRunSummaries(redis: Redis, sweepId: string, runIds: re
 }
 
 /** Whole histories of runs (every attempt's rows), in the order of `runIds`; pipelined LRANGEs. */
-export async function readHistories(redis: Redis, sweepId: string, runIds: readonly string[]): Promise<HistoryRow[][]> {
+export async function readHistories(redis: RedisClient, sweepId: string, runIds: readonly string[]): Promise<HistoryRow[][]> {
   const out: HistoryRow[][] = [];
   const CHUNK = 1000;
   for (let i = 0; i < runIds.length; i += CHUNK) {
@@ -190,7 +191,7 @@ export interface HistoryPage {
 export const MAX_HISTORY_PAGE = 10_000;
 
 /** A run with a page of its history, its attempts and its output tail. */
-export async function getRun(redis: Redis, sweepId: string, runId: string, page: HistoryPage = {}): Promise<RunDetail> {
+export async function getRun(redis: RedisClient, sweepId: string, runId: string, page: HistoryPage = {}): Promise<RunDetail> {
   const from = page.historyFrom ?? 0;
   const limit = Math.min(page.historyLimit ?? MAX_HISTORY_PAGE, MAX_HISTORY_PAGE);
   if (!Number.isInteger(from) || from < 0 || !Number.isInteger(limit) || limit < 0) {
@@ -218,7 +219,7 @@ export async function getRun(redis: Redis, sweepId: string, runId: string, page:
  * GET /api/runs/:runId). A run's keys carry its sweep's hash tag, so the run is looked up in each
  * sweep's run set (one ZSCORE per sweep, pipelined per sweep; no index of all runs to keep).
  */
-export async function runSweepId(redis: Redis, runId: string): Promise<string> {
+export async function runSweepId(redis: RedisClient, runId: string): Promise<string> {
   const sweepIds = await redis.zrevrange(keys.sweeps(), 0, -1);
   const replies = await execPerSweep(redis, sweepIds, (p, id) => p.zscore(keys.sweepRuns(id), runId));
   const i = replies.findIndex(([, seq]) => seq !== null);
@@ -250,7 +251,7 @@ export interface RunPage {
 export const MAX_RUN_PAGE = 1000;
 
 /** A page of a sweep's runs: filtered by state through the per-state sets, sorted, with a cursor. */
-export async function listRuns(redis: Redis, sweepId: string, options: ListRunsOptions = {}): Promise<RunPage> {
+export async function listRuns(redis: RedisClient, sweepId: string, options: ListRunsOptions = {}): Promise<RunPage> {
   const limit = options.limit ?? 100;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RUN_PAGE) throw new HypersweepError('BAD_REQUEST', `limit must be an integer from 1 to ${MAX_RUN_PAGE} (got ${limit})`);
   const states = options.states && options.states.length > 0 && options.states.length < RUN_STATES.length ? [...new Set(options.states)] : undefined;
@@ -322,7 +323,7 @@ export async function listRuns(redis: Redis, sweepId: string, options: ListRunsO
 
 /** Run ids in creation order from one or more seq-scored sets, after (or before, descending) seq `after`. */
 async function idsByCreation(
-  redis: Redis,
+  redis: RedisClient,
   sources: readonly string[],
   descending: boolean,
   limit: number,
@@ -343,7 +344,7 @@ async function idsByCreation(
   return { items: merged.slice(0, limit), more: merged.length > limit };
 }
 
-async function pageByCreation(redis: Redis, sweepId: string, sources: readonly string[], descending: boolean, limit: number, after: number | undefined): Promise<RunPage> {
+async function pageByCreation(redis: RedisClient, sweepId: string, sources: readonly string[], descending: boolean, limit: number, after: number | undefined): Promise<RunPage> {
   const { items, more } = await idsByCreation(redis, sources, descending, limit, after);
   return { runs: await readRunSummaries(redis, sweepId, items.map((x) => x.id)), next: more ? `c${items[items.length - 1]!.seq}` : null };
 }
@@ -352,12 +353,12 @@ async function pageByCreation(redis: Redis, sweepId: string, sources: readonly s
  * Ask the agent of a running (or just claimed) run to stop it: `stop` (early termination, sweep
  * stop: SIGTERM with grace) or `cancel` (kill now). True when newly requested.
  */
-export async function requestRunStop(redis: Redis, sweepId: string, runId: string, kind: 'stop' | 'cancel', reason: string, fence?: Fence): Promise<boolean> {
+export async function requestRunStop(redis: RedisClient, sweepId: string, runId: string, kind: 'stop' | 'cancel', reason: string, fence?: Fence): Promise<boolean> {
   return (await callScript(redis, 'hsRequestStop', runKeys(sweepId, runId), [runId, kind, reason], fence)) === 'requested';
 }
 
 /** A pending run that will never start becomes canceled. True when it was pending. */
-export async function cancelPendingRun(redis: Redis, sweepId: string, runId: string, reason: string, now = Date.now(), fence?: Fence): Promise<boolean> {
+export async function cancelPendingRun(redis: RedisClient, sweepId: string, runId: string, reason: string, now = Date.now(), fence?: Fence): Promise<boolean> {
   return (await callScript(redis, 'hsCancelPending', runKeys(sweepId, runId), [runId, reason, now], fence)) === 'canceled';
 }
 
@@ -368,7 +369,7 @@ export type RequeueResult = { result: 'requeued'; attempt: number; token: string
  * `maxAttempts` allows. `skip` when the run is no longer running with `token` or its lease exists.
  */
 export async function crashRun(
-  redis: Redis,
+  redis: RedisClient,
   sweepId: string,
   runId: string,
   token: string,
@@ -388,7 +389,7 @@ export async function crashRun(
 }
 
 /** Write runs' scores (field `score` and the sweep's score ZSET); null removes one. */
-export async function writeRunScores(redis: Redis, sweepId: string, scores: ReadonlyArray<{ runId: string; score: number | null }>): Promise<void> {
+export async function writeRunScores(redis: RedisClient, sweepId: string, scores: ReadonlyArray<{ runId: string; score: number | null }>): Promise<void> {
   if (scores.length === 0) return;
   defineScripts(redis);
   const p = redis.pipeline();

@@ -13,7 +13,8 @@
  * pipelines) and ioredis falls back to EVAL when Redis answers NOSCRIPT (after a restart or
  * SCRIPT FLUSH). No store file sends script text any other way.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { FINAL_RUN_STATES, RUN_STATES } from '../run-record.js';
 import { keys } from './keys.js';
 
@@ -373,10 +374,10 @@ const SCRIPTS = {
 export type ScriptName = keyof typeof SCRIPTS;
 type ScriptFn = (...args: Array<string | number>) => Promise<unknown>;
 
-const defined = new WeakSet<Redis>();
+const defined = new WeakSet<RedisClient>();
 
 /** Register the scripts on a client (once); pipelines made afterwards carry them too. */
-export function defineScripts(redis: Redis): void {
+export function defineScripts(redis: RedisClient): void {
   if (defined.has(redis)) return;
   for (const [name, def] of Object.entries(SCRIPTS) as Array<[string, { lua: string; numberOfKeys?: number }]>) {
     redis.defineCommand(name, { lua: FENCE + def.lua, ...(def.numberOfKeys !== undefined ? { numberOfKeys: def.numberOfKeys + 1 } : {}) });
@@ -390,7 +391,7 @@ export function queueScriptVarKeys(pipeline: ChainableCommander, name: ScriptNam
 }
 
 /** Call a store script on a client (awaits the reply). */
-export async function callScript(redis: Redis, name: ScriptName, keyList: readonly string[], args: ReadonlyArray<string | number>, fence?: Fence): Promise<unknown> {
+export async function callScript(redis: RedisClient, name: ScriptName, keyList: readonly string[], args: ReadonlyArray<string | number>, fence?: Fence): Promise<unknown> {
   defineScripts(redis);
   return await (redis as unknown as Record<ScriptName, ScriptFn>)[name](fence?.key ?? keyList[0]!, ...keyList, fence?.owner ?? '', ...args);
 }

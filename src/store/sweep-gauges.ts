@@ -3,7 +3,7 @@
  * sweep's `state` field and its counts hash only (never its config or its source text, which
  * may be up to MAX_SWEEP_FILE_BYTES each), in one pipeline (one per sweep on a Redis Cluster).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { RUN_STATES, type RunState } from '../run-record.js';
 import { execPerSweep } from './exec-pipeline.js';
 import { keys } from './keys.js';
@@ -14,7 +14,7 @@ export interface SweepGauges {
   runs: Record<RunState, number>;
 }
 
-export async function readSweepGauges(redis: Redis): Promise<SweepGauges> {
+export async function readSweepGauges(redis: RedisClient): Promise<SweepGauges> {
   const sweeps = Object.fromEntries(SWEEP_STATES.map((s) => [s, 0])) as Record<SweepState, number>;
   const runs = Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as Record<RunState, number>;
   const ids = await listSweepIds(redis);

@@ -3,7 +3,7 @@
  * the sweep index. The BullMQ queue of the sweep is the queue layer's (src/queue/remove-run-queue.ts).
  * The caller makes sure nobody leads the sweep any more (sweepIsLed) before it deletes.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { RUN_STATES } from '../run-record.js';
 import { execPipeline } from './exec-pipeline.js';
 import { keys } from './keys.js';
@@ -12,12 +12,12 @@ import { keys } from './keys.js';
 const CHUNK = 500;
 
 /** True while a controller holds the sweep's leader lock (it may still write the sweep's keys). */
-export async function sweepIsLed(redis: Redis, sweepId: string): Promise<boolean> {
+export async function sweepIsLed(redis: RedisClient, sweepId: string): Promise<boolean> {
   return (await redis.exists(keys.sweepLeader(sweepId))) === 1;
 }
 
 /** Delete every key of a sweep and of its runs; returns how many runs it had. Deleting twice is a no-op. */
-export async function deleteSweepData(redis: Redis, sweepId: string): Promise<{ runs: number }> {
+export async function deleteSweepData(redis: RedisClient, sweepId: string): Promise<{ runs: number }> {
   const runIds = await redis.zrange(keys.sweepRuns(sweepId), 0, -1);
   for (let i = 0; i < runIds.length; i += CHUNK) {
     const p = redis.pipeline();

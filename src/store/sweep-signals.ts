@@ -3,7 +3,8 @@
  * agent to stop a run, wake a sweep's agents after its state changed. The one place the
  * messages of both channels are written and read.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { listSweepAgents } from './agent-store.js';
 import { keys } from './keys.js';
 import { execPipeline } from './exec-pipeline.js';
@@ -40,16 +41,16 @@ export function queueControllerWake(p: ChainableCommander, reason: WakeReason, s
 }
 
 /** Wake the controller now. */
-export async function wakeController(redis: Redis, reason: WakeReason, sweepId: string): Promise<void> {
+export async function wakeController(redis: RedisClient, reason: WakeReason, sweepId: string): Promise<void> {
   await redis.publish(keys.controllerChannel(), controllerWakeMessage(reason, sweepId));
 }
 
-export async function signalAgent(redis: Redis, agentId: string, signal: AgentSignal): Promise<void> {
+export async function signalAgent(redis: RedisClient, agentId: string, signal: AgentSignal): Promise<void> {
   await redis.publish(keys.agentChannel(agentId), JSON.stringify(signal));
 }
 
 /** Many signals in one round trip. */
-export async function signalAgents(redis: Redis, signals: ReadonlyArray<{ agentId: string; signal: AgentSignal }>): Promise<void> {
+export async function signalAgents(redis: RedisClient, signals: ReadonlyArray<{ agentId: string; signal: AgentSignal }>): Promise<void> {
   if (signals.length === 0) return;
   const p = redis.pipeline();
   for (const { agentId, signal } of signals) p.publish(keys.agentChannel(agentId), JSON.stringify(signal));
@@ -57,7 +58,7 @@ export async function signalAgents(redis: Redis, signals: ReadonlyArray<{ agentI
 }
 
 /** Tell the controller and the sweep's agents that the sweep changed. */
-export async function wakeSweep(redis: Redis, sweepId: string): Promise<void> {
+export async function wakeSweep(redis: RedisClient, sweepId: string): Promise<void> {
   const agents = await listSweepAgents(redis, sweepId);
   const p = redis.pipeline();
   queueControllerWake(p, 'sweep', sweepId);
@@ -71,7 +72,7 @@ export interface Subscription {
 }
 
 /** Call `onWake` on every controller wake. `redis` is duplicated, never subscribed itself. */
-export async function subscribeControllerWakes(redis: Redis, onWake: () => void): Promise<Subscription> {
+export async function subscribeControllerWakes(redis: RedisClient, onWake: () => void): Promise<Subscription> {
   const sub = redis.duplicate();
   sub.on('error', () => {});
   await sub.subscribe(keys.controllerChannel());
@@ -83,7 +84,7 @@ export async function subscribeControllerWakes(redis: Redis, onWake: () => void)
  * Call `onSignal` for each message on an agent's channel, parsed; `onBad` gets the text of a
  * message that is not a signal. `sub` becomes a subscriber connection.
  */
-export async function subscribeAgentSignals(sub: Redis, agentId: string, onSignal: (signal: AgentSignal) => void, onBad: (text: string, why: string) => void): Promise<void> {
+export async function subscribeAgentSignals(sub: RedisClient, agentId: string, onSignal: (signal: AgentSignal) => void, onBad: (text: string, why: string) => void): Promise<void> {
   await sub.subscribe(keys.agentChannel(agentId));
   sub.on('message', (_channel: string, message: string) => {
     let msg: { type?: unknown; runId?: unknown };

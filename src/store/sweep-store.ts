@@ -3,7 +3,7 @@
  * (SweepSummary, SweepDetail); the dashboard and the CLI read them as they are.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { Config, MetricSpec, SweepConfig } from '../config/types.js';
 import { HypersweepError, NotFoundError } from '../errors.js';
 import { RUN_STATES, type RunState } from '../run-record.js';
@@ -86,7 +86,7 @@ export interface CreateSweepInput {
   finished?: { reason: string };
 }
 
-export async function createSweep(redis: Redis, input: CreateSweepInput): Promise<SweepDetail> {
+export async function createSweep(redis: RedisClient, input: CreateSweepInput): Promise<SweepDetail> {
   const now = input.now ?? Date.now();
   const id = input.id ?? newSweepId(now);
   const { config } = input;
@@ -115,37 +115,37 @@ export async function createSweep(redis: Redis, input: CreateSweepInput): Promis
 }
 
 /** Sweep ids, newest first. */
-export async function listSweepIds(redis: Redis): Promise<string[]> {
+export async function listSweepIds(redis: RedisClient): Promise<string[]> {
   return await redis.zrevrange(keys.sweeps(), 0, -1);
 }
 
-export async function getSweep(redis: Redis, sweepId: string): Promise<SweepDetail> {
+export async function getSweep(redis: RedisClient, sweepId: string): Promise<SweepDetail> {
   const [detail] = await readSweeps(redis, [sweepId], true);
   if (!detail) throw new NotFoundError(`sweep ${sweepId}`);
   return detail;
 }
 
-export async function getSweepSummary(redis: Redis, sweepId: string): Promise<SweepSummary> {
+export async function getSweepSummary(redis: RedisClient, sweepId: string): Promise<SweepSummary> {
   const [summary] = await readSweeps(redis, [sweepId], false);
   if (!summary) throw new NotFoundError(`sweep ${sweepId}`);
   return summary;
 }
 
 /** Every sweep, newest first. */
-export async function listSweeps(redis: Redis): Promise<SweepSummary[]> {
+export async function listSweeps(redis: RedisClient): Promise<SweepSummary[]> {
   return await readSweeps(redis, await listSweepIds(redis), false);
 }
 
 /** The sweep's config as stored (parsed once per call). */
-export async function getSweepConfig(redis: Redis, sweepId: string): Promise<SweepConfig> {
+export async function getSweepConfig(redis: RedisClient, sweepId: string): Promise<SweepConfig> {
   const json = await redis.hget(keys.sweep(sweepId), 'configJson');
   if (json === null) throw new NotFoundError(`sweep ${sweepId}`);
   return JSON.parse(json) as SweepConfig;
 }
 
-async function readSweeps(redis: Redis, ids: readonly string[], detail: true): Promise<SweepDetail[]>;
-async function readSweeps(redis: Redis, ids: readonly string[], detail: false): Promise<SweepSummary[]>;
-async function readSweeps(redis: Redis, ids: readonly string[], detail: boolean): Promise<SweepSummary[]> {
+async function readSweeps(redis: RedisClient, ids: readonly string[], detail: true): Promise<SweepDetail[]>;
+async function readSweeps(redis: RedisClient, ids: readonly string[], detail: false): Promise<SweepSummary[]>;
+async function readSweeps(redis: RedisClient, ids: readonly string[], detail: boolean): Promise<SweepSummary[]> {
   if (ids.length === 0) return [];
   const replies = await execPerSweep(redis, ids, (p, id) => p.hgetall(keys.sweep(id)).hgetall(keys.sweepCounts(id)));
   const rows: Array<{ hash: Record<string, string>; counts: Record<string, string>; config: SweepConfig }> = [];
@@ -181,11 +181,11 @@ async function readSweeps(redis: Redis, ids: readonly string[], detail: boolean)
 }
 
 /** The best run of a sweep from its score ZSET: O(log n). Undefined without a metric or a score. */
-export async function bestRun(redis: Redis, sweepId: string, metric: MetricSpec | undefined): Promise<BestRun | undefined> {
+export async function bestRun(redis: RedisClient, sweepId: string, metric: MetricSpec | undefined): Promise<BestRun | undefined> {
   return (await bestRuns(redis, [{ sweepId, metric }]))[0];
 }
 
-async function bestRuns(redis: Redis, sweeps: ReadonlyArray<{ sweepId: string; metric: MetricSpec | undefined }>): Promise<Array<BestRun | undefined>> {
+async function bestRuns(redis: RedisClient, sweeps: ReadonlyArray<{ sweepId: string; metric: MetricSpec | undefined }>): Promise<Array<BestRun | undefined>> {
   const goals = new Map(sweeps.map((s) => [s.sweepId, s.metric?.goal]));
   const tops = await execPerSweep(
     redis,
@@ -220,7 +220,7 @@ export const SWEEP_TRANSITIONS: Record<'pause' | 'resume' | 'stop' | 'cancel', {
  * Move a sweep to `to` when its current state is one of `from`.
  * @throws NotFoundError for an unknown sweep; HypersweepError CONFLICT for an illegal transition.
  */
-export async function setSweepState(redis: Redis, sweepId: string, to: SweepState, options: { from: readonly SweepState[]; reason: string; now?: number; fence?: Fence }): Promise<void> {
+export async function setSweepState(redis: RedisClient, sweepId: string, to: SweepState, options: { from: readonly SweepState[]; reason: string; now?: number; fence?: Fence }): Promise<void> {
   const result = (await callScript(redis, 'hsSetSweepState', [keys.sweep(sweepId)], [to, options.reason, options.now ?? Date.now(), options.from.join(',')], options.fence)) as string;
   if (result === 'ok') return;
   if (result === 'unknown') throw new NotFoundError(`sweep ${sweepId}`);

@@ -6,7 +6,7 @@
  * grid's budget is the new product plus the runs it already has outside it (earlier configs that
  * do not fit the new space, defaults filled in: search/prior-runs.ts).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { Config, SweepConfig } from '../config/types.js';
 import { HypersweepError, NotFoundError } from '../errors.js';
 import { configsOutsideSpace } from '../search/prior-runs.js';
@@ -22,7 +22,7 @@ export interface SweepVersion {
 }
 
 /** Store `config` as the sweep's next version; returns its number. @throws for an unknown or canceled sweep. */
-export async function updateSweepConfig(redis: Redis, sweepId: string, config: SweepConfig, source: string, now = Date.now()): Promise<number> {
+export async function updateSweepConfig(redis: RedisClient, sweepId: string, config: SweepConfig, source: string, now = Date.now()): Promise<number> {
   const h = await redis.hgetall(keys.sweep(sweepId));
   if (!h.id) throw new NotFoundError(`sweep ${sweepId}`);
   if (h.state === 'canceled') throw new HypersweepError('CONFLICT', `sweep ${sweepId} is canceled; create a new sweep with --prior ${sweepId}`);
@@ -42,7 +42,7 @@ export async function updateSweepConfig(redis: Redis, sweepId: string, config: S
 }
 
 /** The configs of every run of a sweep. */
-async function readRunConfigs(redis: Redis, sweepId: string): Promise<Config[]> {
+async function readRunConfigs(redis: RedisClient, sweepId: string): Promise<Config[]> {
   const ids = await redis.zrange(keys.sweepRuns(sweepId), 0, -1);
   const out: Config[] = [];
   for (let i = 0; i < ids.length; i += 1000) {
@@ -54,7 +54,7 @@ async function readRunConfigs(redis: Redis, sweepId: string): Promise<Config[]> 
 }
 
 /** Every version of the sweep file, oldest first (only the first when it was never edited). */
-export async function readSweepVersions(redis: Redis, sweepId: string): Promise<SweepVersion[]> {
+export async function readSweepVersions(redis: RedisClient, sweepId: string): Promise<SweepVersion[]> {
   const [[, list], [, h]] = (await execPipeline(redis.pipeline().lrange(keys.sweepVersions(sweepId), 0, -1).hmget(keys.sweep(sweepId), 'id', 'createdAt', 'sourceText'))) as [[null, string[]], [null, Array<string | null>]];
   if (!h[0]) throw new NotFoundError(`sweep ${sweepId}`);
   if (list.length === 0) return [{ version: 1, at: Number(h[1]), source: h[2] ?? '' }];
@@ -62,7 +62,7 @@ export async function readSweepVersions(redis: Redis, sweepId: string): Promise<
 }
 
 /** The sweep's state and config version now (the leader's per-round read); undefined when the sweep is gone. */
-export async function readStateAndVersion(redis: Redis, sweepId: string): Promise<{ state: string; version: number } | undefined> {
+export async function readStateAndVersion(redis: RedisClient, sweepId: string): Promise<{ state: string; version: number } | undefined> {
   const [state, version] = await redis.hmget(keys.sweep(sweepId), 'state', 'version');
   return state === null ? undefined : { state, version: Number(version ?? 1) };
 }

@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/store/redis-client.js';
 import { startServer, type RunningServer } from '../../src/api/start-server.js';
 import { connectRedis } from '../../src/store/connect-redis.js';
 import { keys } from '../../src/store/keys.js';
@@ -18,7 +18,7 @@ import { startRedisSentinel, type RedisSentinelSet } from '../helpers/redis-sent
 import { processesMentioning, scratch, spawnAgent, stopAgent, waitFor, type AgentProcess, type Scratch } from './agent-harness.js';
 
 let set: RedisSentinelSet;
-let c: Redis;
+let c: RedisClient;
 let server: RunningServer;
 let tmp: Scratch;
 const agents: AgentProcess[] = [];
@@ -135,10 +135,10 @@ test('no replica in step: an agent claims nothing, and the run starts on its fir
   // A claim no replica acknowledged was given up and its lease left to lapse: attempt 2 a lease
   // and the re-queue margin later. Wait past that: the run must still be pending, attempt 1.
   await new Promise((r) => setTimeout(r, LEASE_MS + 4000));
-  expect(await c.hmget(keys.run(runId), 'state', 'attempt')).toEqual(['pending', '1']);
+  expect(await c.hmget(keys.run(id, runId), 'state', 'attempt')).toEqual(['pending', '1']);
   await set.start(replica);
   await waitFor('sweep finished', async () => (await c.hget(keys.sweep(id), 'state')) === 'finished', 180_000, 200);
-  expect(await c.hmget(keys.run(runId), 'state', 'attempt')).toEqual(['finished', '1']);
+  expect(await c.hmget(keys.run(id, runId), 'state', 'attempt')).toEqual(['finished', '1']);
   expect(await a.exited).toBe(0);
 }, 480_000);
 
