@@ -40,7 +40,7 @@ export interface ControllerOptions {
 const ADOPT_MS = 1000;
 
 /**
- * The agents are read again (listAgents: O(agents) for Redis and for us) once the last read is
+ * The agents are read again (listSweepAgents for each led sweep: O(agents) for Redis and for us) once the last read is
  * older than this many times what it took, so a big fleet costs the loop about a tenth of its
  * time; a wake (an agent came or went, a slot became free) is needed before that, else at most
  * every AGENTS_POLL_MS (a freed slot, a new agent wake it at once). Idle slots only size the queue: a snapshot that lags counts a slot idle
