@@ -75,6 +75,7 @@ try {
   await controller.stop();
   controller = undefined;
   const big = skip.has('big') ? undefined : await bigSweep(redis, redisServer.url, bigRuns, TIMEOUT_SEC);
+  progress('big', big);
   printTable({ sizes: sizesOut, memory, multi, big, loadAtStart, loadAtEnd: load(), cores: os.cpus().length });
 } finally {
   await controller?.stop();

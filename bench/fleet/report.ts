@@ -41,7 +41,7 @@ export function printTable(r: FleetReport): void {
   }
   if (r.big) {
     const b = r.big;
-    console.log(`${b.runs} runs in one sweep (store-made, not executed): controller RSS ${b.controllerRssBeforeMb} → ${b.controllerRssAfterMb} MB (heap ${b.controllerHeapAfterMb} MB), applied in ${b.applySec} s; Redis ${b.redisBytesPerRun} B/run`);
+    console.log(`${b.runs} runs in one sweep (store-made, not executed): a new controller leads it in ${b.leadSec} s, RSS ${b.controllerRssBeforeMb} → ${b.controllerRssAfterMb} MB (heap ${b.controllerHeapAfterMb} MB); Redis ${b.redisBytesPerRun} B/run (finished, a summary, no history)`);
   }
   const top = r.sizes.at(-1);
   const ratio = top?.bare ? top.ours.runsPerSec / top.bare.runsPerSec : undefined;
