@@ -58,6 +58,8 @@ async function startAgents(s: Extract<HostSpec, { kind: 'agent' }>): Promise<() 
         maxFailures: 1e9,
         // One sentinel process per agent would be 1,000 Node processes here; on a real box there is one agent.
         reapOrphans: false,
+        // A loaded box starting hundreds of agents at once: the first round trip may take a while.
+        connectTimeoutMs: 120_000,
         ...(s.heartbeatMs ? { heartbeatMs: s.heartbeatMs } : {}),
       });
       agents.push(agent);
