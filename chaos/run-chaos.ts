@@ -26,7 +26,8 @@ import { startNetns } from './netns-profile.js';
 import { startOneHost } from './one-host.js';
 import { sleep } from './processes.js';
 import type { Testbed } from './testbed.js';
-import { createWorkload, rng, SCRIPT, waitForApi, type Workload } from './workload.js';
+import { seededRandom } from 'hypersweep/web/shared/seeded-random.js';
+import { createWorkload, SCRIPT, waitForApi, type Workload } from './workload.js';
 
 export interface ChaosOptions {
   /** How long faults are injected. */
@@ -80,7 +81,7 @@ async function startTestbed(options: ChaosOptions, dir: string, hostsDir: string
 
 /** Faults at random until the time is up or both sweeps finished; each one heals before the next. */
 async function injectFaults(bed: Testbed, w: Workload, options: ChaosOptions, log: (l: string) => void, t0: number): Promise<Record<string, number>> {
-  const random = rng(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const faults: Record<string, number> = Object.fromEntries(bed.faults.map((f) => [f, 0]));
   const until = Date.now() + options.minutes * 60_000;
   const first = (options.firstFaults ?? []).filter((f) => bed.faults.includes(f));

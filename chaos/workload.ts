@@ -30,18 +30,6 @@ export interface Workload {
   runCap: number;
 }
 
-/** A small deterministic generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Wait until the API answers /healthz. */
 export async function waitForApi(api: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -7,6 +7,7 @@
  * takes milliseconds; trees are invariant to monotone transforms, so log-scaled parameters
  * need no special care. Categorical values are ordinal codes, which trees split freely.
  */
+import { seededRandom } from './shared/seeded-random.js';
 
 /** Average ranks (1-based), ties share their mean rank. */
 export function ranks(values) {
@@ -55,17 +56,7 @@ export function spearman(xs, ys) {
   return pearson(ranks(xs), ranks(ys));
 }
 
-/** mulberry32: a small seeded generator in [0, 1). */
-export function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /**
  * Bin each column of a numeric matrix (NaN = missing, its own lowest bin 0).

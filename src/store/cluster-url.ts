@@ -11,6 +11,7 @@
 import { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { HypersweepError } from '../errors.js';
 import { redactRedisUrl } from './redis-url.js';
+import { parseHostList, parseUserinfo } from './url-parts.js';
 
 export interface ClusterUrl {
   nodes: Array<{ host: string; port: number }>;
@@ -36,23 +37,10 @@ export function parseClusterUrl(url: string): ClusterUrl {
   if (!m) throw bad(url, 'not a cluster URL');
   const [, scheme, userinfo, hostList, path, query] = m;
   if (hostList === '') throw bad(url, 'no node address');
-  const nodes = hostList!.split(',').map((part) => {
-    const hm = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d+))?$/.exec(part.trim());
-    if (!hm) throw bad(url, `bad node address ${JSON.stringify(part)}`);
-    const port = hm[2] === undefined ? 6379 : Number(hm[2]);
-    if (port < 1 || port > 65535) throw bad(url, `port out of range in ${JSON.stringify(part)}`);
-    return { host: hm[1]!.replace(/^\[|\]$/g, ''), port };
-  });
+  const nodes = parseHostList(hostList!, 6379, 'node', (rule) => bad(url, rule));
   if (path !== undefined && path !== '/') throw bad(url, 'a cluster has no db: no path after the nodes');
   for (const [key] of new URLSearchParams(query ?? '')) throw bad(url, `unknown option ${JSON.stringify(key)} (none are known)`);
-  const out: ClusterUrl = { nodes, tls: scheme!.toLowerCase() === 'rediss' };
-  if (userinfo) {
-    const i = userinfo.indexOf(':');
-    const user = decodeURIComponent(i < 0 ? userinfo : userinfo.slice(0, i));
-    if (user) out.username = user;
-    if (i >= 0) out.password = decodeURIComponent(userinfo.slice(i + 1));
-  }
-  return out;
+  return { nodes, tls: scheme!.toLowerCase() === 'rediss', ...parseUserinfo(userinfo) };
 }
 
 /**

@@ -16,6 +16,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { HypersweepError } from '../errors.js';
 import { redactRedisUrl } from './redis-url.js';
+import { parseHostList, parseUserinfo } from './url-parts.js';
 import { connectCluster, isClusterUrl } from './cluster-url.js';
 import { isCluster, type RedisClient } from './redis-client.js';
 
@@ -48,26 +49,14 @@ export function parseSentinelUrl(url: string): SentinelUrl {
   const m = /^(rediss?)-sentinel:\/\/(?:([^@/]*)@)?([^/?#]*)(\/[^?#]*)?(?:\?([^#]*))?$/i.exec(url);
   if (!m) throw bad(url, 'not a Sentinel URL');
   const [, scheme, userinfo, hostList, path, query] = m;
-  const sentinels = hostList!.split(',').map((part) => {
-    const hm = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d+))?$/.exec(part.trim());
-    if (!hm) throw bad(url, `bad sentinel address ${JSON.stringify(part)}`);
-    const port = hm[2] === undefined ? 26379 : Number(hm[2]);
-    if (port < 1 || port > 65535) throw bad(url, `port out of range in ${JSON.stringify(part)}`);
-    return { host: hm[1]!.replace(/^\[|\]$/g, ''), port };
-  });
+  const sentinels = parseHostList(hostList!, 26379, 'sentinel', (rule) => bad(url, rule));
   if (hostList === '' || sentinels.length === 0) throw bad(url, 'no sentinel address');
   const segments = (path ?? '').split('/').filter(Boolean).map(decodeURIComponent);
   if (segments.length === 0) throw bad(url, 'the primary name is missing (the path, e.g. /mymaster)');
   if (segments.length > 2) throw bad(url, 'the path is /primaryName or /primaryName/db');
   const db = segments[1] === undefined ? 0 : Number(segments[1]);
   if (!Number.isInteger(db) || db < 0) throw bad(url, `db must be a whole number >= 0 (got ${JSON.stringify(segments[1])})`);
-  const out: SentinelUrl = { sentinels, name: segments[0]!, db, tls: scheme!.toLowerCase() === 'rediss', replicas: 1 };
-  if (userinfo) {
-    const i = userinfo.indexOf(':');
-    const user = decodeURIComponent(i < 0 ? userinfo : userinfo.slice(0, i));
-    if (user) out.username = user;
-    if (i >= 0) out.password = decodeURIComponent(userinfo.slice(i + 1));
-  }
+  const out: SentinelUrl = { sentinels, name: segments[0]!, db, tls: scheme!.toLowerCase() === 'rediss', replicas: 1, ...parseUserinfo(userinfo) };
   for (const [key, value] of new URLSearchParams(query ?? '')) {
     if (key === 'sentinelPassword') out.sentinelPassword = value;
     else if (key === 'replicas') {
