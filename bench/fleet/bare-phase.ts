@@ -36,7 +36,7 @@ export async function barePhase(s: BareSettings): Promise<LoadFigures> {
     await sleep(s.idleSec * 1000);
     const idle = redisLoad(idle0, await sampleRedis(s.redis));
     const r0 = await sampleRedis(s.redis);
-    const f0 = await fleet.cpuMicros();
+    const f0 = (await fleet.usage()).cpuMicros;
     for (let i = 0; i < s.runs; i += 1000) {
       await queue.addBulk(Array.from({ length: Math.min(1000, s.runs - i) }, (_, k) => ({ name: 'run', data: { k: i + k }, opts: { removeOnComplete: { age: 7 * 24 * 3600 } } })));
     }
@@ -50,7 +50,8 @@ export async function barePhase(s: BareSettings): Promise<LoadFigures> {
       clientsPeak = Math.max(clientsPeak, (await sampleRedis(s.redis)).clients);
     }
     const load = redisLoad(r0, await sampleRedis(s.redis));
-    const fleetMs = ((await fleet.cpuMicros()) - f0) / 1000;
+    const f1 = await fleet.usage();
+    const fleetMs = (f1.cpuMicros - f0) / 1000;
     const runs = Math.max(1, completed + failedRuns);
     const latencies = await bareJobToStart(s.redis, name);
     const report = await fleet.stop();
@@ -66,6 +67,7 @@ export async function barePhase(s: BareSettings): Promise<LoadFigures> {
       redisOpsPerSec: Math.round(load.opsPerSec),
       clientsPeak,
       fleetCpuMsPerRun: round(fleetMs / runs, 2),
+      fleetRssMbPerProcess: Math.round(f1.maxRssBytes / 1e6),
       totalCpuMsPerRun: round((fleetMs + load.cpuSec * 1000) / runs, 2),
       idleRedisCpuPct: round(idle.cpuPct),
       idleRedisOpsPerSec: Math.round(idle.opsPerSec),

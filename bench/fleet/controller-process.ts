@@ -2,6 +2,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ControllerUsage } from './controller-host.js';
+import { forkExecArgv } from './hosts.js';
 
 const HOST = fileURLToPath(new URL('./controller-host.ts', import.meta.url));
 
@@ -9,7 +10,7 @@ export class ControllerProcess {
   private constructor(private readonly child: ChildProcess) {}
 
   static async start(redisUrl: string): Promise<ControllerProcess> {
-    const child = fork(HOST, [redisUrl], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(HOST, [redisUrl], { execArgv: forkExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     await new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`controller exited with ${code}`)));
       child.on('message', (m: { type: string }) => m.type === 'ready' && resolve());

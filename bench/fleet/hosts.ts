@@ -5,10 +5,19 @@ import type { FleetSpec, HostMessage } from './host.js';
 
 const HOST = fileURLToPath(new URL('./host.ts', import.meta.url));
 
+/**
+ * Node flags of every process the bench forks: tsx, and V8's CPU profiler when
+ * HS_BENCH_CPU_PROF names a folder (one .cpuprofile per process, written as it exits).
+ */
+export function forkExecArgv(): string[] {
+  const dir = process.env.HS_BENCH_CPU_PROF;
+  return ['--import', 'tsx', ...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])];
+}
+
 export interface Fleet {
   processes: number;
-  /** CPU µs the host processes have used so far (the commands they spawn not included). */
-  cpuMicros(): Promise<number>;
+  /** CPU µs the host processes have used so far (the commands they spawn not included), and the largest one's RSS now. */
+  usage(): Promise<{ cpuMicros: number; maxRssBytes: number }>;
   stop(): Promise<{ warnings: number; errors: number; firstProblem?: string }>;
 }
 
@@ -19,7 +28,7 @@ export async function startFleet(spec: FleetSpec, total: number, perProcess: num
   const ready: Promise<void>[] = [];
   for (let i = 0; i < processes; i++) {
     const count = Math.floor(total / processes) + (i < total % processes ? 1 : 0);
-    const child = fork(HOST, [JSON.stringify({ ...spec, count })], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(HOST, [JSON.stringify({ ...spec, count })], { execArgv: forkExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     children.push(child);
     ready.push(
       new Promise((resolve, reject) => {
@@ -31,22 +40,22 @@ export async function startFleet(spec: FleetSpec, total: number, perProcess: num
   await Promise.all(ready);
   return {
     processes,
-    async cpuMicros() {
+    async usage() {
       const each = await Promise.all(
         children.map(
           (child) =>
-            new Promise<number>((resolve) => {
+            new Promise<Extract<HostMessage, { type: 'usage' }>>((resolve) => {
               const on = (m: HostMessage) => {
                 if (m.type !== 'usage') return;
                 child.off('message', on);
-                resolve(m.cpuMicros);
+                resolve(m);
               };
               child.on('message', on);
               child.send({ type: 'usage' });
             }),
         ),
       );
-      return each.reduce((a, b) => a + b, 0);
+      return { cpuMicros: each.reduce((a, m) => a + m.cpuMicros, 0), maxRssBytes: Math.max(...each.map((m) => m.rssBytes)) };
     },
     async stop() {
       const reports = await Promise.all(

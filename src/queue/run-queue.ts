@@ -2,29 +2,36 @@
  * The controller's side of the sweep queues: one BullMQ Queue per sweep (prefix QUEUE_PREFIX),
  * one job per attempt with the id runJobId(runId, attempt), so adding an attempt twice is a no-op.
  *
- * Double execution is guarded at two levels: the last KEEP_JOBS_COUNT completed and failed jobs
- * of a sweep are kept for KEEP_JOBS_SEC (re-adding one is a no-op in BullMQ), and, whatever BullMQ does,
- * the run level fences every attempt: claimAttempt only starts an attempt whose token is the
- * run's current one, while the run is pending/running and no lease is held.
+ * Double execution is guarded at two levels: a job id that exists is never added again (BullMQ), and,
+ * whatever BullMQ does, the run level fences every attempt: claimAttempt only starts an attempt
+ * whose token is the run's current one, while the run is pending/running and no lease is held.
+ * So a completed job need not be kept: every enqueue is of a new attempt (its number only grows,
+ * in the run's own scripts), and an old attempt's job added again could not be claimed.
+ * A completed job is removed as it completes (it was ~1.4 KB of Redis per run, most of a finished
+ * run's bytes: bench/fleet.ts); the run hash, its attempts and its events say what happened.
  */
 import { Queue, type JobsOptions } from 'bullmq';
 import type { RedisClient } from '../store/redis-client.js';
 import { QUEUE_PREFIX, runJobId, runQueueName, type RunJob } from './run-job.js';
 import { execPipeline } from '../store/exec-pipeline.js';
 
-/** How long finished jobs are kept (their ids stay taken). @defaultValue 7 days */
-export const KEEP_JOBS_SEC = 7 * 24 * 3600;
+/** How long a failed job (its processor threw: rare, and worth a look) is kept. @defaultValue 7 days */
+export const KEEP_FAILED_JOBS_SEC = 7 * 24 * 3600;
+
+/** How many failed jobs a sweep keeps at most. @defaultValue 100 */
+export const KEEP_FAILED_JOBS_COUNT = 100;
 
 /**
- * How many finished jobs (completed, and failed) a sweep keeps at most: a kept job is ~1.4 KB of
- * Redis, most of a finished run's bytes if every one were kept a week (bench/fleet.ts); the run
- * level fences older attempts anyway. @defaultValue 1000
+ * Entries of BullMQ's events stream kept per sweep (BullMQ's own default is 10,000, ~360 B of
+ * Redis per run). Nothing in hypersweep reads that stream (runs' events have their own stream,
+ * src/store/run-events.ts); the last few are kept for someone watching with BullMQ's tools.
+ * Trimming is approximate (whole stream nodes), so a little more stays. @defaultValue 100
  */
-export const KEEP_JOBS_COUNT = 1000;
+export const BULL_EVENTS_KEPT = 100;
 
 const JOB_OPTIONS: JobsOptions = {
-  removeOnComplete: { age: KEEP_JOBS_SEC, count: KEEP_JOBS_COUNT },
-  removeOnFail: { age: KEEP_JOBS_SEC, count: KEEP_JOBS_COUNT },
+  removeOnComplete: true,
+  removeOnFail: { age: KEEP_FAILED_JOBS_SEC, count: KEEP_FAILED_JOBS_COUNT },
   attempts: 1,
 };
 
@@ -38,7 +45,7 @@ export class RunQueues {
   queue(sweepId: string): Queue<RunJob> {
     let q = this.queues.get(sweepId);
     if (!q) {
-      q = new Queue<RunJob>(runQueueName(sweepId), { connection: this.redis, prefix: QUEUE_PREFIX });
+      q = new Queue<RunJob>(runQueueName(sweepId), { connection: this.redis, prefix: QUEUE_PREFIX, streams: { events: { maxLen: BULL_EVENTS_KEPT } } });
       this.queues.set(sweepId, q);
     }
     return q;
