@@ -70,7 +70,7 @@ export const keys = {
   runHistory: (sweepId: string, runId: string) => `${sw(sweepId)}:run:${runId}:history`,
   /** LIST of JSON attempt records `{attempt, agentId, slot, startedAt, endedAt, outcome, exitCode, signal}`. */
   runAttempts: (sweepId: string, runId: string) => `${sw(sweepId)}:run:${runId}:attempts`,
-  /** STRING: the last 64 KB of output of the run's latest attempt. */
+  /** STRING: the last 64 KB of output of the run's latest attempt; no key while that is empty. */
   runOutput: (sweepId: string, runId: string) => `${sw(sweepId)}:run:${runId}:output`,
   /** HASH attempt number → JSON AttemptProvenance (src/store/run-provenance.ts): what the attempt ran (code, packages, command); `brief` → the latest record's ProvenanceBrief (exports). */
   runProvenance: (sweepId: string, runId: string) => `${sw(sweepId)}:run:${runId}:provenance`,

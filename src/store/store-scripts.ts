@@ -37,8 +37,14 @@ const RUN_KEY_COUNT = 15;
 /** FINAL[state] is true for the states a run never leaves (src/run-record.ts, FINAL_RUN_STATES). */
 const FINAL_LUA = `local FINAL = {${FINAL_RUN_STATES.map((s) => `${s}=true`).join(', ')}}`;
 
+/** A run's output tail: an empty one is no key at all (a key costs ~100 B of Redis even empty). */
+const SET_OUTPUT_LUA = `local function setOutput(key, text)
+  if text == '' then redis.call('DEL', key) else redis.call('SET', key, text) end
+end`;
+
 const PRELUDE = `
 ${FINAL_LUA}
+${SET_OUTPUT_LUA}
 local STATE_KEY = {${RUN_STATES.map((s, i) => `${s}=${i + 3}`).join(', ')}}
 local function move(runId, from, to, seq)
   if from == to then return end
@@ -145,7 +151,7 @@ if ARGV[4] ~= '' then exitCode = tonumber(ARGV[4]) end
 local signal = cjson.null
 if ARGV[5] ~= '' then signal = ARGV[5] end
 closeAttempt(attempt, outcome, tonumber(ARGV[6]), exitCode, signal)
-redis.call('SET', KEYS[12], ARGV[7])
+setOutput(KEYS[12], ARGV[7])
 local maxAttempts, retryFailed, allowRequeue = tonumber(ARGV[11]), ARGV[12] == '1', ARGV[13] == '1'
 local target
 if outcome == 'finished' then target = 'finished'
@@ -281,8 +287,9 @@ return 'ok'
 
 /** KEYS: run, output. ARGV: token, text. The output tail of the run's current attempt only: a stale attempt writes nothing. → 1 | 0 */
 const PUBLISH_OUTPUT = `
+${SET_OUTPUT_LUA}
 if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[2], ARGV[2])
+setOutput(KEYS[2], ARGV[2])
 return 1
 `;
 

@@ -353,4 +353,21 @@ describe('store contract', () => {
     expect(gone).toMatchObject({ state: 'exited', busy: {}, lastSeen: 3000, live: false });
     expect(await redis.client.pttl(keys.agent(store.sweepId, 'agent-contract'))).toBeGreaterThan(0);
   });
+
+  test('an output tail is a key only while it has text: an empty tail (live or final) leaves none', async () => {
+    const store = await newSweep();
+    const { runId, token } = await createRun(redis.client, { sweepId: store.sweepId, config: { x: 0.5 }, reason: 'contract' });
+    const holder = holderOf(store, runId, 1, token);
+    expect(await claimAttempt(redis.client, holder, 60_000, started)).toBe('ok');
+    const outputKey = keys.runOutput(store.sweepId, runId);
+    expect(await publishRunOutput(redis.client, store.sweepId, runId, token, 'epoch 1\n')).toBe(true);
+    expect(await redis.client.get(outputKey)).toBe('epoch 1\n');
+    expect(await publishRunOutput(redis.client, store.sweepId, runId, token, '')).toBe(true);
+    expect(await redis.client.exists(outputKey)).toBe(0);
+    await publishRunOutput(redis.client, store.sweepId, runId, token, 'epoch 2\n');
+    await finishAttempt(redis.client, holder, { outcome: 'finished', exitCode: 0, signal: null, outputTail: '', at: 2 });
+    await drain(store);
+    expect((await getRun(redis.client, store.sweepId, runId)).output).toBe('');
+    expect(await redis.client.exists(outputKey)).toBe(0);
+  });
 });
