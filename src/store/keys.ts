@@ -72,9 +72,9 @@ export const keys = {
   runAttempts: (sweepId: string, runId: string) => `${sw(sweepId)}:run:${runId}:attempts`,
   /** STRING: the last 64 KB of output of the run's latest attempt; no key while that is empty. */
   runOutput: (sweepId: string, runId: string) => `${sw(sweepId)}:run:${runId}:output`,
-  /** HASH attempt number → JSON AttemptProvenance (src/store/run-provenance.ts): what the attempt ran (code, packages, command); `brief` → the latest record's ProvenanceBrief (exports). */
+  /** HASH attempt number → JSON of what the attempt ran (src/store/run-provenance.ts: its own part, naming the setup stored once in sweepProvenance). */
   runProvenance: (sweepId: string, runId: string) => `${sw(sweepId)}:run:${runId}:provenance`,
-  /** HASH `code|<commit>|<diff sha or clean>` and `packages|<sha>` → attempts recorded with it: the sweep's code and package variants. */
+  /** HASH `code|<commit>|<diff sha or clean>` and `packages|<sha>` → attempts recorded with it (the sweep's code and package variants); `blob|setup|<sha>`, `blob|packages|<sha>`, `blob|diff|<sha>` → the parts attempts share, each stored once. */
   sweepProvenance: (sweepId: string) => `${sw(sweepId)}:provenance`,
   /** STRING `<token>|<agentId>|<slot>` with PX TTL: the lease of the attempt being executed. */
   runLease: (sweepId: string, runId: string) => `${sw(sweepId)}:run:${runId}:lease`,

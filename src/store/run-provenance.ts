@@ -3,10 +3,11 @@
  * command, working directory and hypersweep's environment variables, the code's git commit
  * and diff, the interpreter and its packages, the host and its GPUs. One record per attempt,
  * written once by the agent that holds the attempt; the sweep keeps a count per code variant
- * and package set, so its page can say when runs ran on different ones. This file is the one
- * that knows these keys' fields.
+ * and package set, so its page can say when runs ran on different ones, and, once each, the
+ * parts attempts share (below). This file is the one that knows these keys' fields.
  */
-import type { ChainableCommander } from 'ioredis';
+import { createHash } from 'node:crypto';
+import { deflateSync, inflateSync } from 'node:zlib';
 import type { RedisClient } from './redis-client.js';
 import { keys } from './keys.js';
 import { execPipeline } from './exec-pipeline.js';
@@ -94,7 +95,7 @@ export interface SweepProvenance {
   packages: Array<{ packagesSha256: string; attempts: number }>;
 }
 
-/** The few fields of the latest record an export shows per run (kept apart so an export never reads package lists). */
+/** The few fields of the latest record an export shows per run. */
 export interface ProvenanceBrief {
   attempt: number;
   commit: string | null;
@@ -105,22 +106,8 @@ export interface ProvenanceBrief {
   host: string;
 }
 
-function briefOf(r: AttemptProvenance): ProvenanceBrief {
+function briefOf(r: Pick<AttemptProvenance, 'attempt' | 'git' | 'python' | 'host'>): ProvenanceBrief {
   return { attempt: r.attempt, commit: r.git?.commit ?? null, dirty: r.git?.dirty ?? false, diffSha256: r.git?.dirty ? r.git.diffSha256 : '', packagesSha256: r.python?.packagesSha256 ?? null, host: r.host };
-}
-
-/** Queue the read of a run's ProvenanceBrief; parse its reply with parseProvenanceBrief. */
-export function queueProvenanceBrief(p: ChainableCommander, sweepId: string, runId: string): void {
-  p.hget(keys.runProvenance(sweepId, runId), 'brief');
-}
-
-export function parseProvenanceBrief(reply: unknown): ProvenanceBrief | null {
-  if (typeof reply !== 'string') return null;
-  try {
-    return JSON.parse(reply) as ProvenanceBrief;
-  } catch {
-    return null;
-  }
 }
 
 function codeField(git: GitState | null): string {
@@ -128,97 +115,176 @@ function codeField(git: GitState | null): string {
   return `code|${git.commit ?? 'none'}|${git.dirty ? git.diffSha256 : ''}`;
 }
 
-/**
- * A package list and a diff are the same for most attempts of a sweep and most of a record's
- * bytes (a package list alone is 2–10 KB): each is stored once in keys.sweepProvenance, under
- * `blob|packages|<sha256>` and `blob|diff|<sha256>`, and the attempt's record names it.
+/*
+ * How records are stored. Most of a record is the same for every attempt one agent runs for a
+ * sweep: where and with what it ran (its setup: directory, code, interpreter, host, versions),
+ * and within that the package list (2–10 KB) and any diff. Each of these is stored once in
+ * keys.sweepProvenance under `blob|<kind>|<sha256>`; an attempt's record keeps what is its own
+ * (argv, env, files, floats, GPUs given) and names its setup. That part is stored zlib-deflated
+ * (it repeats the attempt's files folder and run id): ~0.3 KB instead of 1.5–15 KB per attempt.
+ * Records written before (JSON text, everything inline or with `shared` package and diff names)
+ * read the same: a stored record is JSON when it starts with `{`, deflated (0x78…) otherwise.
  */
-interface StoredProvenance extends AttemptProvenance {
-  shared?: { sweepId: string; packages?: string; diff?: string };
-}
 
-const blobField = (kind: 'packages' | 'diff', sha: string) => `blob|${kind}|${sha}`;
+/** The fields of a record that make up its setup. */
+const SETUP_FIELDS = ['cwd', 'program', 'git', 'python', 'host', 'os', 'gpus', 'hypersweepVersion', 'hypersweepDir', 'nodeVersion'] as const;
+type SetupField = (typeof SETUP_FIELDS)[number];
 
-/** The record as stored (shared parts left out and named) and the blobs to store once. */
-function splitShared(sweepId: string, record: AttemptProvenance): { stored: StoredProvenance; blobs: Array<[string, string]> } {
+/**
+ * A setup as stored: its package list and diff left out, named by their sha256; `env` holds the
+ * variables that do not name the attempt (neither its run id nor its files), the same for every
+ * attempt of the agent (PYTHONPATH, the sweep id...). The split only decides what is stored once:
+ * a setup is named by the hash of what it holds, so any split reads back the same record.
+ */
+type StoredSetup = Pick<AttemptProvenance, SetupField> & { env: Record<string, string>; packages?: string; diff?: string };
+
+/** An attempt's record as stored; `setup` names its StoredSetup. Older records hold the setup fields themselves. */
+type StoredRecord = Omit<AttemptProvenance, SetupField> &
+  Partial<Pick<AttemptProvenance, SetupField>> & { setup?: string; shared?: { packages?: string; diff?: string } };
+
+type BlobKind = 'setup' | 'packages' | 'diff';
+const blobField = (kind: BlobKind, sha: string) => `blob|${kind}|${sha}`;
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The record as stored and the blobs it names (each written once per sweep). */
+function splitRecord(runId: string, record: AttemptProvenance): { stored: StoredRecord; blobs: Array<[string, string]> } {
   const blobs: Array<[string, string]> = [];
-  const shared: NonNullable<StoredProvenance['shared']> = { sweepId };
   let { python, git } = record;
+  const names: { packages?: string; diff?: string } = {};
   if (python && python.packages.length > 0) {
     blobs.push([blobField('packages', python.packagesSha256), JSON.stringify(python.packages)]);
-    shared.packages = python.packagesSha256;
+    names.packages = python.packagesSha256;
     python = { ...python, packages: [] };
   }
   if (git && git.diff !== '' && git.diffSha256 !== '') {
     blobs.push([blobField('diff', git.diffSha256), git.diff]);
-    shared.diff = git.diffSha256;
+    names.diff = git.diffSha256;
     git = { ...git, diff: '' };
   }
-  return { stored: blobs.length > 0 ? { ...record, python, git, shared } : record, blobs };
+  const ownEnv: Record<string, string> = {};
+  const sharedEnv: Record<string, string> = {};
+  for (const [name, value] of Object.entries(record.env)) {
+    const own = value.includes(runId) || (record.filesDir !== '' && value.includes(record.filesDir));
+    (own ? ownEnv : sharedEnv)[name] = value;
+  }
+  const { cwd, program, host, os, gpus, hypersweepVersion, hypersweepDir, nodeVersion, ...own } = record;
+  const setup: StoredSetup = { cwd, program, git, python, host, os, gpus, hypersweepVersion, hypersweepDir, nodeVersion, env: sharedEnv, ...names };
+  const setupJson = JSON.stringify(setup);
+  const setupSha = sha256(setupJson);
+  blobs.push([blobField('setup', setupSha), setupJson]);
+  const { git: _g, python: _p, ...rest } = own;
+  return { stored: { ...rest, env: ownEnv, setup: setupSha }, blobs };
 }
 
 /** Write the record of one attempt (its field is the attempt number) and count its variant in the sweep. */
 export async function writeAttemptProvenance(redis: RedisClient, sweepId: string, runId: string, record: AttemptProvenance): Promise<void> {
   const json = JSON.stringify(record);
   if (Buffer.byteLength(json) > MAX_PROVENANCE_BYTES) throw new RangeError(`provenance of run ${runId}#${record.attempt} is ${Buffer.byteLength(json)} bytes (most ${MAX_PROVENANCE_BYTES})`);
-  const { stored, blobs } = splitShared(sweepId, record);
+  const { stored, blobs } = splitRecord(runId, record);
   const m = redis.multi();
   for (const [field, value] of blobs) m.hsetnx(keys.sweepProvenance(sweepId), field, value);
-  m.hset(keys.runProvenance(sweepId, runId), String(record.attempt), JSON.stringify(stored), 'brief', JSON.stringify(briefOf(record))).hincrby(keys.sweepProvenance(sweepId), codeField(record.git), 1);
+  m.hset(keys.runProvenance(sweepId, runId), String(record.attempt), deflateSync(JSON.stringify(stored))).hincrby(keys.sweepProvenance(sweepId), codeField(record.git), 1);
   if (record.python) m.hincrby(keys.sweepProvenance(sweepId), `packages|${record.python.packagesSha256}`, 1);
   await execPipeline(m);
 }
 
-function parseList(text: string): string[] {
+function parseJson<T>(text: unknown): T | undefined {
+  if (typeof text !== 'string') return undefined;
   try {
-    const list: unknown = JSON.parse(text);
-    return Array.isArray(list) ? list.map(String) : [];
+    return JSON.parse(text) as T;
   } catch {
-    return [];
+    return undefined;
   }
 }
 
-/** Put the shared parts back into stored records (a blob that is gone leaves the part empty). */
-async function joinShared(redis: RedisClient, records: StoredProvenance[]): Promise<AttemptProvenance[]> {
-  const wanted = records.filter((r) => r.shared);
-  if (wanted.length === 0) return records;
-  const p = redis.pipeline();
-  for (const { shared } of wanted) p.hmget(keys.sweepProvenance(shared!.sweepId), blobField('packages', shared!.packages ?? ''), blobField('diff', shared!.diff ?? ''));
-  const replies = await execPipeline(p);
+/** Blobs of one kind by sha256, one HMGET (missing ones absent). */
+async function readBlobs(redis: RedisClient, sweepId: string, kind: BlobKind, shas: ReadonlySet<string>): Promise<Map<string, string>> {
+  const list = [...shas];
+  if (list.length === 0) return new Map();
+  const values = await redis.hmget(keys.sweepProvenance(sweepId), ...list.map((sha) => blobField(kind, sha)));
+  const out = new Map<string, string>();
+  list.forEach((sha, i) => values[i] !== null && values[i] !== undefined && out.set(sha, values[i]!));
+  return out;
+}
+
+/** Stored records with their setup put back (a setup that is gone leaves its fields empty); package lists and diffs still named only. */
+async function withSetups(redis: RedisClient, sweepId: string, records: StoredRecord[]): Promise<StoredRecord[]> {
+  const setups = await readBlobs(redis, sweepId, 'setup', new Set(records.flatMap((r) => (r.setup ? [r.setup] : []))));
   return records.map((r) => {
-    if (!r.shared) return r;
-    const [packages, diff] = (replies[wanted.indexOf(r)]?.[1] as Array<string | null> | undefined) ?? [];
-    const { shared, ...record } = r;
-    if (shared.packages && record.python && packages) record.python = { ...record.python, packages: parseList(packages) };
-    if (shared.diff && record.git && diff !== null && diff !== undefined) record.git = { ...record.git, diff };
-    return record;
+    if (!r.setup) return r;
+    const { setup: sha, ...own } = r;
+    const setup = parseJson<StoredSetup>(setups.get(sha));
+    const { packages, diff, env, ...fields } = setup ?? { cwd: '', program: null, git: null, python: null, host: '', os: '', gpus: [], hypersweepVersion: '', hypersweepDir: '', nodeVersion: '', env: {} };
+    return { ...own, ...fields, env: { ...env, ...own.env }, ...(packages || diff ? { shared: { ...(packages ? { packages } : {}), ...(diff ? { diff } : {}) } } : {}) };
   });
+}
+
+/** Put the package lists and diffs back (one that is gone leaves the part empty). */
+async function withSharedParts(redis: RedisClient, sweepId: string, records: StoredRecord[]): Promise<AttemptProvenance[]> {
+  const [packages, diffs] = await Promise.all([
+    readBlobs(redis, sweepId, 'packages', new Set(records.flatMap((r) => (r.shared?.packages ? [r.shared.packages] : [])))),
+    readBlobs(redis, sweepId, 'diff', new Set(records.flatMap((r) => (r.shared?.diff ? [r.shared.diff] : [])))),
+  ]);
+  return records.map((r) => {
+    const { shared, setup: _s, ...record } = r as StoredRecord & { shared?: { sweepId?: string } };
+    const out = record as AttemptProvenance;
+    const list = shared?.packages ? parseJson<unknown>(packages.get(shared.packages)) : undefined;
+    if (out.python && Array.isArray(list)) out.python = { ...out.python, packages: list.map(String) };
+    const diff = shared?.diff ? diffs.get(shared.diff) : undefined;
+    if (out.git && diff !== undefined) out.git = { ...out.git, diff };
+    return out;
+  });
+}
+
+/** A stored record's JSON: as it is, or inflated; undefined when it is neither. */
+function recordText(bytes: Buffer): string | undefined {
+  if (bytes[0] === 0x7b) return bytes.toString('utf8');
+  try {
+    return inflateSync(bytes, { maxOutputLength: MAX_PROVENANCE_BYTES }).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The stored records of a run's attempts, oldest first (a garbled one is skipped, never a 500). */
+function recordsOf(hash: Record<string, Buffer>): StoredRecord[] {
+  const out: StoredRecord[] = [];
+  for (const [field, bytes] of Object.entries(hash)) {
+    if (!/^\d+$/.test(field)) continue;
+    const record = parseJson<StoredRecord>(recordText(bytes));
+    if (record && typeof record === 'object') out.push(record);
+  }
+  return out.sort((a, b) => a.attempt - b.attempt);
 }
 
 /** The records of a run's attempts, oldest first (attempts that recorded nothing are absent). */
 export async function readRunProvenance(redis: RedisClient, sweepId: string, runId: string): Promise<AttemptProvenance[]> {
-  const h = await redis.hgetall(keys.runProvenance(sweepId, runId));
-  const out: StoredProvenance[] = [];
-  for (const [field, text] of Object.entries(h)) {
-    if (!/^\d+$/.test(field)) continue;
-    try {
-      out.push(JSON.parse(text) as StoredProvenance);
-    } catch {
-      // a garbled record is skipped, never a 500
-    }
-  }
-  return await joinShared(redis, out.sort((a, b) => a.attempt - b.attempt));
+  const stored = recordsOf(await redis.hgetallBuffer(keys.runProvenance(sweepId, runId)));
+  return await withSharedParts(redis, sweepId, await withSetups(redis, sweepId, stored));
+}
+
+/** The brief of each run's latest recorded attempt (null: none recorded), in the order of `runIds`; two round trips (records, setups). */
+export async function readProvenanceBriefs(redis: RedisClient, sweepId: string, runIds: readonly string[]): Promise<Array<ProvenanceBrief | null>> {
+  if (runIds.length === 0) return [];
+  const p = redis.pipeline();
+  for (const id of runIds) p.hgetallBuffer(keys.runProvenance(sweepId, id));
+  const latest = (await execPipeline(p)).map(([, hash]) => recordsOf((hash ?? {}) as Record<string, Buffer>).at(-1));
+  const joined = await withSetups(redis, sweepId, latest.filter((r): r is StoredRecord => r !== undefined));
+  let k = 0;
+  return latest.map((r) => (r ? briefOf(joined[k++] as AttemptProvenance) : null));
 }
 
 /** The sweep's code variants and package sets, most attempts first. */
 export async function readSweepProvenance(redis: RedisClient, sweepId: string): Promise<SweepProvenance> {
-  const h = await redis.hgetall(keys.sweepProvenance(sweepId));
+  const fields = (await redis.hkeys(keys.sweepProvenance(sweepId))).filter((f) => !f.startsWith('blob|'));
+  const counts = fields.length > 0 ? await redis.hmget(keys.sweepProvenance(sweepId), ...fields) : [];
   const out: SweepProvenance = { code: [], packages: [] };
-  for (const [field, count] of Object.entries(h)) {
+  fields.forEach((field, i) => {
+    const count = Number(counts[i]);
     const parts = field.split('|');
-    if (parts[0] === 'code' && parts.length === 3) out.code.push({ commit: parts[1] === 'none' ? null : parts[1]!, dirty: parts[2] !== '', diffSha256: parts[2]!, attempts: Number(count) });
-    else if (parts[0] === 'packages' && parts.length === 2) out.packages.push({ packagesSha256: parts[1]!, attempts: Number(count) });
-  }
+    if (parts[0] === 'code' && parts.length === 3) out.code.push({ commit: parts[1] === 'none' ? null : parts[1]!, dirty: parts[2] !== '', diffSha256: parts[2]!, attempts: count });
+    else if (parts[0] === 'packages' && parts.length === 2) out.packages.push({ packagesSha256: parts[1]!, attempts: count });
+  });
   out.code.sort((a, b) => b.attempts - a.attempts);
   out.packages.sort((a, b) => b.attempts - a.attempts);
   return out;

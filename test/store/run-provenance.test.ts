@@ -1,7 +1,8 @@
 /** The store's provenance operations against a real redis-server: what is written is read back; variants are counted; bounds hold. */
+import { inflateSync } from 'node:zlib';
 import { expect, test } from 'vitest';
 import { keys } from '../../src/store/keys.js';
-import { MAX_PROVENANCE_BYTES, readRunProvenance, readSweepProvenance, writeAttemptProvenance, type AttemptProvenance } from '../../src/store/run-provenance.js';
+import { MAX_PROVENANCE_BYTES, readProvenanceBriefs, readRunProvenance, readSweepProvenance, writeAttemptProvenance, type AttemptProvenance } from '../../src/store/run-provenance.js';
 import { redisForFile } from '../helpers/redis-server.js';
 
 const redis = redisForFile();
@@ -71,10 +72,47 @@ test('a package list and a diff are stored once per sweep, not per attempt, and 
   expect(await readRunProvenance(c, 's3', 'rs3-0')).toEqual([full(1), full(2)]);
   expect(await readRunProvenance(c, 's3', 'rs3-19')).toEqual([full(1)]);
   // Each attempt's record is small; the list and the diff are in the sweep's hash once.
-  const stored = await c.hget(keys.runProvenance('s3', 'rs3-7'), '1');
-  expect(stored!.length).toBeLessThan(1000);
+  const stored = await c.hgetBuffer(keys.runProvenance('s3', 'rs3-7'), '1');
+  expect(stored!.length).toBeLessThan(200);
   expect(JSON.stringify(packages).length + diff.length).toBeGreaterThan(5000);
   const blobs = Object.keys(await c.hgetall(keys.sweepProvenance('s3'))).filter((f) => f.startsWith('blob|'));
-  expect(blobs.sort()).toEqual(['blob|diff|dsha', 'blob|packages|psha']);
+  expect(blobs.sort()).toEqual(['blob|diff|dsha', 'blob|packages|psha', expect.stringMatching(/^blob\|setup\|[0-9a-f]{64}$/)]);
   expect((await readSweepProvenance(c, 's3')).packages).toEqual([{ packagesSha256: 'psha', attempts: 21 }]);
+});
+
+test("an attempt's record keeps only its own part; the setup it shares with other attempts (host, code, interpreter) is stored once per setup", async () => {
+  const c = redis.client;
+  const onHost = (attempt: number, host: string, env: Record<string, string>): AttemptProvenance => ({ ...rec(attempt, 'c1'), host, gpus: [{ name: 'NVIDIA A100-SXM4-80GB', driver: '535.104.05' }], env, cudaVisibleDevices: '0' });
+  const env = (i: number) => ({ PYTHONPATH: '/hs/python', HYPERSWEEP_SWEEP_ID: 's4', HYPERSWEEP_RUN_ID: `r${i}`, HYPERSWEEP_PARAMS_FILE: '/tmp/x/params.json' });
+  for (let i = 0; i < 10; i++) await writeAttemptProvenance(c, 's4', `r${i}`, onHost(1, i % 2 ? 'gpu-a' : 'gpu-b', env(i)));
+  const setups = Object.keys(await c.hgetall(keys.sweepProvenance('s4'))).filter((f) => f.startsWith('blob|setup|'));
+  expect(setups).toHaveLength(2);
+  // Stored deflated (zlib): it repeats the attempt's files folder and run id.
+  const own = JSON.parse(inflateSync((await c.hgetBuffer(keys.runProvenance('s4', 'r3'), '1'))!).toString()) as Record<string, unknown>;
+  expect(Object.keys(own).sort()).toEqual(['argv', 'attempt', 'cudaVisibleDevices', 'env', 'filesDir', 'floats', 'recordedAt', 'setup']);
+  // Variables naming the attempt (its run id, its files) are its own; the rest are the setup's.
+  expect(Object.keys(own.env as object).sort()).toEqual(['HYPERSWEEP_PARAMS_FILE', 'HYPERSWEEP_RUN_ID']);
+  expect(await readRunProvenance(c, 's4', 'r3')).toEqual([onHost(1, 'gpu-a', env(3))]);
+  expect(await readRunProvenance(c, 's4', 'r4')).toEqual([onHost(1, 'gpu-b', env(4))]);
+});
+
+test('briefs name the latest attempt of each run; records written by earlier versions (inline, or with shared parts) read the same', async () => {
+  const c = redis.client;
+  await writeAttemptProvenance(c, 's5', 'ra', rec(1, 'c1'));
+  await writeAttemptProvenance(c, 's5', 'ra', rec(2, 'c2', 'd2', 'p2'));
+  // Inline (the first format): the whole record in the run's hash.
+  await c.hset(keys.runProvenance('s5', 'rb'), '1', JSON.stringify(rec(1, 'c3')), 'brief', '{"attempt":1}');
+  // With shared parts (the second format): the package list stored once, named by the record.
+  const packages = ['numpy==2.0.0', 'torch==2.3.1'];
+  await c.hset(keys.sweepProvenance('s5'), 'blob|packages|pold', JSON.stringify(packages));
+  const second = rec(1, 'c4', '', 'pold');
+  await c.hset(keys.runProvenance('s5', 'rc'), '1', JSON.stringify({ ...second, shared: { sweepId: 's5', packages: 'pold' } }));
+  expect(await readProvenanceBriefs(c, 's5', ['ra', 'rb', 'rc', 'rnone'])).toEqual([
+    { attempt: 2, commit: 'c2', dirty: true, diffSha256: 'd2', packagesSha256: 'p2', host: 'h' },
+    { attempt: 1, commit: 'c3', dirty: false, diffSha256: '', packagesSha256: 'p1', host: 'h' },
+    { attempt: 1, commit: 'c4', dirty: false, diffSha256: '', packagesSha256: 'pold', host: 'h' },
+    null,
+  ]);
+  expect(await readRunProvenance(c, 's5', 'rb')).toEqual([rec(1, 'c3')]);
+  expect(await readRunProvenance(c, 's5', 'rc')).toEqual([{ ...second, python: { ...second.python!, packages } }]);
 });
