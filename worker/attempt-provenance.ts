@@ -39,6 +39,15 @@ export interface ProvenanceInput {
 const SECRET_NAME = /TOKEN|SECRET|PASSW|PASSPHRASE|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH/i;
 const URL_USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^@/\s]*)@/;
 
+const secretsOf = new WeakMap<NodeJS.ProcessEnv, string[]>();
+
+/** secretValues of the agent's environment, worked out once per environment object (it does not change while the agent runs). */
+function agentSecrets(env: NodeJS.ProcessEnv): string[] {
+  let secrets = secretsOf.get(env);
+  if (!secrets) secretsOf.set(env, (secrets = secretValues(env)));
+  return secrets;
+}
+
 /** The values to scrub: secret-looking variables' values and the user-info parts of URL values (at least 4 characters each). */
 export function secretValues(env: NodeJS.ProcessEnv): string[] {
   const out = new Set<string>();
@@ -108,7 +117,7 @@ export async function gatherProvenance(input: ProvenanceInput): Promise<AttemptP
     hypersweepDir: packageRoot,
     nodeVersion: process.version,
   };
-  return scrubDeep(record, secretValues(agentEnv));
+  return scrubDeep(record, agentSecrets(agentEnv));
 }
 
 /** Records being gathered or written, so the agent can let them land before it disconnects. */

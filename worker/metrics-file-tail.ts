@@ -9,13 +9,15 @@
 import { closeSync, openSync, readSync, watch, type FSWatcher } from 'node:fs';
 import { LineSplitter } from './metric-lines.js';
 
+/** One read buffer for every tail of the process: reads are synchronous, so never two at once (64 KB zero-filled per attempt was memory churn). */
+const READ_BUFFER = Buffer.alloc(64 * 1024);
+
 export class MetricsFileTail {
   private offset = 0;
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly lines: LineSplitter;
   private readonly decoder = new TextDecoder('utf-8');
-  private readonly buf = Buffer.alloc(64 * 1024);
 
   constructor(
     private readonly path: string,
@@ -46,10 +48,11 @@ export class MetricsFileTail {
     }
     try {
       for (;;) {
-        const bytesRead = readSync(fd, this.buf, 0, this.buf.length, this.offset);
+        const bytesRead = readSync(fd, READ_BUFFER, 0, READ_BUFFER.length, this.offset);
         if (bytesRead === 0) break;
         this.offset += bytesRead;
-        this.lines.push(this.decoder.decode(this.buf.subarray(0, bytesRead), { stream: true }));
+        // Decoded before the next read: onLine may start another tail's read.
+        this.lines.push(this.decoder.decode(READ_BUFFER.subarray(0, bytesRead), { stream: true }));
       }
     } finally {
       closeSync(fd);

@@ -163,14 +163,21 @@ export class RunAttempt {
     return ok;
   }
 
-  /** Claim the lease; the attempt's files are prepared while the claim is in flight (removed if it is refused). */
+  /** Claim the lease; the attempt's files are made while the claim is in flight (removed if it is refused). */
   private async claim(): Promise<{ files: AttemptFiles; claimSentAt: number } | Exclude<ClaimResult, 'ok'>> {
-    const prepared = prepareAttemptFiles(this.job);
     await this.s.claimGate?.open();
     const claimSentAt = monotonicMs();
-    const [claim, files] = await Promise.all([claimAttempt(this.s.redis, this.holder, this.s.leaseMs, { host: this.s.host, pid: process.pid, at: Date.now() }), prepared]);
+    const claimed = claimAttempt(this.s.redis, this.holder, this.s.leaseMs, { host: this.s.host, pid: process.pid, at: Date.now() });
+    let files: AttemptFiles;
+    try {
+      files = prepareAttemptFiles(this.job);
+    } catch (err) {
+      await claimed.catch(() => undefined);
+      throw err;
+    }
+    const claim = await claimed;
     if (claim === 'ok') return { files, claimSentAt };
-    await removeAttemptFiles(files);
+    removeAttemptFiles(files);
     return claim;
   }
 
@@ -306,7 +313,7 @@ export class RunAttempt {
     if (this.skipped > MAX_WARNINGS) this.s.log.warn(`${this.label}: ${this.skipped} metric lines skipped in all`);
     const summary = Object.keys(c.metrics.summary).length > 0 ? c.metrics.summary : undefined;
     // The attempt's files go first: once the finished event is out, nothing of the attempt is left.
-    await removeAttemptFiles(c.files);
+    removeAttemptFiles(c.files);
     // One round trip: the SET and the finished event are pipelined on the same connection.
     // The lease is renewed until the finished event is written, so a script that exited 0 is never taken for lost meanwhile.
     await Promise.all([c.output.publish().catch(() => undefined), this.finish({ ...result, summary })]);

@@ -12,7 +12,7 @@
  *   attach the run to a sweep and run of the W&B server, where our ids do not exist.
  */
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import { Document, isScalar, visit } from 'yaml';
 import type { Config } from '../src/config/types.js';
@@ -100,10 +100,9 @@ export interface WandbEnvContext {
 /** Adds the W&B part to `env` (the child's environment, PYTHONPATH already set) and writes its params file. */
 export async function addWandbEnv(env: NodeJS.ProcessEnv, ctx: WandbEnvContext): Promise<void> {
   const paramsPath = join(ctx.dir, 'wandb-sweep-params.yaml');
-  const [realWandb] = await Promise.all([
-    ctx.job.execution?.wandb === 'standin' ? false : canImportWandb(scriptInterpreter(ctx.argv, ctx.interpreter), env, ctx.cwd),
-    writeFile(paramsPath, wandbParamsYaml(ctx.job.config, ctx.job.floats)),
-  ]);
+  // Synchronous, like the attempt's other files (worker/attempt-files.ts says why).
+  writeFileSync(paramsPath, wandbParamsYaml(ctx.job.config, ctx.job.floats));
+  const realWandb = ctx.job.execution?.wandb === 'standin' ? false : await canImportWandb(scriptInterpreter(ctx.argv, ctx.interpreter), env, ctx.cwd);
   env.WANDB_SWEEP_PARAM_PATH = paramsPath;
   env.PYTHONPATH = [realWandb ? WANDB_HOOK_DIR : WANDB_STANDIN_DIR, env.PYTHONPATH].filter(Boolean).join(delimiter);
   if (/^(offline|disabled|dryrun)$/.test(env.WANDB_MODE ?? '')) {

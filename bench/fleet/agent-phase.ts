@@ -35,6 +35,8 @@ export interface LoadFigures {
   clientsPeak: number;
   /** CPU ms per run of the fleet's Node processes (agents or workers; the commands not included). */
   fleetCpuMsPerRun: number;
+  /** Of fleetCpuMsPerRun, the part spent in the kernel (fork and exec of the command, files, sockets). */
+  fleetSystemCpuMsPerRun: number;
   /** RSS of the largest fleet process as the phase ended (MB): the agents or workers one process holds. */
   fleetRssMbPerProcess: number;
   /** CPU ms per run of everything measured: fleet processes, controller (ours), Redis. */
@@ -68,7 +70,7 @@ export async function agentPhase(s: PhaseSettings): Promise<AgentFigures> {
 
     const r0 = await sampleRedis(s.redis);
     const c0 = await s.controller.usage();
-    const f0 = (await fleet.usage()).cpuMicros;
+    const f0 = await fleet.usage();
     for (const id of sweepIds) await resumeSweep(s.redis, id);
     const total = s.sweeps * s.runsPerSweep;
     let clientsPeak = r0.clients;
@@ -82,7 +84,7 @@ export async function agentPhase(s: PhaseSettings): Promise<AgentFigures> {
     const r1 = await sampleRedis(s.redis);
     const c1 = await s.controller.usage();
     const f1 = await fleet.usage();
-    const fleetMs = (f1.cpuMicros - f0) / 1000;
+    const fleetMs = (f1.cpuMicros - f0.cpuMicros) / 1000;
     const load = redisLoad(r0, r1);
     const controllerMs = (c1.cpuMicros - c0.cpuMicros) / 1000;
     const runs = Math.max(1, done.ended);
@@ -99,6 +101,7 @@ export async function agentPhase(s: PhaseSettings): Promise<AgentFigures> {
       clientsPeak,
       controllerCpuMsPerRun: round(controllerMs / runs, 2),
       fleetCpuMsPerRun: round(fleetMs / runs, 2),
+      fleetSystemCpuMsPerRun: round((f1.systemMicros - f0.systemMicros) / 1000 / runs, 2),
       fleetRssMbPerProcess: Math.round(f1.maxRssBytes / 1e6),
       totalCpuMsPerRun: round((fleetMs + controllerMs + load.cpuSec * 1000) / runs, 2),
       idleRedisCpuPct: round(idle.cpuPct),

@@ -36,7 +36,7 @@ export async function barePhase(s: BareSettings): Promise<LoadFigures> {
     await sleep(s.idleSec * 1000);
     const idle = redisLoad(idle0, await sampleRedis(s.redis));
     const r0 = await sampleRedis(s.redis);
-    const f0 = (await fleet.usage()).cpuMicros;
+    const f0 = await fleet.usage();
     for (let i = 0; i < s.runs; i += 1000) {
       await queue.addBulk(Array.from({ length: Math.min(1000, s.runs - i) }, (_, k) => ({ name: 'run', data: { k: i + k }, opts: { removeOnComplete: { age: 7 * 24 * 3600 } } })));
     }
@@ -51,7 +51,7 @@ export async function barePhase(s: BareSettings): Promise<LoadFigures> {
     }
     const load = redisLoad(r0, await sampleRedis(s.redis));
     const f1 = await fleet.usage();
-    const fleetMs = (f1.cpuMicros - f0) / 1000;
+    const fleetMs = (f1.cpuMicros - f0.cpuMicros) / 1000;
     const runs = Math.max(1, completed + failedRuns);
     const latencies = await bareJobToStart(s.redis, name);
     const report = await fleet.stop();
@@ -67,6 +67,7 @@ export async function barePhase(s: BareSettings): Promise<LoadFigures> {
       redisOpsPerSec: Math.round(load.opsPerSec),
       clientsPeak,
       fleetCpuMsPerRun: round(fleetMs / runs, 2),
+      fleetSystemCpuMsPerRun: round((f1.systemMicros - f0.systemMicros) / 1000 / runs, 2),
       fleetRssMbPerProcess: Math.round(f1.maxRssBytes / 1e6),
       totalCpuMsPerRun: round((fleetMs + load.cpuSec * 1000) / runs, 2),
       idleRedisCpuPct: round(idle.cpuPct),

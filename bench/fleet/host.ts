@@ -16,7 +16,7 @@ export type FleetSpec =
 /** What one host process starts. */
 export type HostSpec = FleetSpec & { count: number };
 
-export type HostMessage = { type: 'ready' } | { type: 'usage'; cpuMicros: number; rssBytes: number } | { type: 'stopped'; warnings: number; errors: number; firstProblem?: string };
+export type HostMessage = { type: 'ready' } | { type: 'usage'; cpuMicros: number; systemMicros: number; rssBytes: number } | { type: 'stopped'; warnings: number; errors: number; firstProblem?: string };
 
 const spec = JSON.parse(process.argv[2]!) as HostSpec;
 let warnings = 0;
@@ -103,7 +103,7 @@ process.send!({ type: 'ready' } satisfies HostMessage);
 process.on('message', (m: { type: string }) => {
   if (m.type === 'usage') {
     const cpu = process.cpuUsage();
-    process.send!({ type: 'usage', cpuMicros: cpu.user + cpu.system, rssBytes: process.memoryUsage.rss() } satisfies HostMessage);
+    process.send!({ type: 'usage', cpuMicros: cpu.user + cpu.system, systemMicros: cpu.system, rssBytes: process.memoryUsage.rss() } satisfies HostMessage);
   }
   if (m.type !== 'stop') return;
   void stop().then(() => {

@@ -18,12 +18,12 @@ const pad = (s: unknown, n: number) => String(s).padStart(n);
 export function printTable(r: FleetReport): void {
   console.log('ratio: our runs/s ÷ the bare pool\'s (wall; on a loaded machine it measures the queue for a core); cpu ratio: the bare pool\'s CPU per run ÷ ours (fleet processes + controller + Redis; the spawned commands not counted) = the runs/s ratio where CPU is the limit');
   console.log(`fleet benchmark: one redis-server (appendfsync everysec), ${r.cores} cores, load average ${r.loadAtStart.join(' ')} at start, ${r.loadAtEnd.join(' ')} at end`);
-  console.log('agents  who    runs   runs/s  ratio  p50 ms  p99 ms  redis%  ops/s  ctl ms/run  clients  idle ops/s  idle redis%  idle ctl%  fleet ms/run  cpu ms/run  cpu ratio  rss MB/proc');
+  console.log('agents  who    runs   runs/s  ratio  p50 ms  p99 ms  redis%  ops/s  ctl ms/run  clients  idle ops/s  idle redis%  idle ctl%  fleet ms/run (kernel)  cpu ms/run  cpu ratio  rss MB/proc');
   for (const s of r.sizes) {
     const ratio = s.bare ? Math.round((s.ours.runsPerSec / s.bare.runsPerSec) * 100) / 100 : NaN;
     const cpuRatio = s.bare ? Math.round((s.bare.totalCpuMsPerRun / s.ours.totalCpuMsPerRun) * 100) / 100 : NaN;
     const row = (who: string, f: LoadFigures, ctl: string, idleCtl: string, rat: string, cpuRat: string) =>
-      console.log(`${pad(s.agents, 6)}  ${who.padEnd(5)}${pad(f.runs, 6)}${pad(f.runsPerSec, 9)}${pad(rat, 7)}${pad(f.jobToStartP50, 8)}${pad(f.jobToStartP99, 8)}${pad(f.redisCpuPct, 8)}${pad(f.redisOpsPerSec, 7)}${pad(ctl, 12)}${pad(f.clientsPeak, 9)}${pad(f.idleRedisOpsPerSec, 12)}${pad(f.idleRedisCpuPct, 13)}${pad(idleCtl, 11)}${pad(f.fleetCpuMsPerRun, 14)}${pad(f.totalCpuMsPerRun, 12)}${pad(cpuRat, 11)}${pad(f.fleetRssMbPerProcess, 13)}`);
+      console.log(`${pad(s.agents, 6)}  ${who.padEnd(5)}${pad(f.runs, 6)}${pad(f.runsPerSec, 9)}${pad(rat, 7)}${pad(f.jobToStartP50, 8)}${pad(f.jobToStartP99, 8)}${pad(f.redisCpuPct, 8)}${pad(f.redisOpsPerSec, 7)}${pad(ctl, 12)}${pad(f.clientsPeak, 9)}${pad(f.idleRedisOpsPerSec, 12)}${pad(f.idleRedisCpuPct, 13)}${pad(idleCtl, 11)}${pad(f.fleetCpuMsPerRun, 14)}${pad(`(${f.fleetSystemCpuMsPerRun})`, 9)}${pad(f.totalCpuMsPerRun, 12)}${pad(cpuRat, 11)}${pad(f.fleetRssMbPerProcess, 13)}`);
     row('ours', s.ours, String(s.ours.controllerCpuMsPerRun), String(s.ours.idleControllerCpuPct), String(ratio), String(cpuRatio));
     if (s.bare) row('bare', s.bare, '', '', '', '');
     for (const [who, f] of [['ours', s.ours], ['bare', s.bare]] as const) {
