@@ -11,7 +11,7 @@
  * sweep (made through the store, not executed) and the controller's RSS once it leads it.
  *
  *   node --import tsx bench/fleet.ts [--quick] [--agents 10,100,1000] [--per-process 250]
- *     [--idle-sec 30] [--runs-per-agent 3] [--sweeps 100] [--big-runs 100000] [--skip memory,sizes,bare,multi,big]
+ *     [--idle-sec 30] [--runs-per-agent 3] [--sweeps 100] [--big-runs 100000] [--skip memory,sizes,bare,multi,big] [--heartbeat-ms N]
  *     [--timeout-sec 600] (a phase that runs out reports what ended by then)
  *
  * Targets: ≥ 0.5× the bare pool's runs/s at the largest fleet; that fleet idle < 10% of one
@@ -43,6 +43,7 @@ const largest = Math.max(...sizes);
 const runsPerAgent = Number(opt('runs-per-agent') ?? 3);
 const runsFor = (agents: number) => Math.max(100, runsPerAgent * agents);
 const TIMEOUT_SEC = Number(opt('timeout-sec') ?? 600);
+const heartbeatMs = opt('heartbeat-ms') ? Number(opt('heartbeat-ms')) : undefined;
 /** Each phase's figures on stderr as soon as it ends (the table comes at the end). */
 const progress = (phase: string, figures: unknown) => console.error(JSON.stringify({ phase, loadAverage: load(), ...(figures as object) }));
 const load = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
@@ -55,7 +56,7 @@ const pointsScript = writeScript(dir, 'points.sh', HUNDRED_POINTS);
 const loadAtStart = load();
 let controller: ControllerProcess | undefined = await ControllerProcess.start(redisServer.url);
 try {
-  const common = { redis, redisUrl: redisServer.url, cwd: dir, perProcess, idleSec, timeoutSec: TIMEOUT_SEC };
+  const common = { redis, redisUrl: redisServer.url, cwd: dir, perProcess, idleSec, timeoutSec: TIMEOUT_SEC, ...(heartbeatMs ? { heartbeatMs } : {}) };
   const memory = skip.has('memory') ? undefined : await memoryPhase({ ...common, controller, script: pointsScript, agents: 10, runs: quick ? 50 : 100 });
   progress('memory', memory);
   const sizesOut: Array<{ agents: number; processes: number; ours: AgentFigures; bare?: LoadFigures; loadAverage: number[] }> = [];

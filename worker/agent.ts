@@ -22,6 +22,9 @@ import { provenanceWritten } from './attempt-provenance.js';
 import { OrphanReaper } from './orphan-reaper.js';
 import { RunAttempt, type AttemptResult } from './run-attempt.js';
 
+/** The agent's heartbeat period by default (AgentOptions.heartbeatMs). */
+export const HEARTBEAT_MS = 5000;
+
 export interface AgentOptions {
   sweepId: string;
   /** redis:// or rediss:// (TLS), or a Sentinel URL (src/store/connect-redis.ts). */
@@ -40,7 +43,12 @@ export interface AgentOptions {
   graceSec?: number;
   /** Keep running when the sweep is finished or canceled. @defaultValue false */
   stay?: boolean;
-  /** @defaultValue 1000 */
+  /**
+   * How often the agent reads its sweep's state and its runs' stop requests, and refreshes its
+   * presence: the fallback for a lost pub/sub message (stops and sweep changes arrive by pub/sub
+   * at once, and stops also ride on every lease renewal). W&B's agent polls every 5 s too; at 1 s,
+   * 1,000 idle agents were 1,000 heartbeats a second (bench/fleet.ts). @defaultValue 5000
+   */
   heartbeatMs?: number;
   /** Working directory of the scripts. @defaultValue process.cwd() */
   cwd?: string;
@@ -160,7 +168,7 @@ export class Agent {
     });
     this.worker.on('error', (err) => this.warnThrottled(`queue: ${err.message}`));
     void this.worker.run().catch((err) => log.error(`queue worker stopped: ${(err as Error).message}`));
-    this.heartbeat = setInterval(() => void this.beat(), this.o.heartbeatMs ?? 1000);
+    this.heartbeat = setInterval(() => void this.beat(), this.o.heartbeatMs ?? HEARTBEAT_MS);
     log.info(`agent ${this.id}: sweep ${sweepId}, slots ${this.o.slots.map((s) => s.name).join(',')}, interpreter ${this.o.interpreter}`);
   }
 

@@ -22,6 +22,8 @@ export interface PhaseSettings {
   idleSec: number;
   perProcess: number;
   timeoutSec: number;
+  /** The agents' heartbeat period; unset: the agent's default. */
+  heartbeatMs?: number;
 }
 
 export interface LoadFigures {
@@ -58,7 +60,7 @@ const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 export async function agentPhase(s: PhaseSettings): Promise<AgentFigures> {
   const sweepIds: string[] = [];
   for (let i = 0; i < s.sweeps; i++) sweepIds.push(await createPausedSweep(s.redis, s.script, s.runsPerSweep));
-  const fleet = await startFleet({ kind: 'agent', redisUrl: s.redisUrl, sweeps: sweepIds, cwd: s.cwd }, s.agents, s.perProcess);
+  const fleet = await startFleet({ kind: 'agent', redisUrl: s.redisUrl, sweeps: sweepIds, cwd: s.cwd, ...(s.heartbeatMs ? { heartbeatMs: s.heartbeatMs } : {}) }, s.agents, s.perProcess);
   try {
     await sleep(3000); // startup bursts (registration, first fetches) settle
     const idle0 = await sampleRedis(s.redis);

@@ -13,9 +13,10 @@ import { defineScripts } from './store-scripts.js';
 const EXITED_KEEP_MS = 24 * 3600 * 1000;
 
 /**
- * How often a heartbeat writes an unchanged presence again (lastSeen, the agents index and the
- * liveness key, whose TTL is AGENT_LIVE_MS = 5× this). A changed presence is written at once; the
- * beats between only read (the sweep's state, stop requests): 1 command for an idle agent, not 4.
+ * How often, at most, a heartbeat writes an unchanged presence again (lastSeen, the agents index
+ * and the liveness key, whose TTL is AGENT_LIVE_MS = 15 s): with the agent's 5 s heartbeat, every
+ * beat, so three beats keep it live. A changed presence is written at the next beat; faster beats
+ * (tests) only read in between (the sweep's state, stop requests): 1 command, not 4.
  */
 export const PRESENCE_REFRESH_MS = 3000;
 

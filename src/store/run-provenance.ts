@@ -14,7 +14,7 @@ import { execPipeline } from './exec-pipeline.js';
 
 /** Most bytes of a diff kept in a record; beyond it only its size and hash are. */
 export const MAX_DIFF_BYTES = 64 * 1024;
-/** Most bytes of one JSON record (a record past it is refused, never truncated silently). */
+/** Most bytes of one record as stored, its setup included (a record past it is refused, never truncated silently). */
 export const MAX_PROVENANCE_BYTES = 512 * 1024;
 
 export interface GitState {
@@ -149,18 +149,38 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 /** The last setup hashed: an agent writes the same one attempt after attempt. */
 let lastSetup = { json: '', sha: '' };
 
-/** The record as stored and the blobs it names (each written once per sweep). */
-function splitRecord(runId: string, record: AttemptProvenance): { stored: StoredRecord; blobs: Array<[string, string]> } {
+/**
+ * Blobs this process wrote lately (`<sweepId>|<field>` → when): an agent writes the same package
+ * list and setup attempt after attempt, so they are sent again only after BLOB_RESEND_MS (a Redis
+ * that lost them gets them back; a record whose blob is gone reads with that part empty).
+ */
+const blobsSent = new Map<string, number>();
+const BLOB_RESEND_MS = 60_000;
+
+function blobDue(sweepId: string, field: string, now: number): boolean {
+  const at = blobsSent.get(`${sweepId}|${field}`);
+  return at === undefined || now - at >= BLOB_RESEND_MS || now < at;
+}
+
+function blobsWritten(sweepId: string, fields: readonly string[], now: number): void {
+  if (blobsSent.size > 10_000) blobsSent.clear();
+  for (const field of fields) blobsSent.set(`${sweepId}|${field}`, now);
+}
+
+/** The record as stored, its setup's JSON, and the blobs it names that are due to be written. */
+function splitRecord(runId: string, record: AttemptProvenance, due: (field: string) => boolean): { stored: StoredRecord; setupJson: string; blobs: Array<[string, string]> } {
   const blobs: Array<[string, string]> = [];
   let { python, git } = record;
   const names: { packages?: string; diff?: string } = {};
   if (python && python.packages.length > 0) {
-    blobs.push([blobField('packages', python.packagesSha256), JSON.stringify(python.packages)]);
+    const field = blobField('packages', python.packagesSha256);
+    if (due(field)) blobs.push([field, JSON.stringify(python.packages)]);
     names.packages = python.packagesSha256;
     python = { ...python, packages: [] };
   }
   if (git && git.diff !== '' && git.diffSha256 !== '') {
-    blobs.push([blobField('diff', git.diffSha256), git.diff]);
+    const field = blobField('diff', git.diffSha256);
+    if (due(field)) blobs.push([field, git.diff]);
     names.diff = git.diffSha256;
     git = { ...git, diff: '' };
   }
@@ -175,21 +195,27 @@ function splitRecord(runId: string, record: AttemptProvenance): { stored: Stored
   const setupJson = JSON.stringify(setup);
   const setupSha = setupJson === lastSetup.json ? lastSetup.sha : sha256(setupJson);
   lastSetup = { json: setupJson, sha: setupSha };
-  blobs.push([blobField('setup', setupSha), setupJson]);
+  if (due(blobField('setup', setupSha))) blobs.push([blobField('setup', setupSha), setupJson]);
   const { git: _g, python: _p, ...rest } = own;
-  return { stored: { ...rest, env: ownEnv, setup: setupSha }, blobs };
+  return { stored: { ...rest, env: ownEnv, setup: setupSha }, setupJson, blobs };
 }
 
-/** Write the record of one attempt (its field is the attempt number) and count its variant in the sweep. */
-export async function writeAttemptProvenance(redis: RedisClient, sweepId: string, runId: string, record: AttemptProvenance): Promise<void> {
-  const json = JSON.stringify(record);
-  if (Buffer.byteLength(json) > MAX_PROVENANCE_BYTES) throw new RangeError(`provenance of run ${runId}#${record.attempt} is ${Buffer.byteLength(json)} bytes (most ${MAX_PROVENANCE_BYTES})`);
-  const { stored, blobs } = splitRecord(runId, record);
+/**
+ * Write the record of one attempt (its field is the attempt number) and count its variant in the
+ * sweep. A record whose own part and setup exceed MAX_PROVENANCE_BYTES is refused (package lists
+ * and diffs are bounded where they are read: worker/python-env.ts, MAX_DIFF_BYTES).
+ */
+export async function writeAttemptProvenance(redis: RedisClient, sweepId: string, runId: string, record: AttemptProvenance, now = Date.now()): Promise<void> {
+  const { stored, setupJson, blobs } = splitRecord(runId, record, (field) => blobDue(sweepId, field, now));
+  const json = JSON.stringify(stored);
+  const bytes = Buffer.byteLength(json) + Buffer.byteLength(setupJson);
+  if (bytes > MAX_PROVENANCE_BYTES) throw new RangeError(`provenance of run ${runId}#${record.attempt} is ${bytes} bytes (most ${MAX_PROVENANCE_BYTES})`);
   const m = redis.multi();
   for (const [field, value] of blobs) m.hsetnx(keys.sweepProvenance(sweepId), field, value);
-  m.hset(keys.runProvenance(sweepId, runId), String(record.attempt), deflateSync(JSON.stringify(stored), DEFLATE)).hincrby(keys.sweepProvenance(sweepId), codeField(record.git), 1);
+  m.hset(keys.runProvenance(sweepId, runId), String(record.attempt), deflateSync(json, DEFLATE)).hincrby(keys.sweepProvenance(sweepId), codeField(record.git), 1);
   if (record.python) m.hincrby(keys.sweepProvenance(sweepId), `packages|${record.python.packagesSha256}`, 1);
   await execPipeline(m);
+  blobsWritten(sweepId, blobs.map(([field]) => field), now);
 }
 
 /** Fast and small-state: a record is ~0.5 KB (level 6 and a 32 KB window saved ~10%, for twice the CPU and 100× the memory). */

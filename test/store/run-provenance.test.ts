@@ -116,3 +116,26 @@ test('briefs name the latest attempt of each run; records written by earlier ver
   expect(await readRunProvenance(c, 's5', 'rb')).toEqual([rec(1, 'c3')]);
   expect(await readRunProvenance(c, 's5', 'rc')).toEqual([{ ...second, python: { ...second.python!, packages } }]);
 });
+
+test('an agent sends a package list and a setup once a minute, not with every record; a Redis that lost them gets them back', async () => {
+  const c = redis.client;
+  const packages = Array.from({ length: 50 }, (_, i) => `pkg-${i}==1.0`);
+  const full = (attempt: number): AttemptProvenance => {
+    const r = rec(attempt, 'c1', '', 'p6');
+    return { ...r, python: { ...r.python!, packages } };
+  };
+  const t0 = 1_000_000;
+  await writeAttemptProvenance(c, 's6', 'r1', full(1), t0);
+  const blobs = async () => Object.keys(await c.hgetall(keys.sweepProvenance('s6'))).filter((f) => f.startsWith('blob|')).length;
+  expect(await blobs()).toBe(2);
+  // Lost (a Redis restarted without its data, say): a record written within the minute names parts that are gone...
+  await c.del(keys.sweepProvenance('s6'));
+  await writeAttemptProvenance(c, 's6', 'r2', full(1), t0 + 1000);
+  expect(await blobs()).toBe(0);
+  const [partial] = await readRunProvenance(c, 's6', 'r2');
+  expect(partial).toMatchObject({ attempt: 1, argv: ['python3', 'train.py'], python: null, host: '' });
+  // ...and the next one after it sends them again.
+  await writeAttemptProvenance(c, 's6', 'r3', full(1), t0 + 61_000);
+  expect(await blobs()).toBe(2);
+  expect(await readRunProvenance(c, 's6', 'r3')).toEqual([full(1)]);
+});
