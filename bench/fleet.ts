@@ -12,6 +12,7 @@
  *
  *   node --import tsx bench/fleet.ts [--quick] [--agents 10,100,1000] [--per-process 250]
  *     [--idle-sec 30] [--runs-per-agent 3] [--sweeps 100] [--big-runs 100000] [--skip memory,sizes,bare,multi,big] [--heartbeat-ms N]
+ *     [--redis-set name=value,...] (CONFIG SET on the bench's Redis before it starts)
  *     [--timeout-sec 600] (a phase that runs out reports what ended by then)
  *
  * Targets: ≥ 0.5× the bare pool's runs/s at the largest fleet; that fleet idle < 10% of one
@@ -28,7 +29,7 @@ import { bigSweep } from './fleet/big-sweep.js';
 import { ControllerProcess } from './fleet/controller-process.js';
 import { memoryPhase } from './fleet/memory-phase.js';
 import { printTable } from './fleet/report.js';
-import { commandOf, HUNDRED_POINTS, ONE_METRIC, writeScript } from './fleet/sweeps.js';
+import { commandOf, HUNDRED_POINTS, ONE_METRIC, REALISTIC_PARAMETERS, writeScript } from './fleet/sweeps.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
@@ -53,12 +54,20 @@ const redisServer = await startPrivateRedis({ dir: join(dir, 'redis') });
 const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
 const script = writeScript(dir, 'run.sh', ONE_METRIC);
 const pointsScript = writeScript(dir, 'points.sh', HUNDRED_POINTS);
+// --redis-set name=value[,name=value]: CONFIG SET on the bench's Redis first (e.g. hash-max-listpack-value=1024).
+for (const pair of (opt('redis-set') ?? '').split(',').filter(Boolean)) {
+  const [name, value] = pair.split('=');
+  await redis.config('SET', name!, value!);
+}
 const loadAtStart = load();
 let controller: ControllerProcess | undefined = await ControllerProcess.start(redisServer.url);
 try {
   const common = { redis, redisUrl: redisServer.url, cwd: dir, perProcess, idleSec, timeoutSec: TIMEOUT_SEC, ...(heartbeatMs ? { heartbeatMs } : {}) };
-  const memory = skip.has('memory') ? undefined : await memoryPhase({ ...common, controller, script: pointsScript, agents: 10, runs: quick ? 50 : 100 });
+  const memoryRuns = { ...common, controller, script: pointsScript, agents: 10, runs: quick ? 50 : 100 };
+  const memory = skip.has('memory') ? undefined : await memoryPhase(memoryRuns);
   progress('memory', memory);
+  const memoryRealistic = skip.has('memory') ? undefined : await memoryPhase({ ...memoryRuns, moreParameters: REALISTIC_PARAMETERS });
+  progress('memory, 6 parameters', memoryRealistic);
   const sizesOut: Array<{ agents: number; processes: number; ours: AgentFigures; bare?: LoadFigures; loadAverage: number[] }> = [];
   for (const agents of skip.has('sizes') ? [] : sizes) {
     const runs = runsFor(agents);
@@ -77,7 +86,7 @@ try {
   controller = undefined;
   const big = skip.has('big') ? undefined : await bigSweep(redis, redisServer.url, bigRuns, TIMEOUT_SEC);
   progress('big', big);
-  printTable({ sizes: sizesOut, memory, multi, big, loadAtStart, loadAtEnd: load(), cores: os.cpus().length });
+  printTable({ sizes: sizesOut, memory, memoryRealistic, multi, big, loadAtStart, loadAtEnd: load(), cores: os.cpus().length });
 } finally {
   await controller?.stop();
   redis.disconnect();

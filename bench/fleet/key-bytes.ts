@@ -10,11 +10,12 @@ export function keyKind(key: string): string {
     .replace(/:\d+$/, ':<n>');
 }
 
-export async function bytesByKind(redis: Redis): Promise<Map<string, { keys: number; bytes: number }>> {
+/** Every key matching `match` (a SCAN pattern), weighed and folded by kind. */
+export async function bytesByKind(redis: Redis, match = '*'): Promise<Map<string, { keys: number; bytes: number }>> {
   const out = new Map<string, { keys: number; bytes: number }>();
   let cursor = '0';
   do {
-    const [next, batch] = await redis.scan(cursor, 'COUNT', 1000);
+    const [next, batch] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
     cursor = next;
     const p = redis.pipeline();
     for (const k of batch) p.memory('USAGE', k, 'SAMPLES', 0).pttl(k);

@@ -1,9 +1,9 @@
 /**
  * Redis bytes per run and per point: real agents run a sweep whose script logs 100 points and a
  * summary; then every key is weighed (MEMORY USAGE) by kind. History lists are the per-point
- * cost; every other key of the sweep (run hash, BullMQ job kept 7 days, attempts, provenance,
- * output, indexes, what is left of the events stream) is the per-run cost. Run first, on a
- * fresh Redis, so no other sweep's keys are weighed.
+ * cost; every other key of the sweep (run hash, attempts, provenance, output, indexes, what is
+ * left of the events streams) is the per-run cost. Only the sweep's own keys are weighed (SCAN
+ * MATCH its hash tag), so a phase never weighs another's.
  */
 import type { Redis } from 'ioredis';
 import type { ControllerProcess } from './controller-process.js';
@@ -24,8 +24,8 @@ export interface MemoryFigures {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function memoryPhase(s: { redis: Redis; redisUrl: string; controller: ControllerProcess; script: string; cwd: string; agents: number; runs: number; timeoutSec: number }): Promise<MemoryFigures> {
-  const sweepId = await createPausedSweep(s.redis, s.script, s.runs);
+export async function memoryPhase(s: { redis: Redis; redisUrl: string; controller: ControllerProcess; script: string; cwd: string; agents: number; runs: number; timeoutSec: number; moreParameters?: string }): Promise<MemoryFigures> {
+  const sweepId = await createPausedSweep(s.redis, s.script, s.runs, s.moreParameters);
   const fleet = await startFleet({ kind: 'agent', redisUrl: s.redisUrl, sweeps: [sweepId], cwd: s.cwd }, s.agents, s.agents);
   await sleep(1000);
   const m0 = await sampleRedis(s.redis);
@@ -38,7 +38,7 @@ export async function memoryPhase(s: { redis: Redis; redisUrl: string; controlle
   }
   await sleep(2000); // the controller applies the last events and trims the stream
   const m1 = await sampleRedis(s.redis);
-  const kinds = await bytesByKind(s.redis);
+  const kinds = await bytesByKind(s.redis, `*{${sweepId}}*`); // the sweep's keys only (all carry its hash tag)
   await fleet.stop();
   const POINTS = 100;
   let history = 0;

@@ -6,6 +6,8 @@ import type { MemoryFigures } from './memory-phase.js';
 export interface FleetReport {
   sizes: Array<{ agents: number; processes: number; ours: AgentFigures; bare?: LoadFigures; loadAverage: number[] }>;
   memory?: MemoryFigures;
+  /** The same with a 6-parameter config (past Redis's 64 B listpack limit for a hash value). */
+  memoryRealistic?: MemoryFigures;
   multi?: AgentFigures & { agents: number; sweeps: number; loadAverage: number[] };
   big?: BigSweepFigures;
   loadAtStart: number[];
@@ -34,9 +36,9 @@ export function printTable(r: FleetReport): void {
     const m = r.multi;
     console.log(`${m.sweeps} sweeps at once, ${m.agents} agents: ${m.runs} runs in ${m.seconds} s = ${m.runsPerSec} runs/s, job→start p50 ${m.jobToStartP50} / p99 ${m.jobToStartP99} ms, controller ${m.controllerCpuMsPerRun} ms CPU/run, Redis ${m.redisCpuPct}% of a core; idle: controller ${m.idleControllerCpuPct}%, Redis ${m.idleRedisCpuPct}% (${m.idleRedisOpsPerSec} ops/s)${m.failedRuns ? `; ${m.failedRuns} failed` : ''}`);
   }
-  if (r.memory) {
-    const m = r.memory;
-    console.log(`Redis per run (${m.runs} runs, ${m.pointsPerRun} points + summary each): ${m.bytesPerRun} B/run + ${m.bytesPerPoint} B/point (used_memory delta ${m.usedMemoryDeltaPerRun} B/run all in)`);
+  for (const [label, m] of [['1 parameter', r.memory], ['6 parameters', r.memoryRealistic]] as const) {
+    if (!m) continue;
+    console.log(`Redis per run, ${label} (${m.runs} runs, ${m.pointsPerRun} points + summary each): ${m.bytesPerRun} B/run + ${m.bytesPerPoint} B/point (used_memory delta ${m.usedMemoryDeltaPerRun} B/run all in)`);
     console.log(`  by key: ${m.perRunByKind.map((k) => `${k.kind} ${k.bytesPerRun}`).join(', ')}`);
   }
   if (r.big) {
@@ -50,6 +52,7 @@ export function printTable(r: FleetReport): void {
     ratio: ratio === undefined ? null : ratio >= 0.5,
     idle: top ? top.ours.idleRedisCpuPct < 10 : null,
     memory: r.memory ? r.memory.bytesPerRun <= 2048 && r.memory.bytesPerPoint <= 60 : null,
+    memoryRealistic: r.memoryRealistic ? r.memoryRealistic.bytesPerRun <= 2048 && r.memoryRealistic.bytesPerPoint <= 60 : null,
   };
   console.log(JSON.stringify({ bench: 'fleet', ...r, ratioAtLargest: ratio === undefined ? null : Math.round(ratio * 100) / 100, cpuRatioAtLargest: cpuRatio === undefined ? null : Math.round(cpuRatio * 100) / 100, targets: { ratio: 0.5, idleRedisCpuPct: 10, bytesPerRun: 2048, bytesPerPoint: 60 }, pass }));
 }

@@ -26,8 +26,16 @@ export function commandOf(script: string): string[] {
   return ['/bin/sh', script];
 }
 
-/** A paused random sweep of `runs` runs of `script`. */
-export async function createPausedSweep(redis: Redis, script: string, runs: number): Promise<string> {
+/** Five more parameters, as a real sweep has: its config JSON (~130 B) is past Redis's 64 B listpack limit for a hash value. */
+export const REALISTIC_PARAMETERS = `  learning_rate: {min: 0.00001, max: 0.1, distribution: log_uniform_values}
+  batch_size: {values: [16, 32, 64, 128]}
+  optimizer: {values: [adam, adamw, sgd]}
+  dropout: {min: 0.0, max: 0.5}
+  weight_decay: {min: 0.0, max: 0.01}
+`;
+
+/** A paused random sweep of `runs` runs of `script` over x (and `moreParameters`, YAML lines under `parameters:`). */
+export async function createPausedSweep(redis: Redis, script: string, runs: number, moreParameters = ''): Promise<string> {
   const source = `method: random
 metric: {name: loss, goal: minimize}
 run_cap: ${runs}
@@ -35,7 +43,7 @@ program: ${script}
 command: [/bin/sh, "\${program}"]
 parameters:
   x: {min: 0.0, max: 1.0}
-`;
+${moreParameters}`;
   const sweep = await createSweep(redis, { config: parseSweepConfig(source), source });
   await setSweepState(redis, sweep.id, 'paused', { from: ['running'], reason: 'bench: agents starting' });
   await wakeSweep(redis, sweep.id);
