@@ -258,6 +258,7 @@ export class Agent {
       claimGate: this.claimGate,
     });
     this.active.set(data.runId, attempt);
+    void this.session.slotChanged({ busy: this.busy(), state: this.state() }).catch(() => undefined);
     try {
       const result = await attempt.run();
       if (typeof result === 'string') {
@@ -272,7 +273,7 @@ export class Agent {
       this.active.delete(data.runId);
       this.free.push(slot);
       this.free.sort((a, b) => this.o.slots.indexOf(a) - this.o.slots.indexOf(b));
-      void this.session.slotFreed({ busy: this.busy(), state: this.state() }).catch(() => undefined);
+      void this.session.slotChanged({ busy: this.busy(), state: this.state() }).catch(() => undefined);
     }
   }
 

@@ -1,14 +1,20 @@
 /**
  * Proposing, late: keep about as many jobs waiting as the sweep's live agents have idle slots,
- * so a model-based search sees every result before it proposes. Once the budget is used up and
- * nothing is pending or running, the sweep is finished.
+ * so a model-based search sees every result before it proposes. Grid and random search learn
+ * nothing from results, so they also keep one job waiting per busy slot: an agent starts its
+ * next run the moment one ends, not a controller round later (bench/fleet.ts, 100 agents of
+ * short runs: 91 → 110 runs/s). Once the budget is used up and nothing is pending or running,
+ * the sweep is finished.
  */
 import { nextRuns } from '../search/next-runs.js';
 import { runsOfVersion } from '../search/prior-runs.js';
 import type { RunJob } from '../queue/run-job.js';
-import { idleSlots, type AgentInfo } from '../store/agent-store.js';
+import { idleSlots, liveSlots, type AgentInfo } from '../store/agent-store.js';
 import { jobOf, type LeaderState } from './leader-state.js';
 import { finishSweep } from './score-keeping.js';
+
+/** Methods whose next configs do not depend on any result: their jobs may wait ahead of the slots. */
+const RESULT_BLIND: ReadonlySet<string> = new Set(['grid', 'random']);
 
 /** Enqueued configs made runs per round. */
 const ENQUEUED_PER_ROUND = 100;
@@ -19,9 +25,10 @@ export async function propose(s: LeaderState, agents: readonly AgentInfo[]): Pro
     if (s.cache.count('pending') === 0 && s.cache.count('running') === 0) await finishSweep(s, s.exhausted);
     return;
   }
-  const idle = idleSlots(agents, s.sweepId);
-  if (idle <= 0) return;
-  const want = idle - (await s.queues.waitingCount(s.sweepId));
+  // Jobs to keep waiting: one per idle slot; grid and random, one per slot (a next job for every busy one too).
+  const target = RESULT_BLIND.has(s.config.method) ? liveSlots(agents, s.sweepId) : idleSlots(agents, s.sweepId);
+  if (target <= 0) return;
+  const want = target - (await s.queues.waitingCount(s.sweepId));
   if (want <= 0) return;
   const started = performance.now();
   const count = s.total === undefined ? want : Math.min(want, Math.max(0, s.total - s.cache.size));

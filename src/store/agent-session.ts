@@ -85,8 +85,11 @@ export class AgentSession {
     return { sweepState: (replies[n]?.[1] as string | null) ?? undefined, stops };
   }
 
-  /** A slot became free: new presence, and wake the controller to fill it. */
-  async slotFreed(presence: AgentPresence, now = Date.now()): Promise<void> {
+  /**
+   * A slot was taken or freed: the new presence now (not at the next heartbeat), and a controller
+   * wake, so its count of idle slots, which sizes what it proposes, is never a heartbeat late.
+   */
+  async slotChanged(presence: AgentPresence, now = Date.now()): Promise<void> {
     const m = this.redis.multi();
     queueAgentWrite(m, this.sweepId, this.agentId, presence, now);
     queueControllerWake(m, 'slot', this.sweepId, this.agentId);

@@ -108,6 +108,13 @@ export function isAgentLive(agent: AgentInfo): boolean {
   return agent.live && agent.state !== 'stopped' && agent.state !== 'exited';
 }
 
+/** Slots of a sweep's live agents, busy or not. */
+export function liveSlots(agents: readonly AgentInfo[], sweepId: string): number {
+  let slots = 0;
+  for (const a of agents) if (a.sweepId === sweepId && isAgentLive(a)) slots += a.slots.length;
+  return slots;
+}
+
 /** Idle slots of a sweep's live agents: Σ (slots − busy). */
 export function idleSlots(agents: readonly AgentInfo[], sweepId: string): number {
   let idle = 0;

@@ -10,6 +10,7 @@ import { QUEUE_PREFIX, runQueueName, type RunJob } from '../../src/queue/run-job
 import { claimAttempt, finishAttempt, renewLease, reportEvent, type LeaseHolder } from '../../src/store/attempt-lease.js';
 import { queueAgentWrite } from '../../src/store/agent-store.js';
 import { defineScripts } from '../../src/store/store-scripts.js';
+import { queueControllerWake } from '../../src/store/sweep-signals.js';
 import type { AttemptOutcome } from '../../src/store/run-events.js';
 
 export interface SimulatedAgentOptions {
@@ -51,9 +52,11 @@ export async function startSimulatedAgent(redis: Redis, options: SimulatedAgentO
   const freeSlots = Array.from({ length: options.slots }, (_, i) => `slot${i}`);
   const executed: string[] = [];
   const loss = options.loss ?? defaultLoss;
-  const heartbeat = async () => {
+  /** Presence; with `slotChanged`, also the controller wake the real agent sends when it takes or frees a slot (AgentSession.slotChanged). */
+  const heartbeat = async (slotChanged = false) => {
     const m = redis.multi();
     queueAgentWrite(m, options.sweepId, options.id, { busy, state: 'running' }, Date.now(), { host: 'sim', pid: process.pid, slots: Array.from({ length: options.slots }, (_, i) => `slot${i}`), startedAt: Date.now() });
+    if (slotChanged) queueControllerWake(m, 'slot', options.sweepId, options.id);
     await m.exec();
   };
   await heartbeat();
@@ -73,7 +76,7 @@ export async function startSimulatedAgent(redis: Redis, options: SimulatedAgentO
         if (claim !== 'ok') return;
         executed.push(`${data.runId}#${data.attempt}`);
         busy[slot] = data.runId;
-        await heartbeat();
+        await heartbeat(true);
         let outcome: AttemptOutcome = 'finished';
         let seq = 0;
         const per = options.rowsPerReport ?? 1;
@@ -101,7 +104,7 @@ export async function startSimulatedAgent(redis: Redis, options: SimulatedAgentO
       } finally {
         delete busy[slot];
         freeSlots.push(slot);
-        await heartbeat().catch(() => {});
+        await heartbeat(true).catch(() => {});
       }
     },
     { connection: redis.duplicate({ maxRetriesPerRequest: null }), prefix: QUEUE_PREFIX, concurrency: options.slots, drainDelay: 0.2 },

@@ -18,7 +18,7 @@ test('every controller wake has one shape, whoever sends it, and reaches a subsc
   await wakeController(redis.client, 'sweep', 's1');
   const session = new AgentSession(redis.client, 'a1', 's1');
   await session.register({ host: 'h', pid: 1, slots: ['gpu0'] });
-  await session.slotFreed({ busy: {}, state: 'idle' });
+  await session.slotChanged({ busy: {}, state: 'idle' });
   await session.deregister();
   for (let i = 0; i < 500 && (seen.length < 4 || woken < 4); i++) await new Promise((r) => setTimeout(r, 20));
   sub.close();
