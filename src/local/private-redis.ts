@@ -107,8 +107,11 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
   };
 
   const start = async (): Promise<void> => {
+    // A run's hash holds its config and summary as JSON, past Redis's default 64 B for a compact
+    // hash value: 1 KB keeps it compact, ~1.8 KB → ~0.7 KB per run (bench/fleet.ts; the README's
+    // Scale section). The ziplist name is the one Redis 6 and 7 both accept.
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', options.appendfsync ?? 'everysec',
-      '--save', '', '--daemonize', 'no', '--pidfile', join(dir, 'redis.pid'), '--logfile', ''];
+      '--save', '', '--daemonize', 'no', '--pidfile', join(dir, 'redis.pid'), '--logfile', '', '--hash-max-ziplist-value', '1024'];
     if (options.password !== undefined) args.unshift(writePrivateConfig(dir, options.password));
     const child = spawn('redis-server', args, { stdio: 'ignore' });
     proc = child;
