@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connectRedis, duplicateClient } from '../store/connect-redis.js';
 import { migrateKeyLayout } from '../store/key-migration.js';
+import { compactHashAdvice } from '../store/redis-tuning.js';
 import { redactRedisUrl } from '../store/redis-url.js';
 import { Controller, type ControllerOptions } from '../controller/controller.js';
 import { HypersweepError } from '../errors.js';
@@ -64,6 +65,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const why = (lastError as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED' ? 'connection refused' : (lastError ?? (err as Error)).message;
     throw new HypersweepError('REDIS_UNAVAILABLE', `cannot reach Redis at ${redactRedisUrl(redisUrl)} (${why}); start redis-server or pass --redis / REDIS_URL`);
   }
+  const advice = await compactHashAdvice(redis);
+  if (advice) log(`note: ${advice}`);
   const migrated = await migrateKeyLayout(redis);
   if (migrated.moved > 0) log(`moved ${migrated.moved} Redis keys to the layout of one slot per sweep${migrated.skipped > 0 ? ` (${migrated.skipped} keys of runs no sweep lists left as they were)` : ''}`);
   // The API gets its own connection that gives up quickly while Redis is away (a 503, not a hung

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { HypersweepError } from '../errors.js';
+import { COMPACT_HASH_VALUE_BYTES } from '../store/redis-tuning.js';
 
 export const REDIS_INSTALL_HELP = [
   'hypersweep needs Redis: put redis-server on the PATH, or point at a running Redis with REDIS_URL=redis://host:6379.',
@@ -108,10 +109,10 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
 
   const start = async (): Promise<void> => {
     // A run's hash holds its config and summary as JSON, past Redis's default 64 B for a compact
-    // hash value: 1 KB keeps it compact, ~1.8 KB → ~0.7 KB per run (bench/fleet.ts; the README's
-    // Scale section). The ziplist name is the one Redis 6 and 7 both accept.
+    // hash value: 1 KB keeps it compact, ~1.8 KB → ~0.7 KB per run (src/store/redis-tuning.ts).
+    // The ziplist name is the one Redis 6 and 7 both accept.
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', options.appendfsync ?? 'everysec',
-      '--save', '', '--daemonize', 'no', '--pidfile', join(dir, 'redis.pid'), '--logfile', '', '--hash-max-ziplist-value', '1024'];
+      '--save', '', '--daemonize', 'no', '--pidfile', join(dir, 'redis.pid'), '--logfile', '', '--hash-max-ziplist-value', String(COMPACT_HASH_VALUE_BYTES)];
     if (options.password !== undefined) args.unshift(writePrivateConfig(dir, options.password));
     const child = spawn('redis-server', args, { stdio: 'ignore' });
     proc = child;
