@@ -1,6 +1,6 @@
 /**
  * One attempt of one run on one slot, from claim to finished event (src/store/attempt-lease.ts),
- * in steps: claim (with the attempt's files prepared meanwhile), open the channels (metrics
+ * in steps: claim (the attempt's files made first), open the channels (metrics
  * stream, lease keeper, output publisher, metrics file tail), build the command, start the
  * script in its own process group, supervise it (output, metric lines, timeout, stop requests)
  * until it exits, classify how it ended (attempt-outcome.ts), report it, remove its files.
@@ -163,19 +163,15 @@ export class RunAttempt {
     return ok;
   }
 
-  /** Claim the lease; the attempt's files are made while the claim is in flight (removed if it is refused). */
+  /** Claim the lease once the attempt's files are made (they are removed if the claim is refused or fails). */
   private async claim(): Promise<{ files: AttemptFiles; claimSentAt: number } | Exclude<ClaimResult, 'ok'>> {
     await this.s.claimGate?.open();
+    const files = prepareAttemptFiles(this.job);
     const claimSentAt = monotonicMs();
-    const claimed = claimAttempt(this.s.redis, this.holder, this.s.leaseMs, { host: this.s.host, pid: process.pid, at: Date.now() });
-    let files: AttemptFiles;
-    try {
-      files = prepareAttemptFiles(this.job);
-    } catch (err) {
-      await claimed.catch(() => undefined);
+    const claim = await claimAttempt(this.s.redis, this.holder, this.s.leaseMs, { host: this.s.host, pid: process.pid, at: Date.now() }).catch((err: unknown) => {
+      removeAttemptFiles(files);
       throw err;
-    }
-    const claim = await claimed;
+    });
     if (claim === 'ok') return { files, claimSentAt };
     removeAttemptFiles(files);
     return claim;

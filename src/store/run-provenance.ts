@@ -127,8 +127,7 @@ function codeField(git: GitState | null): string {
  */
 
 /** The fields of a record that make up its setup. */
-const SETUP_FIELDS = ['cwd', 'program', 'git', 'python', 'host', 'os', 'gpus', 'hypersweepVersion', 'hypersweepDir', 'nodeVersion'] as const;
-type SetupField = (typeof SETUP_FIELDS)[number];
+type SetupField = 'cwd' | 'program' | 'git' | 'python' | 'host' | 'os' | 'gpus' | 'hypersweepVersion' | 'hypersweepDir' | 'nodeVersion';
 
 /**
  * A setup as stored: its package list and diff left out, named by their sha256; `env` holds the
@@ -138,6 +137,9 @@ type SetupField = (typeof SETUP_FIELDS)[number];
  */
 type StoredSetup = Pick<AttemptProvenance, SetupField> & { env: Record<string, string>; packages?: string; diff?: string };
 
+/** What a record whose setup is gone reads with. */
+const MISSING_SETUP: StoredSetup = { cwd: '', program: null, git: null, python: null, host: '', os: '', gpus: [], hypersweepVersion: '', hypersweepDir: '', nodeVersion: '', env: {} };
+
 /** An attempt's record as stored; `setup` names its StoredSetup. Older records hold the setup fields themselves. */
 type StoredRecord = Omit<AttemptProvenance, SetupField> &
   Partial<Pick<AttemptProvenance, SetupField>> & { setup?: string; shared?: { packages?: string; diff?: string } };
@@ -145,9 +147,6 @@ type StoredRecord = Omit<AttemptProvenance, SetupField> &
 type BlobKind = 'setup' | 'packages' | 'diff';
 const blobField = (kind: BlobKind, sha: string) => `blob|${kind}|${sha}`;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** The last setup hashed: an agent writes the same one attempt after attempt. */
-let lastSetup = { json: '', sha: '' };
 
 /**
  * Blobs this process wrote lately (`<sweepId>|<field>` → when): an agent writes the same package
@@ -193,8 +192,7 @@ function splitRecord(runId: string, record: AttemptProvenance, due: (field: stri
   const { cwd, program, host, os, gpus, hypersweepVersion, hypersweepDir, nodeVersion, ...own } = record;
   const setup: StoredSetup = { cwd, program, git, python, host, os, gpus, hypersweepVersion, hypersweepDir, nodeVersion, env: sharedEnv, ...names };
   const setupJson = JSON.stringify(setup);
-  const setupSha = setupJson === lastSetup.json ? lastSetup.sha : sha256(setupJson);
-  lastSetup = { json: setupJson, sha: setupSha };
+  const setupSha = sha256(setupJson);
   if (due(blobField('setup', setupSha))) blobs.push([blobField('setup', setupSha), setupJson]);
   const { git: _g, python: _p, ...rest } = own;
   return { stored: { ...rest, env: ownEnv, setup: setupSha }, setupJson, blobs };
@@ -246,8 +244,7 @@ async function withSetups(redis: RedisClient, sweepId: string, records: StoredRe
   return records.map((r) => {
     if (!r.setup) return r;
     const { setup: sha, ...own } = r;
-    const setup = parseJson<StoredSetup>(setups.get(sha));
-    const { packages, diff, env, ...fields } = setup ?? { cwd: '', program: null, git: null, python: null, host: '', os: '', gpus: [], hypersweepVersion: '', hypersweepDir: '', nodeVersion: '', env: {} };
+    const { packages, diff, env, ...fields } = parseJson<StoredSetup>(setups.get(sha)) ?? MISSING_SETUP;
     return { ...own, ...fields, env: { ...env, ...own.env }, ...(packages || diff ? { shared: { ...(packages ? { packages } : {}), ...(diff ? { diff } : {}) } } : {}) };
   });
 }
@@ -259,7 +256,7 @@ async function withSharedParts(redis: RedisClient, sweepId: string, records: Sto
     readBlobs(redis, sweepId, 'diff', new Set(records.flatMap((r) => (r.shared?.diff ? [r.shared.diff] : [])))),
   ]);
   return records.map((r) => {
-    const { shared, setup: _s, ...record } = r as StoredRecord & { shared?: { sweepId?: string } };
+    const { shared, setup: _named, ...record } = r;
     const out = record as AttemptProvenance;
     const list = shared?.packages ? parseJson<unknown>(packages.get(shared.packages)) : undefined;
     if (out.python && Array.isArray(list)) out.python = { ...out.python, packages: list.map(String) };

@@ -1,20 +1,11 @@
 /** `hypersweep server` says once, at start, when Redis would store every run's hash uncompact; never when it cannot tell. */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { Redis } from 'ioredis';
+import { expect, test } from 'vitest';
 import { startServer } from '../../src/api/start-server.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { redisForFile } from '../helpers/redis-server.js';
 
-let redis: TestRedis;
-let c: Redis;
-beforeAll(async () => {
-  redis = await startRedis();
-  c = redis.client();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = redisForFile();
 
-async function startLog(redisUrl = redis.url): Promise<string[]> {
+async function startLog(redisUrl = redis.server.url): Promise<string[]> {
   const lines: string[] = [];
   const server = await startServer({ port: 0, redisUrl, controller: false, log: (m) => lines.push(m) });
   await server.close();
@@ -22,18 +13,18 @@ async function startLog(redisUrl = redis.url): Promise<string[]> {
 }
 
 test("Redis's default 64-byte compact hash values get a note naming the setting; 1 KB gets none", async () => {
-  await c.config('SET', 'hash-max-listpack-value', '64');
+  await redis.client.config('SET', 'hash-max-listpack-value', '64');
   const lines = await startLog();
   expect(lines.filter((l) => l.includes('hash-max-listpack-value 1024'))).toHaveLength(1);
   expect(lines.find((l) => l.includes('hash-max-listpack-value'))).toMatch(/^note: Redis keeps a hash compact only while its values are at most 64 bytes/);
-  await c.config('SET', 'hash-max-listpack-value', '1024');
+  await redis.client.config('SET', 'hash-max-listpack-value', '1024');
   expect((await startLog()).filter((l) => l.includes('hash-max'))).toEqual([]);
 });
 
 test('a user that may not read CONFIG gets no note and the server starts', async () => {
-  await c.config('SET', 'hash-max-listpack-value', '64');
-  await c.call('ACL', 'SETUSER', 'limited', 'on', '>limited-password-1', '~hs:*', '&hs:*', '+@all', '-@admin', '-@dangerous');
-  const lines = await startLog(redis.url.replace('redis://', 'redis://limited:limited-password-1@'));
+  await redis.client.config('SET', 'hash-max-listpack-value', '64');
+  await redis.client.call('ACL', 'SETUSER', 'limited', 'on', '>limited-password-1', '~hs:*', '&hs:*', '+@all', '-@admin', '-@dangerous');
+  const lines = await startLog(redis.server.url.replace('redis://', 'redis://limited:limited-password-1@'));
   expect(lines.filter((l) => l.includes('hash-max'))).toEqual([]);
-  await c.config('SET', 'hash-max-listpack-value', '1024');
+  await redis.client.config('SET', 'hash-max-listpack-value', '1024');
 });
