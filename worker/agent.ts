@@ -19,7 +19,7 @@ import type { AgentLog } from './agent-log.js';
 import type { Slot } from './gpu-slots.js';
 import { ClaimGate } from './claim-gate.js';
 import { provenanceWritten } from './attempt-provenance.js';
-import { OrphanReaper } from './orphan-reaper.js';
+import { useSentinel, type SentinelLease } from './sentinel.js';
 import { RunAttempt, type AttemptResult } from './run-attempt.js';
 
 /** The agent's heartbeat period by default (AgentOptions.heartbeatMs). */
@@ -54,7 +54,11 @@ export interface AgentOptions {
   cwd?: string;
   /** Environment of the scripts and of `${envvar:…}`. @defaultValue process.env */
   env?: NodeJS.ProcessEnv;
-  /** Kill the scripts if this process dies (a sentinel process). @defaultValue true */
+  /**
+   * Start the scripts from a sentinel process (worker/sentinel.ts; one for every agent of this
+   * process) that kills them if this process dies or is frozen past their lease. Off: the agent
+   * starts them itself and nothing reaps them if it dies. @defaultValue true
+   */
   reapOrphans?: boolean;
   /** How long start() waits for Redis before giving up. @defaultValue 10000 */
   connectTimeoutMs?: number;
@@ -87,7 +91,7 @@ export class Agent {
   private readonly free: Slot[];
   private readonly active = new Map<string, RunAttempt>();
   private heartbeat: NodeJS.Timeout | undefined;
-  private reaper: OrphanReaper | undefined;
+  private sentinel: SentinelLease | undefined;
   private claimed = 0;
   private consecutiveFailures = 0;
   private closing: Promise<void> | undefined;
@@ -109,6 +113,8 @@ export class Agent {
       c.on('ready', () => {
         if (this.warned.size > 0 && c === this.redis) this.o.log.info('redis: connected again');
         this.warned.clear();
+        // Back after an outage: show up at once (presence, the sweep's state, our runs' stops), not a heartbeat later.
+        if (c === this.redis && this.heartbeat && !this.closing) void this.beat();
       });
     }
     this.session = new AgentSession(this.redis, this.id, o.sweepId);
@@ -144,7 +150,7 @@ export class Agent {
       }),
     ]).finally(() => clearTimeout(timer));
     if (!exists) throw new NotFoundError(`sweep ${sweepId}`);
-    if (this.o.reapOrphans !== false) this.reaper = new OrphanReaper();
+    if (this.o.reapOrphans !== false) this.sentinel = useSentinel();
     await this.session.register({ host: hostname(), pid: process.pid, slots: this.o.slots.map((s) => s.name) });
     await subscribeAgentSignals(
       this.sub,
@@ -253,7 +259,7 @@ export class Agent {
       interpreter: this.o.interpreter,
       cwd: this.o.cwd ?? process.cwd(),
       env: this.env,
-      reaper: this.reaper,
+      sentinel: this.sentinel?.current,
       replicas: replicasToWait(this.o.redisUrl),
       claimGate: this.claimGate,
     });
@@ -306,7 +312,7 @@ export class Agent {
 
   /** start() failed: disconnect without touching Redis. */
   abort(): void {
-    this.reaper?.close();
+    this.sentinel?.release();
     this.sub.disconnect();
     this.redis.disconnect();
   }
@@ -320,7 +326,7 @@ export class Agent {
       const deregister = this.session.deregister();
       // Redis away: do not wait for it; the agent's lastSeen ages out.
       await Promise.race([deregister.catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
-      this.reaper?.close();
+      this.sentinel?.release();
       this.sub.disconnect();
       this.redis.disconnect();
       this.o.log.info(`agent ${this.id}: exited (${why})`);

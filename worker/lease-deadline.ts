@@ -8,7 +8,7 @@
  * the lease is still held.
  *
  * The clock is CLOCK_MONOTONIC (process.hrtime), which every process of the host shares, so the
- * sentinel process (worker/orphan-reaper.ts) enforces the same deadline the agent computes.
+ * sentinel process (worker/sentinel.ts) enforces the same deadline the agent computes.
  */
 
 /** Milliseconds on CLOCK_MONOTONIC: the same for every process of this host, never jumps with the wall clock. */

@@ -1,7 +1,7 @@
 /**
  * Keeps one attempt's lease (src/store/attempt-lease.ts, step 3) and enforces its deadline
  * (worker/lease-deadline.ts) twice: in the agent, by a timer, and in the sentinel process
- * (worker/orphan-reaper.ts), which kills the script's group even when the agent's event loop
+ * (worker/sentinel.ts), which kills the script's group even when the agent's event loop
  * does not run. A renewal goes out every lease/4; only a confirmed one moves the deadline, and
  * from the time it was sent.
  */
@@ -9,7 +9,7 @@ import type { RedisClient } from '../src/store/redis-client.js';
 import { renewLease, type LeaseHolder } from '../src/store/attempt-lease.js';
 import { waitForReplicas } from '../src/store/replica-ack.js';
 import { LeaseDeadline, monotonicMs, renewEveryMs } from './lease-deadline.js';
-import type { OrphanReaper } from './orphan-reaper.js';
+import type { Sentinel } from './sentinel.js';
 
 export interface LeaseKeeperOptions {
   redis: RedisClient;
@@ -17,7 +17,7 @@ export interface LeaseKeeperOptions {
   leaseMs: number;
   /** monotonicMs() taken just before the claim was sent. */
   claimSentAt: number;
-  reaper?: OrphanReaper;
+  sentinel?: Sentinel;
   /** The lease is gone (not held, or the deadline passed): kill the script now. Called once. */
   onLost: (why: string) => void;
   /** The controller asked for a stop or cancel (rides on the renewal's answer). */
@@ -44,7 +44,7 @@ export class LeaseKeeper {
   /** Why the lease was lost, once it was. */
   get lost(): string | undefined {
     if (!this.lostWhy && this.deadline.expired()) this.lostWhy = 'lease deadline passed';
-    if (!this.lostWhy && this.pgid !== undefined && this.o.reaper?.killedAtDeadline(this.pgid)) this.lostWhy = 'lease deadline passed (killed by the sentinel)';
+    if (!this.lostWhy && this.pgid !== undefined && this.o.sentinel?.killedAtDeadline(this.pgid)) this.lostWhy = 'lease deadline passed (killed by the sentinel)';
     return this.lostWhy;
   }
 
@@ -56,12 +56,12 @@ export class LeaseKeeper {
   /** The script started as group `pgid`: the sentinel holds its deadline from now on. */
   attach(pgid: number): void {
     this.pgid = pgid;
-    this.o.reaper?.watch(pgid, this.deadline.deadline, () => this.lose('lease deadline passed (killed by the sentinel)'));
+    this.o.sentinel?.watch(pgid, this.deadline.deadline, () => this.lose('lease deadline passed (killed by the sentinel)'));
   }
 
   /** The group is gone: the sentinel forgets it. */
   detach(): void {
-    if (this.pgid !== undefined) this.o.reaper?.forget(this.pgid);
+    if (this.pgid !== undefined) this.o.sentinel?.forget(this.pgid);
   }
 
   stop(): void {
@@ -97,7 +97,7 @@ export class LeaseKeeper {
         if (!(await waitForReplicas(this.o.redis, this.o.replicas ?? 0, this.o.replicaWaitMs ?? 1000))) return this.o.warn('lease renewal not replicated yet');
         if (this.lostWhy) return;
         if (!this.deadline.confirm(sentAt)) return this.lose('lease deadline passed');
-        if (this.pgid !== undefined) this.o.reaper?.extend(this.pgid, this.deadline.deadline);
+        if (this.pgid !== undefined) this.o.sentinel?.extend(this.pgid, this.deadline.deadline);
         this.armDeadline();
         if (status.stop) this.o.onStop(status.stop);
       })

@@ -8,6 +8,8 @@ import type { Readable } from 'node:stream';
 export interface GroupExit {
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** Set when nobody could watch the group to its end (the sentinel that started it died): the agent killed it. */
+  lost?: string;
 }
 
 export interface ProcessGroup {
@@ -20,7 +22,7 @@ export interface ProcessGroup {
   signal(sig: NodeJS.Signals): boolean;
 }
 
-/** Starts argv[0] with argv[1..]; rejects when it cannot be started (ENOENT, EACCES). */
+/** Starts argv[0] with argv[1..] from this process (no sentinel: worker/sentinel.ts starts them otherwise); rejects when it cannot be started (ENOENT, EACCES). */
 export async function spawnGroup(argv: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<ProcessGroup> {
   const child: ChildProcess = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env, detached: true, shell: false, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
   await new Promise<void>((resolve, reject) => {
@@ -34,13 +36,16 @@ export async function spawnGroup(argv: readonly string[], options: { cwd: string
     stdout: child.stdout!,
     stderr: child.stderr!,
     exited,
-    signal(sig) {
-      try {
-        process.kill(-pid, sig);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    signal: (sig) => signalGroup(pid, sig),
   };
+}
+
+/** Signals every process of group `pgid`; false when none is left. */
+export function signalGroup(pgid: number, sig: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, sig);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -23,7 +23,7 @@ import { monotonicMs } from './lease-deadline.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { MetricStream } from './metric-stream.js';
 import { MetricsFileTail } from './metrics-file-tail.js';
-import type { OrphanReaper } from './orphan-reaper.js';
+import type { Sentinel } from './sentinel.js';
 import { OutputPublisher } from './output-publisher.js';
 import { OutputTail } from './output-tail.js';
 import type { Slot } from './gpu-slots.js';
@@ -48,7 +48,7 @@ export interface AttemptSettings {
   cwd: string;
   /** The agent's environment, inherited by the script. */
   env: NodeJS.ProcessEnv;
-  reaper?: OrphanReaper;
+  sentinel?: Sentinel;
   /** Holds claims back while Redis has been up for less than a lease (worker/claim-gate.ts). */
   claimGate?: ClaimGate;
   /** Replicas that must hold the claim, each renewal, each metrics batch and the finished event before they count (WAIT; Sentinel URLs). @defaultValue 0 */
@@ -193,7 +193,7 @@ export class RunAttempt {
       holder: this.holder,
       leaseMs: this.s.leaseMs,
       claimSentAt,
-      reaper: this.s.reaper,
+      sentinel: this.s.sentinel,
       onLost: () => this.kill('lost'),
       onStop: (kind) => this.kill(kind),
       warn: (message) => this.s.log.warn(`${this.label}: ${message}`),
@@ -243,7 +243,8 @@ export class RunAttempt {
 
   private async spawn(argv: string[], env: NodeJS.ProcessEnv): Promise<ProcessGroup | CommandError> {
     try {
-      this.group = await spawnGroup(argv, { cwd: this.s.cwd, env });
+      const options = { cwd: this.s.cwd, env };
+      this.group = this.s.sentinel ? await this.s.sentinel.spawn(argv, options) : await spawnGroup(argv, options);
       this.childPid = this.group.pid;
       return this.group;
     } catch (err) {
@@ -282,8 +283,12 @@ export class RunAttempt {
     // SIGTERM from outside (a plain `scancel` signals every process of a Slurm job) reaches the script
     // and its agent together: give the agent's own signal a moment to call the run preempted, not failed.
     if (!this.reason && exit.signal === 'SIGTERM') await new Promise((r) => setTimeout(r, 500));
-    // Killed by the sentinel at the lease deadline (the agent may have been frozen meanwhile).
+    // Killed by the sentinel at the lease deadline (the agent may have been frozen meanwhile), or the sentinel that started it died.
     if (c.lease.lost && exit.code !== 0) this.reason ??= 'lost';
+    if (exit.lost) {
+      this.s.log.warn(`${this.label}: ${exit.lost}: its script was killed`);
+      this.reason ??= 'lost';
+    }
     c.lease.detach();
     return { ...exitOutcome(this.reason, exit, timeoutSec), exitedAt };
   }

@@ -1,14 +1,17 @@
 /**
  * One process of the fleet: `count` real Agents (one slot each) or `count` bare BullMQ Workers
  * (concurrency 1, spawning the same command), started in the child process the bench forks.
- * Speaks to the bench over IPC: sends `ready` once every instance runs; on `stop`, shuts them
+ * Agents share one sentinel per process (worker/sentinel.ts), which starts their scripts; its
+ * CPU is counted with the process's. Speaks to the bench over IPC: sends `ready` once every instance runs; on `stop`, shuts them
  * down and answers `stopped` with what it saw (warnings, errors, bare jobs run).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QUEUE_PREFIX } from '../../src/queue/run-job.js';
 import { Agent } from '../../worker/agent.js';
+import { sharedSentinelPid } from '../../worker/sentinel.js';
 
 export type FleetSpec =
   | { kind: 'agent'; redisUrl: string; sweeps: string[]; cwd: string; heartbeatMs?: number }
@@ -19,6 +22,7 @@ export type HostSpec = FleetSpec & { count: number };
 export type HostMessage = { type: 'ready' } | { type: 'usage'; cpuMicros: number; systemMicros: number; rssBytes: number } | { type: 'stopped'; warnings: number; errors: number; firstProblem?: string };
 
 const spec = JSON.parse(process.argv[2]!) as HostSpec;
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 let warnings = 0;
 let errors = 0;
 let firstProblem: string | undefined;
@@ -56,8 +60,6 @@ async function startAgents(s: Extract<HostSpec, { kind: 'agent' }>): Promise<() 
         cwd: s.cwd,
         stay: true,
         maxFailures: 1e9,
-        // One sentinel process per agent would be 1,000 Node processes here; on a real box there is one agent.
-        reapOrphans: false,
         // A loaded box starting hundreds of agents at once: the first round trip may take a while.
         connectTimeoutMs: 120_000,
         ...(s.heartbeatMs ? { heartbeatMs: s.heartbeatMs } : {}),
@@ -98,12 +100,27 @@ async function startBare(s: Extract<HostSpec, { kind: 'bare' }>): Promise<() => 
   };
 }
 
+/** CPU µs of the agents' shared sentinel, which starts their scripts (its own, not the scripts'): part of the fleet's cost. */
+function sentinelCpu(): { user: number; system: number } {
+  const pid = sharedSentinelPid();
+  if (pid === undefined) return { user: 0, system: 0 };
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [utime, stime] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 13).map(Number);
+    const tick = 1e6 / CLOCK_TICKS;
+    return { user: utime! * tick, system: stime! * tick };
+  } catch {
+    return { user: 0, system: 0 };
+  }
+}
+
 const stop = spec.kind === 'agent' ? await startAgents(spec) : await startBare(spec);
 process.send!({ type: 'ready' } satisfies HostMessage);
 process.on('message', (m: { type: string }) => {
   if (m.type === 'usage') {
     const cpu = process.cpuUsage();
-    process.send!({ type: 'usage', cpuMicros: cpu.user + cpu.system, systemMicros: cpu.system, rssBytes: process.memoryUsage.rss() } satisfies HostMessage);
+    const sentinel = sentinelCpu();
+    process.send!({ type: 'usage', cpuMicros: cpu.user + cpu.system + sentinel.user + sentinel.system, systemMicros: cpu.system + sentinel.system, rssBytes: process.memoryUsage.rss() } satisfies HostMessage);
   }
   if (m.type !== 'stop') return;
   void stop().then(() => {

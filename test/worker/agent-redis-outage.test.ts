@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Redis } from 'ioredis';
 import { keys } from '../../src/store/keys.js';
+import { HEARTBEAT_MS } from '../../worker/agent.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { closeQueues, createSweep, enqueueRun, finishedEvent, pidAlive, scratch, spawnAgent, stopAgent, waitFor, type AgentProcess, type Scratch } from './agent-harness.js';
 
@@ -40,6 +41,7 @@ test('Redis down longer than the lease: the script is killed while Redis is away
   expect(fin.outcome).toBe('lost');
   const id = (await c.zrange(keys.sweepAgents('so'), 0, -1))[0]!;
   const seen = Number(await c.hget(keys.agent('so', id), 'lastSeen'));
-  await waitFor('heartbeats again', async () => Number(await c.hget(keys.agent('so', id), 'lastSeen')) > seen, 5000);
+  // A beat within PRESENCE_REFRESH_MS of the last presence write only reads: lastSeen moves within two heartbeats.
+  await waitFor('heartbeats again', async () => Number(await c.hget(keys.agent('so', id), 'lastSeen')) > seen, 2 * HEARTBEAT_MS + 1000);
   expect(agent.proc.exitCode).toBeNull();
 });
