@@ -51,6 +51,8 @@ export interface LoadFigures {
 
 export interface AgentFigures extends LoadFigures {
   controllerCpuMsPerRun: number;
+  /** Of fleetCpuMsPerRun, the agents' sentinels' (which start the scripts). */
+  sentinelCpuMsPerRun: number;
   idleControllerCpuPct: number;
 }
 
@@ -104,6 +106,7 @@ export async function agentPhase(s: PhaseSettings): Promise<AgentFigures> {
       controllerCpuMsPerRun: round(controllerMs / runs, 2),
       fleetCpuMsPerRun: round(fleetMs / runs, 2),
       fleetSystemCpuMsPerRun: round((f1.systemMicros - f0.systemMicros) / 1000 / runs, 2),
+      sentinelCpuMsPerRun: round((f1.sentinelMicros - f0.sentinelMicros) / 1000 / runs, 2),
       fleetRssMbPerProcess: Math.round(f1.maxRssBytes / 1e6),
       totalCpuMsPerRun: round((fleetMs + controllerMs + load.cpuSec * 1000) / runs, 2),
       idleRedisCpuPct: round(idle.cpuPct),

@@ -19,7 +19,7 @@ export type FleetSpec =
 /** What one host process starts. */
 export type HostSpec = FleetSpec & { count: number };
 
-export type HostMessage = { type: 'ready' } | { type: 'usage'; cpuMicros: number; systemMicros: number; rssBytes: number } | { type: 'stopped'; warnings: number; errors: number; firstProblem?: string };
+export type HostMessage = { type: 'ready' } | { type: 'usage'; cpuMicros: number; systemMicros: number; sentinelMicros: number; rssBytes: number } | { type: 'stopped'; warnings: number; errors: number; firstProblem?: string };
 
 const spec = JSON.parse(process.argv[2]!) as HostSpec;
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -120,7 +120,7 @@ process.on('message', (m: { type: string }) => {
   if (m.type === 'usage') {
     const cpu = process.cpuUsage();
     const sentinel = sentinelCpu();
-    process.send!({ type: 'usage', cpuMicros: cpu.user + cpu.system + sentinel.user + sentinel.system, systemMicros: cpu.system + sentinel.system, rssBytes: process.memoryUsage.rss() } satisfies HostMessage);
+    process.send!({ type: 'usage', cpuMicros: cpu.user + cpu.system + sentinel.user + sentinel.system, systemMicros: cpu.system + sentinel.system, sentinelMicros: sentinel.user + sentinel.system, rssBytes: process.memoryUsage.rss() } satisfies HostMessage);
   }
   if (m.type !== 'stop') return;
   void stop().then(() => {

@@ -16,8 +16,8 @@ export function forkExecArgv(): string[] {
 
 export interface Fleet {
   processes: number;
-  /** CPU µs the host processes have used so far (the commands they spawn not included; of it in the kernel), and the largest one's RSS now. */
-  usage(): Promise<{ cpuMicros: number; systemMicros: number; maxRssBytes: number }>;
+  /** CPU µs the host processes (and their agents' sentinels) have used so far (the commands they spawn not included; of it in the kernel, of it the sentinels'), and the largest one's RSS now. */
+  usage(): Promise<{ cpuMicros: number; systemMicros: number; sentinelMicros: number; maxRssBytes: number }>;
   stop(): Promise<{ warnings: number; errors: number; firstProblem?: string }>;
 }
 
@@ -55,7 +55,7 @@ export async function startFleet(spec: FleetSpec, total: number, perProcess: num
             }),
         ),
       );
-      return { cpuMicros: each.reduce((a, m) => a + m.cpuMicros, 0), systemMicros: each.reduce((a, m) => a + m.systemMicros, 0), maxRssBytes: Math.max(...each.map((m) => m.rssBytes)) };
+      return { cpuMicros: each.reduce((a, m) => a + m.cpuMicros, 0), systemMicros: each.reduce((a, m) => a + m.systemMicros, 0), sentinelMicros: each.reduce((a, m) => a + m.sentinelMicros, 0), maxRssBytes: Math.max(...each.map((m) => m.rssBytes)) };
     },
     async stop() {
       const reports = await Promise.all(

@@ -28,6 +28,7 @@ export function printTable(r: FleetReport): void {
       console.log(`${pad(s.agents, 6)}  ${who.padEnd(5)}${pad(f.runs, 6)}${pad(f.runsPerSec, 9)}${pad(rat, 7)}${pad(f.jobToStartP50, 8)}${pad(f.jobToStartP99, 8)}${pad(f.redisCpuPct, 8)}${pad(f.redisOpsPerSec, 7)}${pad(ctl, 12)}${pad(f.clientsPeak, 9)}${pad(f.idleRedisOpsPerSec, 12)}${pad(f.idleRedisCpuPct, 13)}${pad(idleCtl, 11)}${pad(f.fleetCpuMsPerRun, 14)}${pad(`(${f.fleetSystemCpuMsPerRun})`, 9)}${pad(f.totalCpuMsPerRun, 12)}${pad(cpuRat, 11)}${pad(f.fleetRssMbPerProcess, 13)}`);
     row('ours', s.ours, String(s.ours.controllerCpuMsPerRun), String(s.ours.idleControllerCpuPct), String(ratio), String(cpuRatio));
     if (s.bare) row('bare', s.bare, '', '', '', '');
+    console.log(`        ours: of the fleet's ${s.ours.fleetCpuMsPerRun} ms per run, the sentinels that start the scripts ${s.ours.sentinelCpuMsPerRun} ms`);
     for (const [who, f] of [['ours', s.ours], ['bare', s.bare]] as const) {
       if (f && (!f.problems.startsWith('0 warnings, 0 errors') || f.failedRuns > 0)) console.log(`        ${who}: ${f.failedRuns} failed runs; ${f.problems}`);
     }
