@@ -121,7 +121,8 @@ export class Agent {
     this.free = [...o.slots];
     this.leaseMs = o.leaseMs ?? 15_000;
     this.claimGate = new ClaimGate(this.redis, this.leaseMs, replicasToWait(o.redisUrl));
-    this.env = o.env ?? process.env;
+    // A plain copy: spreading process.env into every attempt's environment is a native call per variable.
+    this.env = { ...(o.env ?? process.env) };
   }
 
   private readonly warned = new Map<string, number>();

@@ -8,7 +8,7 @@
  * (bench/fleet.ts). A temporary directory that hangs would stall the agent, and so its lease,
  * which the run survives (the lease is fenced; the run is taken again).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configJson } from 'hypersweep/web/shared/config-args.js';
@@ -33,10 +33,32 @@ export function prepareAttemptFiles(job: RunJob): AttemptFiles {
   return files;
 }
 
+/** The W&B params file's name in the attempt's directory (written by worker/wandb-env.ts). */
+export const WANDB_PARAMS_FILE = 'wandb-sweep-params.yaml';
+
+/** The names the agent itself writes into an attempt's directory. */
+const KNOWN_FILES = ['params.json', 'metrics.jsonl', WANDB_PARAMS_FILE];
+
+/**
+ * Removes the directory: the files the agent made, then the directory itself, and only when the
+ * script left more there, the whole tree (Node's recursive rm first tries the directory, fails
+ * with an exception, lists it and stats each entry: several times the calls for the usual case).
+ */
 export function removeAttemptFiles(files: AttemptFiles): void {
+  for (const name of KNOWN_FILES) {
+    try {
+      unlinkSync(join(files.dir, name));
+    } catch {
+      // not made (no W&B file when the command failed to build) or already gone
+    }
+  }
   try {
-    rmSync(files.dir, { recursive: true, force: true });
+    rmdirSync(files.dir);
   } catch {
-    // already gone, or not ours to remove: nothing of the attempt depends on it
+    try {
+      rmSync(files.dir, { recursive: true, force: true });
+    } catch {
+      // already gone, or not ours to remove: nothing of the attempt depends on it
+    }
   }
 }

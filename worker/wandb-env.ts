@@ -17,6 +17,7 @@ import { basename, delimiter, join } from 'node:path';
 import { Document, isScalar, visit } from 'yaml';
 import type { Config } from '../src/config/types.js';
 import { packageRoot } from '../src/package-root.js';
+import { WANDB_PARAMS_FILE } from './attempt-files.js';
 import type { RunJob } from '../src/queue/run-job.js';
 
 /** Where the stand-in package and the import hook live. */
@@ -99,7 +100,7 @@ export interface WandbEnvContext {
 
 /** Adds the W&B part to `env` (the child's environment, PYTHONPATH already set) and writes its params file. */
 export async function addWandbEnv(env: NodeJS.ProcessEnv, ctx: WandbEnvContext): Promise<void> {
-  const paramsPath = join(ctx.dir, 'wandb-sweep-params.yaml');
+  const paramsPath = join(ctx.dir, WANDB_PARAMS_FILE);
   // Synchronous, like the attempt's other files (worker/attempt-files.ts says why).
   writeFileSync(paramsPath, wandbParamsYaml(ctx.job.config, ctx.job.floats));
   const realWandb = ctx.job.execution?.wandb === 'standin' ? false : await canImportWandb(scriptInterpreter(ctx.argv, ctx.interpreter), env, ctx.cwd);

@@ -11,7 +11,7 @@ const HOST = fileURLToPath(new URL('./host.ts', import.meta.url));
  */
 export function forkExecArgv(): string[] {
   const dir = process.env.HS_BENCH_CPU_PROF;
-  return ['--import', 'tsx', ...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])];
+  return ['--import', 'tsx', ...(dir ? ['--cpu-prof', '--cpu-prof-interval=4000', `--cpu-prof-dir=${dir}`] : [])];
 }
 
 export interface Fleet {
