@@ -7,7 +7,8 @@ const HOST = fileURLToPath(new URL('./host.ts', import.meta.url));
 
 /**
  * Node flags of every process the bench forks: tsx, and V8's CPU profiler when
- * HS_BENCH_CPU_PROF names a folder (one .cpuprofile per process, written as it exits).
+ * HS_BENCH_CPU_PROF names a folder (one .cpuprofile per process, written as it exits; sampled every
+ * 4 ms: at V8's default 1 ms the profiler itself inflated the fleet's CPU per run several-fold).
  */
 export function forkExecArgv(): string[] {
   const dir = process.env.HS_BENCH_CPU_PROF;
