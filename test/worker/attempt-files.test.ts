@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { prepareAttemptFiles, removeAttemptFiles, WANDB_PARAMS_FILE } from '../../worker/attempt-files.js';
 import type { RunJob } from '../../src/queue/run-job.js';
+import { EXECUTION } from './agent-harness.js';
 
-const job = { sweepId: 's', runId: 'r/1', attempt: 2, token: 't', config: { lr: 0.1 } } as RunJob;
+const job: RunJob = { sweepId: 's', runId: 'r/1', attempt: 2, token: 't', config: { lr: 0.1 }, execution: EXECUTION };
 
 test("the agent's own files only: the directory is gone", () => {
   const files = prepareAttemptFiles(job);
