@@ -19,7 +19,7 @@ import type { AgentLog } from './agent-log.js';
 import type { Slot } from './gpu-slots.js';
 import { ClaimGate } from './claim-gate.js';
 import { provenanceWritten } from './attempt-provenance.js';
-import { useSentinel, type SentinelLease } from './sentinel.js';
+import { useSentinel, type SharedSentinel } from './sentinel.js';
 import { RunAttempt, type AttemptResult } from './run-attempt.js';
 
 /** The agent's heartbeat period by default (AgentOptions.heartbeatMs). */
@@ -91,7 +91,7 @@ export class Agent {
   private readonly free: Slot[];
   private readonly active = new Map<string, RunAttempt>();
   private heartbeat: NodeJS.Timeout | undefined;
-  private sentinel: SentinelLease | undefined;
+  private sentinel: SharedSentinel | undefined;
   private claimed = 0;
   private consecutiveFailures = 0;
   private closing: Promise<void> | undefined;

@@ -91,7 +91,6 @@ process.stdin.on('error', reap);
 
 /** A group the sentinel started, as the agent sees it until its leader exited and its pipes closed. */
 interface Started {
-  group: ProcessGroup;
   out: [PassThrough, PassThrough];
   exit: (e: GroupExit) => void;
   exited: boolean;
@@ -138,7 +137,7 @@ export class Sentinel {
 
   /** Starts argv[0] with argv[1..] in its own group; rejects when it cannot be started (ENOENT, EACCES) or the sentinel is gone. */
   spawn(argv: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<ProcessGroup> {
-    if (this.gone) return Promise.reject(Object.assign(new Error('the sentinel process is gone'), { code: 'ESENTINEL' }));
+    if (this.gone) return Promise.reject(goneError());
     const id = String(this.nextId++);
     return new Promise((resolve, reject) => {
       this.starting.set(id, { resolve, reject });
@@ -229,7 +228,7 @@ export class Sentinel {
     let exit!: (e: GroupExit) => void;
     const exited = new Promise<GroupExit>((r) => (exit = r));
     const group: ProcessGroup = { pid, stdout: out[0], stderr: out[1], exited, signal: (sig) => signalGroup(pid, sig) };
-    this.started.set(pid, { group, out, exit, exited: false });
+    this.started.set(pid, { out, exit, exited: false });
     return group;
   }
 
@@ -243,7 +242,7 @@ export class Sentinel {
   private died(): void {
     if (this.gone) return;
     this.gone = true;
-    for (const [, p] of this.starting) p.reject(Object.assign(new Error('the sentinel process is gone'), { code: 'ESENTINEL' }));
+    for (const [, p] of this.starting) p.reject(goneError());
     this.starting.clear();
     for (const [pid, s] of this.started) {
       signalGroup(pid, 'SIGKILL');
@@ -254,17 +253,21 @@ export class Sentinel {
   }
 }
 
+function goneError(): NodeJS.ErrnoException {
+  return Object.assign(new Error('the sentinel process is gone'), { code: 'ESENTINEL' });
+}
+
 /** One sentinel for every agent of this process; replaced when it has died. */
 const shared: { sentinel: Sentinel | undefined; users: number } = { sentinel: undefined, users: 0 };
 
-export interface SentinelLease {
+export interface SharedSentinel {
   /** The live sentinel (a new one if the last died). */
   readonly current: Sentinel;
   /** This user is done; the last one closes the sentinel. Idempotent. */
   release(): void;
 }
 
-export function useSentinel(): SentinelLease {
+export function useSentinel(): SharedSentinel {
   shared.users++;
   let released = false;
   return {

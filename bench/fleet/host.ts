@@ -2,8 +2,9 @@
  * One process of the fleet: `count` real Agents (one slot each) or `count` bare BullMQ Workers
  * (concurrency 1, spawning the same command), started in the child process the bench forks.
  * Agents share one sentinel per process (worker/sentinel.ts), which starts their scripts; its
- * CPU is counted with the process's. Speaks to the bench over IPC: sends `ready` once every instance runs; on `stop`, shuts them
- * down and answers `stopped` with what it saw (warnings, errors, bare jobs run).
+ * CPU is counted with the process's. Speaks to the bench over IPC: sends `ready` once every
+ * instance runs; on `stop`, shuts them down and answers `stopped` with what it saw (warnings,
+ * errors, bare jobs run).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -120,7 +121,8 @@ process.on('message', (m: { type: string }) => {
   if (m.type === 'usage') {
     const cpu = process.cpuUsage();
     const sentinel = sentinelCpu();
-    process.send!({ type: 'usage', cpuMicros: cpu.user + cpu.system + sentinel.user + sentinel.system, systemMicros: cpu.system + sentinel.system, sentinelMicros: sentinel.user + sentinel.system, rssBytes: process.memoryUsage.rss() } satisfies HostMessage);
+    const sentinelMicros = sentinel.user + sentinel.system;
+    process.send!({ type: 'usage', cpuMicros: cpu.user + cpu.system + sentinelMicros, systemMicros: cpu.system + sentinel.system, sentinelMicros, rssBytes: process.memoryUsage.rss() } satisfies HostMessage);
   }
   if (m.type !== 'stop') return;
   void stop().then(() => {

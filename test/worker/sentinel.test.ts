@@ -5,7 +5,8 @@
  */
 import { afterAll, expect, test } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from '../../worker/agent.js';
 import { sharedSentinelPid, useSentinel, type Sentinel } from '../../worker/sentinel.js';
@@ -34,12 +35,12 @@ async function drain(g: ProcessGroup): Promise<{ out: Buffer; err: Buffer; exit:
 }
 
 test('a script started by the sentinel: its exact bytes (binary, 2 MB), its exit code or signal, its environment and cwd; ENOENT when it cannot start', async () => {
-  const lease = useSentinel();
+  const shared = useSentinel();
   try {
-    const sentinel = lease.current;
+    const sentinel = shared.current;
     const blob = randomBytes(2 * 1024 * 1024);
     const file = tmp.file('blob.bin', '');
-    (await import('node:fs')).writeFileSync(file, blob);
+    writeFileSync(file, blob);
     const cat = await drain(await sentinel.spawn(['/bin/sh', '-c', `cat "${file}"; printf 'to stderr' >&2; exit 3`], { cwd: tmp.dir, env: { PATH: process.env.PATH } }));
     expect(cat.out.equals(blob)).toBe(true);
     expect(cat.err.toString()).toBe('to stderr');
@@ -54,7 +55,7 @@ test('a script started by the sentinel: its exact bytes (binary, 2 MB), its exit
     const missing = await sentinel.spawn(['/no/such/program'], { cwd: tmp.dir, env: {} }).catch((e: NodeJS.ErrnoException) => e);
     expect((missing as NodeJS.ErrnoException).code).toBe('ENOENT');
   } finally {
-    lease.release();
+    shared.release();
   }
 });
 
@@ -118,7 +119,6 @@ sentinel.watch(g.pid, monotonicMs() + 1500);
 console.log(g.pid);
 `,
   );
-  const { spawn } = await import('node:child_process');
   const agent = spawn(process.execPath, ['--import', 'tsx', host], { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const pid = await new Promise<number>((res) => agent.stdout!.once('data', (d: Buffer) => res(Number(d.toString().trim()))));
