@@ -14,6 +14,8 @@
  *     [--idle-sec 30] [--runs-per-agent 3] [--sweeps 100] [--big-runs 100000] [--skip memory,sizes,bare,multi,big] [--heartbeat-ms N]
  *     [--redis-set name=value,...] (CONFIG SET on the bench's Redis before it starts)
  *     [--timeout-sec 600] (a phase that runs out reports what ended by then)
+ *   HS_BENCH_COMMANDSTATS=1: each load phase also prints the Redis calls per run by command (stderr)
+ *   HS_BENCH_CPU_PROF=dir: a V8 CPU profile of every process the bench forks (bench/fleet/hosts.ts)
  *
  * Targets: ≥ 0.5× the bare pool's runs/s at the largest fleet; that fleet idle < 10% of one
  * Redis core; ≤ 2 KB of Redis per run + ≤ 60 bytes per point.

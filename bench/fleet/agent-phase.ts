@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { ControllerProcess } from './controller-process.js';
 import { startFleet } from './hosts.js';
 import { agentJobToStart, quantile } from './latency.js';
-import { redisLoad, sampleRedis } from './redis-info.js';
+import { commandCalls, printCallsPerRun, redisLoad, sampleRedis } from './redis-info.js';
 import { createPausedSweep, endedRuns, resumeSweep } from './sweeps.js';
 
 export interface PhaseSettings {
@@ -72,6 +72,7 @@ export async function agentPhase(s: PhaseSettings): Promise<AgentFigures> {
     const idleC1 = await s.controller.usage();
     const idle = redisLoad(idle0, idle1);
 
+    const calls0 = process.env.HS_BENCH_COMMANDSTATS ? await commandCalls(s.redis) : undefined;
     const r0 = await sampleRedis(s.redis);
     const c0 = await s.controller.usage();
     const f0 = await fleet.usage();
@@ -88,6 +89,7 @@ export async function agentPhase(s: PhaseSettings): Promise<AgentFigures> {
     const r1 = await sampleRedis(s.redis);
     const c1 = await s.controller.usage();
     const f1 = await fleet.usage();
+    if (calls0) printCallsPerRun(`ours ${s.agents}`, calls0, await commandCalls(s.redis), Math.max(1, done.ended));
     const fleetMs = (f1.cpuMicros - f0.cpuMicros) / 1000;
     const load = redisLoad(r0, r1);
     const controllerMs = (c1.cpuMicros - c0.cpuMicros) / 1000;

@@ -9,7 +9,7 @@ import { QUEUE_PREFIX } from '../../src/queue/run-job.js';
 import type { LoadFigures } from './agent-phase.js';
 import { startFleet } from './hosts.js';
 import { bareJobToStart, quantile } from './latency.js';
-import { redisLoad, sampleRedis } from './redis-info.js';
+import { commandCalls, printCallsPerRun, redisLoad, sampleRedis } from './redis-info.js';
 
 export interface BareSettings {
   redis: Redis;
@@ -35,6 +35,7 @@ export async function barePhase(s: BareSettings): Promise<LoadFigures> {
     const idle0 = await sampleRedis(s.redis);
     await sleep(s.idleSec * 1000);
     const idle = redisLoad(idle0, await sampleRedis(s.redis));
+    const calls0 = process.env.HS_BENCH_COMMANDSTATS ? await commandCalls(s.redis) : undefined;
     const r0 = await sampleRedis(s.redis);
     const f0 = await fleet.usage();
     for (let i = 0; i < s.runs; i += 1000) {
@@ -53,6 +54,7 @@ export async function barePhase(s: BareSettings): Promise<LoadFigures> {
     const f1 = await fleet.usage();
     const fleetMs = (f1.cpuMicros - f0.cpuMicros) / 1000;
     const runs = Math.max(1, completed + failedRuns);
+    if (calls0) printCallsPerRun(`bare ${s.workers}`, calls0, await commandCalls(s.redis), runs);
     const latencies = await bareJobToStart(s.redis, name);
     const report = await fleet.stop();
     await queue.obliterate({ force: true }).catch(() => undefined);

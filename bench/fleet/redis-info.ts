@@ -30,3 +30,18 @@ export function redisLoad(a: RedisSample, b: RedisSample): { seconds: number; cp
   // The INFO commands of the samples themselves (one each) are left in: 1 op per sample.
   return { seconds, cpuSec, cpuPct: (100 * cpuSec) / seconds, opsPerSec: (b.commands - a.commands) / seconds };
 }
+
+/** Calls so far by command (INFO commandstats; commands run by Lua scripts counted too). */
+export async function commandCalls(redis: Redis): Promise<Map<string, number>> {
+  const calls = new Map<string, number>();
+  for (const m of (await redis.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls.set(m[1]!, Number(m[2]));
+  return calls;
+}
+
+/** HS_BENCH_COMMANDSTATS set: the calls per run of each command between two readings, on stderr (where the ops go). */
+export function printCallsPerRun(label: string, a: Map<string, number>, b: Map<string, number>, runs: number): void {
+  const rows = [...b].map(([cmd, n]) => [cmd, (n - (a.get(cmd) ?? 0)) / runs] as const).filter(([, n]) => n >= 0.05);
+  rows.sort((x, y) => y[1] - x[1]);
+  const total = rows.reduce((s, [, n]) => s + n, 0);
+  console.error(`${label}: ${total.toFixed(1)} Redis calls per run: ${rows.map(([c, n]) => `${c} ${n.toFixed(2)}`).join(', ')}`);
+}

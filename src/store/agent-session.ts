@@ -3,11 +3,9 @@
  * The run protocol itself (claim, renew, report, finish) is src/store/attempt-lease.ts.
  */
 import type { RedisClient } from './redis-client.js';
-import { queueAgentWrite, type AgentInfo, type AgentPresence } from './agent-store.js';
-import { execPipeline } from './exec-pipeline.js';
+import { writeAgent, type AgentInfo, type AgentPresence, type AgentWrite, type AgentWriteReply } from './agent-store.js';
 import { keys } from './keys.js';
-import { queueControllerWake } from './sweep-signals.js';
-import { defineScripts } from './store-scripts.js';
+import { controllerWakeMessage } from './sweep-signals.js';
 
 /** How long an exited agent's hash is kept (the dashboard shows it, then it goes). */
 const EXITED_KEEP_MS = 24 * 3600 * 1000;
@@ -35,9 +33,7 @@ export class AgentSession {
     private readonly redis: RedisClient,
     readonly agentId: string,
     readonly sweepId: string,
-  ) {
-    defineScripts(redis);
-  }
+  ) {}
 
   /** Whether the sweep exists (the agent refuses to start for an unknown sweep). */
   async sweepExists(): Promise<boolean> {
@@ -46,10 +42,12 @@ export class AgentSession {
 
   /** Write the agent's hash and wake the controller (a new agent means idle slots). */
   async register(info: Pick<AgentInfo, 'host' | 'pid' | 'slots'>, now = Date.now()): Promise<void> {
-    const m = this.redis.multi();
-    queueAgentWrite(m, this.sweepId, this.agentId, { busy: {}, state: 'idle' }, now, { ...info, startedAt: now });
-    queueControllerWake(m, 'agent', this.sweepId, this.agentId);
-    await this.writing(m.exec(), { busy: {}, state: 'idle' }, now);
+    const presence: AgentPresence = { busy: {}, state: 'idle' };
+    await this.writing(this.write({ now, presence, full: { ...info, startedAt: now }, wake: controllerWakeMessage('agent', this.sweepId, this.agentId) }), presence, now);
+  }
+
+  private write(w: Omit<AgentWrite, 'sweepId' | 'agentId'>): Promise<AgentWriteReply> {
+    return writeAgent(this.redis, { sweepId: this.sweepId, agentId: this.agentId, ...w });
   }
 
   /** Remember what `sent` writes once it succeeded; forget on failure (the next beat writes it all). */
@@ -71,18 +69,15 @@ export class AgentSession {
 
   /** lastSeen and busy slots (when changed, else every PRESENCE_REFRESH_MS); answers the sweep's state and stop requests of `runIds`. */
   async beat(presence: AgentPresence, runIds: readonly string[], now = Date.now()): Promise<Heartbeat> {
-    const p = this.redis.pipeline();
     const write = this.presenceDue(presence, now);
-    const n = write ? queueAgentWrite(p, this.sweepId, this.agentId, presence, now) : 0;
-    p.hget(keys.sweep(this.sweepId), 'state');
-    for (const runId of runIds) p.hget(keys.run(this.sweepId, runId), 'stop');
-    const replies = write ? await this.writing(execPipeline(p), presence, now) : await execPipeline(p);
+    const sent = this.write({ now, ...(write ? { presence } : {}), stopsOf: runIds });
+    const reply = write ? await this.writing(sent, presence, now) : await sent;
     const stops = new Map<string, 'stop' | 'cancel'>();
     runIds.forEach((runId, i) => {
-      const stop = replies[n + 1 + i]?.[1];
+      const stop = reply.stops[i];
       if (stop === 'stop' || stop === 'cancel') stops.set(runId, stop);
     });
-    return { sweepState: (replies[n]?.[1] as string | null) ?? undefined, stops };
+    return { sweepState: reply.sweepState, stops };
   }
 
   /**
@@ -90,17 +85,11 @@ export class AgentSession {
    * wake, so its count of idle slots, which sizes what it proposes, is never a heartbeat late.
    */
   async slotChanged(presence: AgentPresence, now = Date.now()): Promise<void> {
-    const m = this.redis.multi();
-    queueAgentWrite(m, this.sweepId, this.agentId, presence, now);
-    queueControllerWake(m, 'slot', this.sweepId, this.agentId);
-    await this.writing(m.exec(), presence, now);
+    await this.writing(this.write({ now, presence, wake: controllerWakeMessage('slot', this.sweepId, this.agentId) }), presence, now);
   }
 
   /** The agent exits: marked `exited` (kept a day), and the controller is woken. */
   async deregister(now = Date.now()): Promise<void> {
-    const m = this.redis.multi();
-    queueAgentWrite(m, this.sweepId, this.agentId, { busy: {}, state: 'exited' }, now, undefined, undefined, EXITED_KEEP_MS);
-    queueControllerWake(m, 'agent-exit', this.sweepId, this.agentId);
-    await m.exec();
+    await this.write({ now, presence: { busy: {}, state: 'exited' }, keepMs: EXITED_KEEP_MS, wake: controllerWakeMessage('agent-exit', this.sweepId, this.agentId) });
   }
 }

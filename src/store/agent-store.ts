@@ -5,11 +5,10 @@
  * idle slots to size the queue and tells them about stops through their channel. This file is
  * the one that knows the agent hash's fields.
  */
-import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from './redis-client.js';
 import { keys } from './keys.js';
 import { execPipeline } from './exec-pipeline.js';
-import { queueScript } from './store-scripts.js';
+import { callScriptVarKeys } from './store-scripts.js';
 
 export interface AgentInfo {
   id: string;
@@ -39,23 +38,59 @@ export interface AgentPresence {
   state: string;
 }
 
+/** One call of an agent about itself (src/store/agent-session.ts makes them). */
+export interface AgentWrite {
+  sweepId: string;
+  agentId: string;
+  /** The agent's clock (lastSeen, the agents index's score). */
+  now: number;
+  /** What to write; unset: write nothing, only answer. */
+  presence?: AgentPresence;
+  /** The rest of the hash (at registration). */
+  full?: Omit<AgentInfo, 'busy' | 'state' | 'lastSeen' | 'id' | 'live' | 'sweepId'>;
+  /** TTL of the liveness key, renewed by every write and deleted when the agent exits. */
+  liveMs?: number;
+  /** A TTL for the hash (an exited agent is shown for a while). */
+  keepMs?: number;
+  /** A controller-wake message to publish in the same call (src/store/sweep-signals.ts). */
+  wake?: string;
+  /** Runs whose stop request (run field `stop`) to answer. */
+  stopsOf?: readonly string[];
+}
+
+export interface AgentWriteReply {
+  /** The presence was written (not when the sweep is gone, or nothing was asked to be). */
+  written: boolean;
+  /** The sweep's state; undefined when it is gone. */
+  sweepState: string | undefined;
+  /** The `stop` field of each run of `stopsOf`, in order (null: none). */
+  stops: Array<string | null>;
+}
+
 /**
- * Queue the write of an agent's hash (all of it, or only the presence fields), its lastSeen and
- * its liveness key: renewed for `liveMs` by every write, deleted when the agent exits; `keepMs`
- * gives the hash a TTL (an exited agent is shown for a while). Nothing is written once the sweep
- * is gone. Queues one command (one reply); the pipeline's client must have seen defineScripts().
+ * Write an agent's hash (all of it, or only the presence fields), its lastSeen and its liveness
+ * key; publish a controller wake; read the sweep's state and stop requests: one script call (or
+ * one HGET when only the state is asked).
  */
-export function queueAgentWrite(p: ChainableCommander, sweepId: string, agentId: string, presence: AgentPresence, now: number, full?: Omit<AgentInfo, 'busy' | 'state' | 'lastSeen' | 'id' | 'live' | 'sweepId'>, liveMs = AGENT_LIVE_MS, keepMs?: number): number {
-  const fields: Record<string, string> = { lastSeen: String(now), busy: JSON.stringify(presence.busy), state: presence.state };
-  if (full) Object.assign(fields, { id: agentId, host: full.host, pid: String(full.pid), sweepId, slots: JSON.stringify(full.slots), startedAt: String(full.startedAt) });
-  const gone = presence.state === 'exited' || presence.state === 'stopped';
-  queueScript(
-    p,
+export async function writeAgent(redis: RedisClient, w: AgentWrite): Promise<AgentWriteReply> {
+  const { sweepId, agentId, presence, full } = w;
+  const fields: string[] = [];
+  if (presence) {
+    fields.push('lastSeen', String(w.now), 'busy', JSON.stringify(presence.busy), 'state', presence.state);
+    if (full) fields.push('id', agentId, 'host', full.host, 'pid', String(full.pid), 'sweepId', sweepId, 'slots', JSON.stringify(full.slots), 'startedAt', String(full.startedAt));
+  }
+  const gone = presence?.state === 'exited' || presence?.state === 'stopped';
+  const runIds = w.stopsOf ?? [];
+  // An idle agent's beat between presence writes: one plain command, not a script.
+  if (!presence && !w.wake && runIds.length === 0) return { written: false, sweepState: (await redis.hget(keys.sweep(sweepId), 'state')) ?? undefined, stops: [] };
+  const reply = (await callScriptVarKeys(
+    redis,
     'hsWriteAgent',
-    [keys.sweep(sweepId), keys.agent(sweepId, agentId), keys.sweepAgents(sweepId), keys.agentLive(sweepId, agentId)],
-    [agentId, now, gone ? '' : liveMs, keepMs ?? '', ...Object.entries(fields).flat()],
-  );
-  return 1;
+    [keys.sweep(sweepId), keys.agent(sweepId, agentId), keys.sweepAgents(sweepId), keys.agentLive(sweepId, agentId), ...runIds.map((id) => keys.run(sweepId, id))],
+    [presence ? agentId : '', w.now, gone ? '' : (w.liveMs ?? AGENT_LIVE_MS), w.keepMs ?? '', keys.controllerChannel(), w.wake ?? '', ...fields],
+  )) as Array<number | string | null>;
+  const text = (v: number | string | null | undefined) => (typeof v === 'string' ? v : null);
+  return { written: reply[0] === 1, sweepState: text(reply[1]) ?? undefined, stops: runIds.map((_, i) => text(reply[2 + i])) };
 }
 
 function parseJson<T>(text: string | undefined, fallback: T): T {

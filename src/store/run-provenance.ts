@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import type { RedisClient } from './redis-client.js';
 import { keys } from './keys.js';
+import { callScript } from './store-scripts.js';
 import { execPipeline } from './exec-pipeline.js';
 
 /** Most bytes of a diff kept in a record; beyond it only its size and hash are. */
@@ -208,11 +209,13 @@ export async function writeAttemptProvenance(redis: RedisClient, sweepId: string
   const json = JSON.stringify(stored);
   const bytes = Buffer.byteLength(json) + Buffer.byteLength(setupJson);
   if (bytes > MAX_PROVENANCE_BYTES) throw new RangeError(`provenance of run ${runId}#${record.attempt} is ${bytes} bytes (most ${MAX_PROVENANCE_BYTES})`);
-  const m = redis.multi();
-  for (const [field, value] of blobs) m.hsetnx(keys.sweepProvenance(sweepId), field, value);
-  m.hset(keys.runProvenance(sweepId, runId), String(record.attempt), deflateSync(json, DEFLATE)).hincrby(keys.sweepProvenance(sweepId), codeField(record.git), 1);
-  if (record.python) m.hincrby(keys.sweepProvenance(sweepId), `packages|${record.python.packagesSha256}`, 1);
-  await execPipeline(m);
+  await callScript(redis, 'hsWriteProvenance', [keys.sweepProvenance(sweepId), keys.runProvenance(sweepId, runId)], [
+    record.attempt,
+    deflateSync(json, DEFLATE),
+    codeField(record.git),
+    record.python ? `packages|${record.python.packagesSha256}` : '',
+    ...blobs.flat(),
+  ]);
   blobsWritten(sweepId, blobs.map(([field]) => field), now);
 }
 

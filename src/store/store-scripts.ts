@@ -348,17 +348,44 @@ return redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3], 'ST
  * nothing back). KEYS: sweep, agent, sweep agents, agent live. ARGV: agentId, now, liveMs (''
  * deletes the live key), keepMs ('' keeps the hash without a TTL), field/value pairs. → 1 | 0
  */
+/**
+ * An agent's presence, a controller wake and what its heartbeat asks, in one call (no MULTI:
+ * ioredis builds every pipeline with a method per defined script, BullMQ's and ours, ~80).
+ * KEYS: sweep, agent hash, agents index, liveness key, then the hashes of runs whose stop request
+ * is asked. ARGV: agentId ('' writes nothing), now, liveMs ('' deletes the liveness key), keepMs
+ * ('' no TTL), wake channel, wake message ('' none), then the hash's field/value pairs.
+ * Nothing is written once the sweep is gone. → {written 0|1, sweep state, stop of each run}
+ */
 const WRITE_AGENT = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[2], unpack(ARGV, 5))
-redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
-if ARGV[3] == '' then redis.call('DEL', KEYS[4]) else redis.call('SET', KEYS[4], '1', 'PX', ARGV[3]) end
-if ARGV[4] ~= '' then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
+local state = redis.call('HGET', KEYS[1], 'state')
+local out = {0, state}
+if ARGV[1] ~= '' and state then
+  redis.call('HSET', KEYS[2], unpack(ARGV, 7))
+  redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+  if ARGV[3] == '' then redis.call('DEL', KEYS[4]) else redis.call('SET', KEYS[4], '1', 'PX', ARGV[3]) end
+  if ARGV[4] ~= '' then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
+  out[1] = 1
+end
+if ARGV[6] ~= '' then redis.call('PUBLISH', ARGV[5], ARGV[6]) end
+for k = 5, #KEYS do out[k - 2] = redis.call('HGET', KEYS[k], 'stop') end
+return out
+`;
+
+/**
+ * One attempt's provenance record and the sweep's tallies, in one call. KEYS: the sweep's
+ * provenance hash, the run's. ARGV: attempt, record (deflated), code field, packages field ('' none),
+ * then blob field/value pairs written where missing.
+ */
+const WRITE_PROVENANCE = `
+for i = 5, #ARGV, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('HINCRBY', KEYS[1], ARGV[3], 1)
+if ARGV[4] ~= '' then redis.call('HINCRBY', KEYS[1], ARGV[4], 1) end
 return 1
 `;
 
 const SCRIPTS = {
-  hsWriteAgent: { lua: WRITE_AGENT, numberOfKeys: 4 },
+  hsWriteAgent: { lua: WRITE_AGENT },
   hsReadEvents: { lua: READ_EVENTS, numberOfKeys: 1 },
   hsCreateRun: { lua: CREATE_RUN, numberOfKeys: RUN_KEY_COUNT },
   hsApplyStarted: { lua: APPLY_STARTED, numberOfKeys: RUN_KEY_COUNT },
@@ -376,10 +403,12 @@ const SCRIPTS = {
   hsRenewLease: { lua: RENEW_LEASE, numberOfKeys: 2 },
   hsFinishAttempt: { lua: FINISH_ATTEMPT, numberOfKeys: 2 },
   hsPublishOutput: { lua: PUBLISH_OUTPUT, numberOfKeys: 2 },
+  hsWriteProvenance: { lua: WRITE_PROVENANCE, numberOfKeys: 2 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
-type ScriptFn = (...args: Array<string | number>) => Promise<unknown>;
+type ScriptArg = string | number | Buffer;
+type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
 
 const defined = new WeakSet<RedisClient>();
 
@@ -398,9 +427,15 @@ export function queueScriptVarKeys(pipeline: ChainableCommander, name: ScriptNam
 }
 
 /** Call a store script on a client (awaits the reply). */
-export async function callScript(redis: RedisClient, name: ScriptName, keyList: readonly string[], args: ReadonlyArray<string | number>, fence?: Fence): Promise<unknown> {
+export async function callScript(redis: RedisClient, name: ScriptName, keyList: readonly string[], args: readonly ScriptArg[], fence?: Fence): Promise<unknown> {
   defineScripts(redis);
   return await (redis as unknown as Record<ScriptName, ScriptFn>)[name](fence?.key ?? keyList[0]!, ...keyList, fence?.owner ?? '', ...args);
+}
+
+/** Call a store script without a fixed key count on a client (awaits the reply). */
+export async function callScriptVarKeys(redis: RedisClient, name: ScriptName, keyList: readonly string[], args: ReadonlyArray<string | number>, fence?: Fence): Promise<unknown> {
+  defineScripts(redis);
+  return await (redis as unknown as Record<ScriptName, ScriptFn>)[name](keyList.length + 1, fence?.key ?? keyList[0]!, ...keyList, fence?.owner ?? '', ...args);
 }
 
 /** Queue a store script call on a pipeline made from a client that defineScripts() saw. */

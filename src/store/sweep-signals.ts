@@ -36,7 +36,7 @@ export function controllerWakeMessage(reason: WakeReason, sweepId: string, agent
 }
 
 /** Queue a controller wake on a pipeline or MULTI the caller sends. */
-export function queueControllerWake(p: ChainableCommander, reason: WakeReason, sweepId: string, agentId?: string): void {
+function queueControllerWake(p: ChainableCommander, reason: WakeReason, sweepId: string, agentId?: string): void {
   p.publish(keys.controllerChannel(), controllerWakeMessage(reason, sweepId, agentId));
 }
 

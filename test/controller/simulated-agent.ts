@@ -8,9 +8,8 @@ import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_PREFIX, runQueueName, type RunJob } from '../../src/queue/run-job.js';
 import { claimAttempt, finishAttempt, renewLease, reportEvent, type LeaseHolder } from '../../src/store/attempt-lease.js';
-import { queueAgentWrite } from '../../src/store/agent-store.js';
-import { defineScripts } from '../../src/store/store-scripts.js';
-import { queueControllerWake } from '../../src/store/sweep-signals.js';
+import { writeAgent } from '../../src/store/agent-store.js';
+import { controllerWakeMessage } from '../../src/store/sweep-signals.js';
 import type { AttemptOutcome } from '../../src/store/run-events.js';
 
 export interface SimulatedAgentOptions {
@@ -47,17 +46,20 @@ const defaultLoss = (config: RunJob['config'], step: number): number => {
 };
 
 export async function startSimulatedAgent(redis: Redis, options: SimulatedAgentOptions): Promise<SimulatedAgent> {
-  defineScripts(redis);
   const busy: Record<string, string> = {};
   const freeSlots = Array.from({ length: options.slots }, (_, i) => `slot${i}`);
   const executed: string[] = [];
   const loss = options.loss ?? defaultLoss;
   /** Presence; with `slotChanged`, also the controller wake the real agent sends when it takes or frees a slot (AgentSession.slotChanged). */
   const heartbeat = async (slotChanged = false) => {
-    const m = redis.multi();
-    queueAgentWrite(m, options.sweepId, options.id, { busy, state: 'running' }, Date.now(), { host: 'sim', pid: process.pid, slots: Array.from({ length: options.slots }, (_, i) => `slot${i}`), startedAt: Date.now() });
-    if (slotChanged) queueControllerWake(m, 'slot', options.sweepId, options.id);
-    await m.exec();
+    await writeAgent(redis, {
+      sweepId: options.sweepId,
+      agentId: options.id,
+      now: Date.now(),
+      presence: { busy, state: 'running' },
+      full: { host: 'sim', pid: process.pid, slots: Array.from({ length: options.slots }, (_, i) => `slot${i}`), startedAt: Date.now() },
+      ...(slotChanged ? { wake: controllerWakeMessage('slot', options.sweepId, options.id) } : {}),
+    });
   };
   await heartbeat();
   const timer = setInterval(() => void heartbeat().catch(() => {}), 300);
@@ -116,9 +118,7 @@ export async function startSimulatedAgent(redis: Redis, options: SimulatedAgentO
       closing = true;
       clearInterval(timer);
       await worker.close();
-      const m = redis.multi();
-      queueAgentWrite(m, options.sweepId, options.id, { busy: {}, state: 'stopped' }, Date.now());
-      await m.exec();
+      await writeAgent(redis, { sweepId: options.sweepId, agentId: options.id, now: Date.now(), presence: { busy: {}, state: 'stopped' } });
     },
   };
 }

@@ -49,6 +49,26 @@ test('a heartbeat writes an unchanged presence every PRESENCE_REFRESH_MS, a chan
   expect((await seen()).lastSeen).toBe(t0);
 });
 
+test('each call of an agent session is one command: no MULTI, no pipeline', async () => {
+  const sweep = await createSweep(r.client, { config: parseSweepConfig(SOURCE), source: SOURCE });
+  const session = new AgentSession(r.client, 'one-call-agent', sweep.id);
+  await session.register({ host: 'h', pid: 1, slots: ['cpu0'] }); // the scripts are loaded on first use
+  const total = async () => Number(/^total_commands_processed:(\d+)/m.exec(await r.client.info('stats'))?.[1]);
+  const [multis, scripts, hgets] = [await calls('multi'), await calls('evalsha'), await calls('hget')];
+  const before = await total();
+  await session.slotChanged({ busy: { cpu0: 'r1' }, state: 'busy' });
+  await session.beat({ busy: { cpu0: 'r1' }, state: 'busy' }, ['r1', 'r2']);
+  await session.slotChanged({ busy: {}, state: 'idle' });
+  await session.beat({ busy: {}, state: 'idle' }, []);
+  await session.deregister();
+  expect(await calls('multi')).toBe(multis);
+  // Four script calls; the idle beat between presence writes is one plain HGET. The scripts'
+  // own commands count in total_commands_processed, so that total only bounds them.
+  expect((await calls('evalsha')) - scripts).toBe(4);
+  expect((await calls('hget')) - hgets).toBeGreaterThanOrEqual(1);
+  expect((await total()) - before - 2).toBeLessThan(40);
+});
+
 test('an idle controller reads 50 agents about every 2 s, not at every round', async () => {
   const sweep = await createSweep(r.client, { config: parseSweepConfig(SOURCE), source: SOURCE });
   await setSweepState(r.client, sweep.id, 'paused', { from: ['running'], reason: 'test' });
