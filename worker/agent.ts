@@ -21,6 +21,7 @@ import { ClaimGate } from './claim-gate.js';
 import { provenanceWritten } from './attempt-provenance.js';
 import { useSentinel, type SharedSentinel } from './sentinel.js';
 import { RunAttempt, type AttemptResult } from './run-attempt.js';
+import { attemptRoot } from './attempt-files.js';
 
 /** The agent's heartbeat period by default (AgentOptions.heartbeatMs). */
 export const HEARTBEAT_MS = 5000;
@@ -101,6 +102,8 @@ export class Agent {
   private exitCode = 0;
   private readonly leaseMs: number;
   private readonly env: NodeJS.ProcessEnv;
+  /** Where attempts' directories are made (worker/attempt-files.ts). */
+  private readonly attemptRoot: string;
 
   constructor(private readonly o: AgentOptions) {
     // Three connections whatever the slot count (CLIENT LIST names them after the agent): commands
@@ -123,6 +126,7 @@ export class Agent {
     this.claimGate = new ClaimGate(this.redis, this.leaseMs, replicasToWait(o.redisUrl));
     // A plain copy: spreading process.env into every attempt's environment is a native call per variable.
     this.env = { ...(o.env ?? process.env) };
+    this.attemptRoot = attemptRoot(this.env);
   }
 
   private readonly warned = new Map<string, number>();
@@ -260,6 +264,7 @@ export class Agent {
       interpreter: this.o.interpreter,
       cwd: this.o.cwd ?? process.cwd(),
       env: this.env,
+      attemptRoot: this.attemptRoot,
       sentinel: this.sentinel?.current,
       replicas: replicasToWait(this.o.redisUrl),
       claimGate: this.claimGate,

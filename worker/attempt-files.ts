@@ -1,6 +1,8 @@
 /**
  * The files of one attempt: a private temporary directory with `params.json` (the config) and
- * `metrics.jsonl` (where the script may log), removed once the attempt has ended.
+ * `metrics.jsonl` (where the script may log), removed once the attempt has ended. The directory
+ * is made in memory (/dev/shm) when the machine has room there, else in the temporary directory
+ * (attemptRoot).
  *
  * Synchronous on purpose: a few small files in the local temporary directory take tens of
  * microseconds, while each asynchronous call is a round trip through libuv's thread pool (two
@@ -8,7 +10,7 @@
  * (bench/fleet.ts). A temporary directory that hangs would stall the agent, and so its lease,
  * which the run survives (the lease is fenced; the run is taken again).
  */
-import { mkdtempSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmdirSync, rmSync, statfsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configJson } from 'hypersweep/web/shared/config-args.js';
@@ -25,8 +27,31 @@ export function safeName(id: string): string {
   return id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || 'x';
 }
 
-export function prepareAttemptFiles(job: RunJob): AttemptFiles {
-  const dir = mkdtempSync(join(tmpdir(), `hypersweep-${safeName(job.runId)}-${job.attempt}-`));
+/** A RAM file system (statfs f_type), and the room it must have left to be used (a container's default /dev/shm is 64 MB). */
+const TMPFS_MAGIC = 0x01021994;
+const MIN_SHM_FREE_BYTES = 2 ** 30;
+
+/**
+ * Where an agent makes its attempts' directories: TMPDIR when set (the user chose); else
+ * /dev/shm when it is a RAM file system with at least 1 GiB free; else the temporary directory.
+ * Four small files made and removed per attempt cost a disk file system's journal several times
+ * what they cost in memory (on the fleet bench's machines: ~1 ms of kernel time per run, ~13 % of
+ * the runs/s of 1,000 agents); the only one that grows is the metrics file a script logs to,
+ * removed when its attempt ends. Read once per agent.
+ */
+export function attemptRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TMPDIR) return env.TMPDIR;
+  try {
+    const fs = statfsSync('/dev/shm');
+    if (fs.type === TMPFS_MAGIC && fs.bavail * fs.bsize >= MIN_SHM_FREE_BYTES) return '/dev/shm';
+  } catch {
+    // no /dev/shm (macOS, Windows)
+  }
+  return tmpdir();
+}
+
+export function prepareAttemptFiles(root: string, job: RunJob): AttemptFiles {
+  const dir = mkdtempSync(join(root, `hypersweep-${safeName(job.runId)}-${job.attempt}-`));
   const files = { dir, paramsFile: join(dir, 'params.json'), metricsFile: join(dir, 'metrics.jsonl') };
   writeFileSync(files.paramsFile, configJson(job.config, job.floats));
   writeFileSync(files.metricsFile, '');

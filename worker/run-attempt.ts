@@ -48,6 +48,8 @@ export interface AttemptSettings {
   cwd: string;
   /** The agent's environment, inherited by the script. */
   env: NodeJS.ProcessEnv;
+  /** Where the attempt's directory is made (attemptRoot in worker/attempt-files.ts). */
+  attemptRoot: string;
   sentinel?: Sentinel;
   /** Holds claims back while Redis has been up for less than a lease (worker/claim-gate.ts). */
   claimGate?: ClaimGate;
@@ -166,7 +168,7 @@ export class RunAttempt {
   /** Claim the lease once the attempt's files are made (they are removed if the claim is refused or fails). */
   private async claim(): Promise<{ files: AttemptFiles; claimSentAt: number } | Exclude<ClaimResult, 'ok'>> {
     await this.s.claimGate?.open();
-    const files = prepareAttemptFiles(this.job);
+    const files = prepareAttemptFiles(this.s.attemptRoot, this.job);
     const claimSentAt = monotonicMs();
     const claim = await claimAttempt(this.s.redis, this.holder, this.s.leaseMs, { host: this.s.host, pid: process.pid, at: Date.now() }).catch((err: unknown) => {
       removeAttemptFiles(files);
