@@ -8,6 +8,7 @@ import type { RunQueues } from '../queue/run-queue.js';
 import type { RunJob } from '../queue/run-job.js';
 import { floatPaths } from '../space/float-paths.js';
 import type { LeaderStore } from '../store/leader-store.js';
+import type { AgentInfo } from '../store/agent-store.js';
 import type { SweepState } from '../store/sweep-store.js';
 import type { RunRecord } from '../run-record.js';
 import type { ControllerMetrics } from './controller-metrics.js';
@@ -43,6 +44,13 @@ export interface LeaderState {
   total: number | undefined;
   state: SweepState;
   cache: RunCache;
+  /**
+   * Result-aware search: the agents snapshot the queue was last sized against, and how many jobs
+   * it still allows (its idle slots, less what was waiting then and what was enqueued since). A
+   * snapshot is reused for several rounds (src/controller/controller.ts): the jobs an agent took
+   * meanwhile left the queue while the snapshot still counts their slots idle.
+   */
+  sizedBy?: { agents: readonly AgentInfo[]; left: number };
   /** Warm start: finished runs of earlier sweeps that lie in this sweep's space, observations for the search only. */
   prior: RunRecord[];
   /** The sweep file version `config` is (a higher one in Redis: the user edited the sweep). */

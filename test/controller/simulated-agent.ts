@@ -72,13 +72,16 @@ export async function startSimulatedAgent(redis: Redis, options: SimulatedAgentO
       const slot = freeSlots.shift() ?? 'slotX';
       const holder: LeaseHolder = { sweepId: data.sweepId, runId: data.runId, attempt: data.attempt, token: data.token, agentId: options.id, slot };
       try {
+        // The slot is busy from the moment the job is taken, before the claim, as the real agent
+        // says it (worker/agent.ts): written after the claim, a controller round in between saw
+        // the job gone from the queue and the slot still idle, and proposed again.
+        busy[slot] = data.runId;
+        await heartbeat(true);
         const fault = options.fault?.(data);
         if (fault === 'drop') return;
         const claim = await claimAttempt(redis, holder, options.leaseMs, { host: 'sim', pid: process.pid, at: Date.now() });
         if (claim !== 'ok') return;
         executed.push(`${data.runId}#${data.attempt}`);
-        busy[slot] = data.runId;
-        await heartbeat(true);
         let outcome: AttemptOutcome = 'finished';
         let seq = 0;
         const per = options.rowsPerReport ?? 1;
