@@ -45,12 +45,12 @@ export interface LeaderState {
   state: SweepState;
   cache: RunCache;
   /**
-   * Result-aware search: the agents snapshot the queue was last sized against, and how many jobs
-   * it still allows (its idle slots, less what was waiting then and what was enqueued since). A
+   * Result-aware search: the agents snapshot the queue was last sized against, and the jobs it
+   * still allows (its idle slots, less what was waiting then and what was enqueued since). A
    * snapshot is reused for several rounds (src/controller/controller.ts): the jobs an agent took
    * meanwhile left the queue while the snapshot still counts their slots idle.
    */
-  sizedBy?: { agents: readonly AgentInfo[]; left: number };
+  allowance?: { agents: readonly AgentInfo[]; left: number };
   /** Warm start: finished runs of earlier sweeps that lie in this sweep's space, observations for the search only. */
   prior: RunRecord[];
   /** The sweep file version `config` is (a higher one in Redis: the user edited the sweep). */

@@ -29,11 +29,13 @@ export async function propose(s: LeaderState, agents: readonly AgentInfo[]): Pro
   const blind = RESULT_BLIND.has(s.config.method);
   const target = blind ? liveSlots(agents, s.sweepId) : idleSlots(agents, s.sweepId);
   if (target <= 0) return;
-  const waiting = await s.queues.waitingCount(s.sweepId);
-  // A result-aware search proposes against one agents snapshot once: a job taken since it was
-  // read is gone from the queue while its slot still reads idle.
-  if (!blind && s.sizedBy?.agents !== agents) s.sizedBy = { agents, left: target - waiting };
-  const want = blind ? target - waiting : Math.min(target - waiting, s.sizedBy!.left);
+  let want = target - (await s.queues.waitingCount(s.sweepId));
+  if (!blind) {
+    // A result-aware search proposes against one agents snapshot once: a job taken since it was
+    // read is gone from the queue while its slot still reads idle.
+    if (s.allowance?.agents !== agents) s.allowance = { agents, left: want };
+    want = Math.min(want, s.allowance.left);
+  }
   if (want <= 0) return;
   const started = performance.now();
   const count = s.total === undefined ? want : Math.min(want, Math.max(0, s.total - s.cache.size));
@@ -54,7 +56,7 @@ export async function propose(s: LeaderState, agents: readonly AgentInfo[]): Pro
     }
   });
   await s.queues.enqueue(s.sweepId, jobs);
-  if (s.sizedBy) s.sizedBy.left -= jobs.length;
+  if (s.allowance) s.allowance.left -= jobs.length;
   s.metrics.observeProposalLatency(performance.now() - started);
   if (s.total !== undefined && s.cache.size >= s.total) s.exhausted = exhaustedReason(s, 'cap');
   else if (outcome?.kind === 'exhausted') s.exhausted = exhaustedReason(s, 'space'); // on `wait`, ask again next tick

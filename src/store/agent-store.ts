@@ -48,8 +48,6 @@ export interface AgentWrite {
   presence?: AgentPresence;
   /** The rest of the hash (at registration). */
   full?: Omit<AgentInfo, 'busy' | 'state' | 'lastSeen' | 'id' | 'live' | 'sweepId'>;
-  /** TTL of the liveness key, renewed by every write and deleted when the agent exits. */
-  liveMs?: number;
   /** A TTL for the hash (an exited agent is shown for a while). */
   keepMs?: number;
   /** A controller-wake message to publish in the same call (src/store/sweep-signals.ts). */
@@ -59,8 +57,6 @@ export interface AgentWrite {
 }
 
 export interface AgentWriteReply {
-  /** The presence was written (not when the sweep is gone, or nothing was asked to be). */
-  written: boolean;
   /** The sweep's state; undefined when it is gone. */
   sweepState: string | undefined;
   /** The `stop` field of each run of `stopsOf`, in order (null: none). */
@@ -69,7 +65,7 @@ export interface AgentWriteReply {
 
 /**
  * Write an agent's hash (all of it, or only the presence fields), its lastSeen and its liveness
- * key; publish a controller wake; read the sweep's state and stop requests: one script call (or
+ * key (renewed for AGENT_LIVE_MS by every write, deleted when the agent exits); publish a controller wake; read the sweep's state and stop requests: one script call (or
  * one HGET when only the state is asked).
  */
 export async function writeAgent(redis: RedisClient, w: AgentWrite): Promise<AgentWriteReply> {
@@ -82,15 +78,14 @@ export async function writeAgent(redis: RedisClient, w: AgentWrite): Promise<Age
   const gone = presence?.state === 'exited' || presence?.state === 'stopped';
   const runIds = w.stopsOf ?? [];
   // An idle agent's beat between presence writes: one plain command, not a script.
-  if (!presence && !w.wake && runIds.length === 0) return { written: false, sweepState: (await redis.hget(keys.sweep(sweepId), 'state')) ?? undefined, stops: [] };
+  if (!presence && !w.wake && runIds.length === 0) return { sweepState: (await redis.hget(keys.sweep(sweepId), 'state')) ?? undefined, stops: [] };
   const reply = (await callScriptVarKeys(
     redis,
     'hsWriteAgent',
     [keys.sweep(sweepId), keys.agent(sweepId, agentId), keys.sweepAgents(sweepId), keys.agentLive(sweepId, agentId), ...runIds.map((id) => keys.run(sweepId, id))],
-    [presence ? agentId : '', w.now, gone ? '' : (w.liveMs ?? AGENT_LIVE_MS), w.keepMs ?? '', keys.controllerChannel(), w.wake ?? '', ...fields],
-  )) as Array<number | string | null>;
-  const text = (v: number | string | null | undefined) => (typeof v === 'string' ? v : null);
-  return { written: reply[0] === 1, sweepState: text(reply[1]) ?? undefined, stops: runIds.map((_, i) => text(reply[2 + i])) };
+    [presence ? agentId : '', w.now, gone ? '' : AGENT_LIVE_MS, w.keepMs ?? '', keys.controllerChannel(), w.wake ?? '', ...fields],
+  )) as Array<string | null>;
+  return { sweepState: reply[0] ?? undefined, stops: runIds.map((_, i) => reply[1 + i] ?? null) };
 }
 
 function parseJson<T>(text: string | undefined, fallback: T): T {

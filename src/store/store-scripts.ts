@@ -344,30 +344,25 @@ return redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3], 'ST
 `;
 
 /**
- * An agent's write about itself, only while its sweep exists (a removed sweep's agents write
- * nothing back). KEYS: sweep, agent, sweep agents, agent live. ARGV: agentId, now, liveMs (''
- * deletes the live key), keepMs ('' keeps the hash without a TTL), field/value pairs. → 1 | 0
- */
-/**
  * An agent's presence, a controller wake and what its heartbeat asks, in one call (no MULTI:
  * ioredis builds every pipeline with a method per defined script, BullMQ's and ours, ~80).
  * KEYS: sweep, agent hash, agents index, liveness key, then the hashes of runs whose stop request
  * is asked. ARGV: agentId ('' writes nothing), now, liveMs ('' deletes the liveness key), keepMs
  * ('' no TTL), wake channel, wake message ('' none), then the hash's field/value pairs.
- * Nothing is written once the sweep is gone. → {written 0|1, sweep state, stop of each run}
+ * Nothing is written once the sweep is gone (a removed sweep's agents write nothing back).
+ * → {sweep state, stop of each run}
  */
 const WRITE_AGENT = `
 local state = redis.call('HGET', KEYS[1], 'state')
-local out = {0, state}
+local out = {state}
 if ARGV[1] ~= '' and state then
   redis.call('HSET', KEYS[2], unpack(ARGV, 7))
   redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
   if ARGV[3] == '' then redis.call('DEL', KEYS[4]) else redis.call('SET', KEYS[4], '1', 'PX', ARGV[3]) end
   if ARGV[4] ~= '' then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
-  out[1] = 1
 end
 if ARGV[6] ~= '' then redis.call('PUBLISH', ARGV[5], ARGV[6]) end
-for k = 5, #KEYS do out[k - 2] = redis.call('HGET', KEYS[k], 'stop') end
+for k = 5, #KEYS do out[k - 3] = redis.call('HGET', KEYS[k], 'stop') end
 return out
 `;
 
@@ -433,7 +428,7 @@ export async function callScript(redis: RedisClient, name: ScriptName, keyList: 
 }
 
 /** Call a store script without a fixed key count on a client (awaits the reply). */
-export async function callScriptVarKeys(redis: RedisClient, name: ScriptName, keyList: readonly string[], args: ReadonlyArray<string | number>, fence?: Fence): Promise<unknown> {
+export async function callScriptVarKeys(redis: RedisClient, name: ScriptName, keyList: readonly string[], args: readonly ScriptArg[], fence?: Fence): Promise<unknown> {
   defineScripts(redis);
   return await (redis as unknown as Record<ScriptName, ScriptFn>)[name](keyList.length + 1, fence?.key ?? keyList[0]!, ...keyList, fence?.owner ?? '', ...args);
 }
